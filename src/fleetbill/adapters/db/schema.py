@@ -1,0 +1,285 @@
+"""The tables. Instants are aware UTC (timestamptz on PostgreSQL, UTC text on SQLite)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in, aware UTC datetimes out, on both databases."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; fleetbill stores aware UTC only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _id() -> Column:
+    return Column("id", String(36), primary_key=True)
+
+
+def _instant(name: str, nullable: bool = False) -> Column:
+    return Column(name, UTCDateTime(), nullable=nullable)
+
+
+BigId = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements INTEGER keys only
+
+issuers = Table(
+    "issuers",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("registration_number", String(14), nullable=False),
+    Column("invoice_prefix", String(16), nullable=False),
+    Column("last_sequence", BigInteger, nullable=False, default=0),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    _id(),
+    Column("name", String(100), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    _instant("created_at"),
+    _instant("revoked_at", nullable=True),
+)
+
+idempotency_records = Table(
+    "idempotency_records",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("api_key_id", String(36), ForeignKey("api_keys.id"), nullable=False),
+    Column("key", String(255), nullable=False),
+    Column("request_fingerprint", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("response_body", Text, nullable=False),
+    _instant("created_at"),
+    UniqueConstraint("api_key_id", "key"),
+)
+
+device_types = Table(
+    "device_types",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    _instant("created_at"),
+)
+
+plans = Table(
+    "plans",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("term", String(16), nullable=False),
+    Column("notice_days", Integer, nullable=False),
+    Column("counting_mode", String(16), nullable=False),
+    Column("features", Text, nullable=False),  # JSON list of feature names
+    Column("allow_bank_transfer", Boolean, nullable=False),
+    _instant("created_at"),
+)
+
+price_versions = Table(
+    "price_versions",
+    metadata,
+    _id(),
+    Column("plan_id", String(64), ForeignKey("plans.id"), nullable=False),
+    Column("effective_month", Integer, nullable=False),  # BillingMonth.index
+    Column("fixed_fee", BigInteger, nullable=False),  # per contract period; 0 = none
+    _instant("announced_at"),
+    UniqueConstraint("plan_id", "effective_month"),
+)
+
+price_tiers = Table(
+    "price_tiers",
+    metadata,
+    Column("price_version_id", String(36), ForeignKey("price_versions.id"), primary_key=True),
+    Column("device_type_id", String(64), ForeignKey("device_types.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("up_to", Integer, nullable=True),
+    Column("unit_price", BigInteger, nullable=False),
+)
+
+tax_rates = Table(
+    "tax_rates",
+    metadata,
+    _id(),
+    Column("country", String(2), nullable=False),
+    Column("subdivision", String(6), nullable=False, default=""),  # "" = the whole country
+    Column("rate_ppm", Integer, nullable=False),  # millionths: 100000 = 10%
+    _instant("valid_from"),
+    UniqueConstraint("country", "subdivision", "valid_from"),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    _id(),
+    Column("name", String(200), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("subdivision", String(6), nullable=True),
+    Column("timezone", String(64), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("plan_id", String(64), ForeignKey("plans.id"), nullable=False),
+    Column("tax_status", String(16), nullable=False),
+    Column("billing_email", String(320), nullable=False),
+    Column("first_month", Integer, nullable=False),  # BillingMonth.index of the sign-up month
+    _instant("contract_started_at"),
+    _instant("created_at"),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    _id(),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("device_type_id", String(64), ForeignKey("device_types.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("key_last4", String(4), nullable=False),
+    Column("active", Boolean, nullable=False),  # current status; the history below is the record
+    _instant("registered_at"),
+)
+
+status_changes = Table(
+    "status_changes",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("device_id", String(36), ForeignKey("devices.id"), nullable=False),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("device_type_id", String(64), nullable=False),
+    Column("active", Boolean, nullable=False),
+    _instant("effective_at"),
+    Column("actor", String(100), nullable=False),
+    Column("request_id", String(64), nullable=True),
+    Index("ix_status_changes_account_time", "account_id", "effective_at"),
+    Index("ix_status_changes_device_time", "device_id", "effective_at"),
+)
+
+invoices = Table(
+    "invoices",
+    metadata,
+    _id(),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("issuer_id", String(32), ForeignKey("issuers.id"), nullable=False),
+    Column("sequence", BigInteger, nullable=False),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("kind", String(16), nullable=False),  # "monthly" (the close) or "purchase" (R11)
+    Column("billing_month", Integer, nullable=True),  # set for "monthly"
+    Column("currency", String(3), nullable=False),
+    Column("subtotal", BigInteger, nullable=False),
+    Column("tax_total", BigInteger, nullable=False),
+    Column("total", BigInteger, nullable=False),
+    Column("points_applied", BigInteger, nullable=False),
+    Column("amount_due", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),  # "open" (to collect) or "paid"
+    Column("tax_note", String(200), nullable=True),
+    Column("recipient_name", String(200), nullable=False),
+    Column("issuer_name", String(200), nullable=False),
+    Column("issuer_registration_number", String(14), nullable=False),
+    _instant("period_start"),
+    _instant("period_end"),
+    _instant("issued_at"),
+    UniqueConstraint("issuer_id", "sequence"),
+    # NOTE: R15 one monthly invoice per account and month, whatever runs the close and how often.
+    UniqueConstraint("account_id", "billing_month"),
+)
+
+invoice_lines = Table(
+    "invoice_lines",
+    metadata,
+    Column("invoice_id", String(36), ForeignKey("invoices.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("description", String(300), nullable=False),
+    Column("device_type_id", String(64), nullable=True),
+    Column("quantity", Integer, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("tax_rate_ppm", Integer, nullable=False),
+    Column("tiers", Text, nullable=False),  # JSON: [[first, last, unit_price, amount], ...]
+    _instant("period_start", nullable=True),
+    _instant("period_end", nullable=True),
+)
+
+invoice_taxes = Table(
+    "invoice_taxes",
+    metadata,
+    Column("invoice_id", String(36), ForeignKey("invoices.id"), primary_key=True),
+    Column("tax_rate_ppm", Integer, primary_key=True),
+    Column("taxable_amount", BigInteger, nullable=False),
+    Column("tax", BigInteger, nullable=False),
+)
+
+point_grants = Table(
+    "point_grants",
+    metadata,
+    _id(),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("amount", BigInteger, nullable=False),
+    Column("reason", String(300), nullable=False),
+    _instant("granted_at"),
+    _instant("expires_at", nullable=True),
+    Column("actor", String(100), nullable=False),
+)
+
+point_entries = Table(
+    "point_entries",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("grant_id", String(36), ForeignKey("point_grants.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),  # "grant" (+), "use" (-), "expire" (-)
+    Column("amount", BigInteger, nullable=False),  # signed
+    Column("invoice_id", String(36), ForeignKey("invoices.id"), nullable=True),
+    _instant("effective_at"),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("body", Text, nullable=False),
+    _instant("created_at"),
+    _instant("sent_at", nullable=True),
+)

@@ -1,0 +1,69 @@
+"""Wires settings, the database and the clock together, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import insert, select, update
+
+from .adapters.db import schema as t
+from .adapters.db.engine import Database
+from .adapters.db.repository import DEFAULT_ISSUER
+from .clock import Clock, SystemClock, TestClock
+from .services.tax_table import seed_japan
+from .settings import Settings
+
+MIGRATIONS = Path(__file__).parent / "adapters" / "db" / "migrations"
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: Database
+    clock: Clock
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def migrate(db: Database) -> None:
+    """Bring the schema to the latest migration, then make sure the reference data is there."""
+    with db.engine.begin() as conn:
+        cfg = alembic_config(db.url)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def ensure_reference_data(db: Database, settings: Settings) -> None:
+    """The issuer (R14) from the settings and Japan's tax rate (R12), if missing."""
+    with db.transaction() as conn:
+        i = t.issuers
+        values = dict(
+            name=settings.issuer_name,
+            registration_number=settings.issuer_registration_number,
+            invoice_prefix=settings.invoice_prefix,
+        )
+        if conn.execute(select(i.c.id).where(i.c.id == DEFAULT_ISSUER)).first():
+            conn.execute(update(i).where(i.c.id == DEFAULT_ISSUER).values(**values))
+        else:
+            conn.execute(insert(i), dict(id=DEFAULT_ISSUER, last_sequence=0, **values))
+        seed_japan(conn)
+
+
+def build(settings: Settings | None = None, clock: Clock | None = None, start: datetime | None = None) -> App:
+    """The application: migrated database, reference data, and a clock (a test clock in test mode)."""
+    settings = settings or Settings.from_env()
+    db = Database(settings.database_url)
+    migrate(db)
+    ensure_reference_data(db, settings)
+    if clock is None:
+        clock = TestClock(start or SystemClock().now()) if settings.test_mode else SystemClock()
+    return App(settings, db, clock)

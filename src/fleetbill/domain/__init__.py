@@ -1,0 +1,1 @@
+"""The pure billing core: no I/O, no framework, no ORM."""

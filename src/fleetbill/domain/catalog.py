@@ -1,0 +1,94 @@
+"""Accounts, plans and dated price versions (R7, R9, R10)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from .contract import Contract, ContractTerm
+from .errors import Conflict, InvalidInput
+from .metering import CountingMode
+from .periods import BillingMonth
+from .rating import Tier
+from .tax import TaxStatus
+
+# The earliest any time zone starts a calendar day is UTC+14 (Pacific/Kiritimati): a notice
+# counted from there reaches every account, whatever its time zone.
+EARLIEST_OFFSET = timedelta(hours=14)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    id: str
+    name: str
+    currency: str
+    term: ContractTerm
+    notice_days: int  # R9: how long before a price change takes effect it must be announced
+    counting_mode: CountingMode
+    features: tuple[str, ...]
+    allow_bank_transfer: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PriceVersion:
+    """The prices of a plan from the start of `effective_month` on (R9)."""
+
+    plan_id: str
+    effective_month: BillingMonth
+    announced_at: datetime
+    fixed_fee: int  # per contract period, tax-exclusive; 0 = none (R7, R11)
+    tiers: Mapping[str, Sequence[Tier]] = field(default_factory=dict)  # device type -> tiers
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: str
+    name: str
+    country: str
+    subdivision: str | None
+    timezone: str
+    currency: str
+    plan_id: str
+    tax_status: TaxStatus
+    billing_email: str
+    first_month: BillingMonth
+    contract_started_at: datetime
+    created_at: datetime
+
+    def contract(self, plan: Plan) -> Contract:
+        return Contract(plan.term, self.contract_started_at, self.timezone)
+
+
+def version_in_force(versions: Sequence[PriceVersion], month: BillingMonth) -> PriceVersion:
+    """R9: month M is priced with the version in force at M's start."""
+    best = None
+    for v in versions:
+        if v.effective_month <= month and (best is None or v.effective_month > best.effective_month):
+            best = v
+    if best is None:
+        raise Conflict(f"plan has no price in force for {month}")
+    return best
+
+
+def earliest_start(month: BillingMonth) -> datetime:
+    """The first instant any time zone enters `month`."""
+    return month.start("UTC") - EARLIEST_OFFSET
+
+
+def check_price_change(
+    plan: Plan, month: BillingMonth, announced_at: datetime, latest_closed: BillingMonth | None
+) -> None:
+    """R9: a new price version is announced at least the notice period before it takes effect,
+    and never reaches into a month already closed."""
+    if latest_closed is not None and month <= latest_closed:
+        raise Conflict(
+            f"{month} is already closed for accounts on plan {plan.id}; a price can take effect "
+            f"from {latest_closed.next()} at the earliest"
+        )
+    deadline = earliest_start(month) - timedelta(days=plan.notice_days)
+    if announced_at > deadline:
+        raise InvalidInput(
+            f"plan {plan.id} needs {plan.notice_days} days' notice: a price from {month} must be "
+            f"announced by {deadline.isoformat()}; choose a later month"
+        )

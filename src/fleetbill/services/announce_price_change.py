@@ -1,0 +1,59 @@
+"""R9: a new price version, announced in advance to every account on the plan."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection, func, insert, select
+
+from ..adapters.db import repository as repo
+from ..adapters.db import schema as t
+from ..domain.catalog import check_price_change
+from ..domain.errors import Conflict
+from ..domain.periods import BillingMonth
+from ..domain.rating import Tier
+from .catalog import insert_price_version
+
+
+def announce_price_change(
+    conn: Connection,
+    now: datetime,
+    plan_id: str,
+    month: BillingMonth,
+    fixed_fee: int,
+    prices: Mapping[str, Sequence[Tier]],
+) -> dict:
+    """Store the version and queue a notice to each account on the plan, or refuse it whole."""
+    plan = repo.get_plan(conn, plan_id)
+    inv, a = t.invoices, t.accounts
+    latest = conn.execute(
+        select(func.max(inv.c.billing_month)).join(a, a.c.id == inv.c.account_id).where(a.c.plan_id == plan_id)
+    ).scalar()
+    check_price_change(plan, month, now, BillingMonth(latest) if latest is not None else None)
+    existing = conn.execute(
+        select(t.price_versions.c.id).where(
+            t.price_versions.c.plan_id == plan_id, t.price_versions.c.effective_month == month.index
+        )
+    ).first()
+    if existing:
+        raise Conflict(f"plan {plan_id} already has a price version from {month}; announce another month")
+    version_id = insert_price_version(conn, plan_id, month, now, fixed_fee, prices)
+    account_ids = conn.execute(select(a.c.id).where(a.c.plan_id == plan_id)).scalars().all()
+    body = json.dumps({"plan_id": plan_id, "effective_month": str(month), "price_version_id": version_id})
+    if account_ids:
+        conn.execute(
+            insert(t.notifications),
+            [
+                dict(
+                    account_id=i,
+                    kind="price_change",
+                    subject=f"New prices for {plan.name} from {month}",
+                    body=body,
+                    created_at=now,
+                )
+                for i in account_ids
+            ],
+        )
+    return {"id": version_id, "plan_id": plan_id, "effective_month": str(month), "notified_accounts": len(account_ids)}

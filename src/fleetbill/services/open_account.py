@@ -1,0 +1,100 @@
+"""Opening an account on a plan (R10, R11: a plan with a fixed fee bills its first period)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, insert
+
+from ..adapters.db import repository as repo
+from ..adapters.db import schema as t
+from ..domain.catalog import Account
+from ..domain.errors import InvalidInput
+from ..domain.money import check_currency
+from ..domain.monthly import draft_purchase_invoice, locked_rate
+from ..domain.periods import BillingMonth, check_timezone
+from ..domain.tax import TaxStatus, check_region
+from ..settings import Settings
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    name: str
+    country: str
+    plan_id: str
+    billing_email: str
+    subdivision: str | None = None
+    timezone: str = "Asia/Tokyo"
+    currency: str = "JPY"
+    tax_status: TaxStatus = TaxStatus.TAXABLE
+
+
+def open_account(conn: Connection, now: datetime, settings: Settings, new: NewAccount) -> tuple[Account, str | None]:
+    """Create the account; returns it and the id of its purchase invoice, if its plan has a fee."""
+    if not new.name.strip():
+        raise InvalidInput("name must not be empty")
+    if not _EMAIL.match(new.billing_email):
+        raise InvalidInput(f"billing_email {new.billing_email!r} is not an email address")
+    check_region(new.country, new.subdivision)
+    check_timezone(new.timezone)
+    check_currency(new.currency)
+    plan = repo.get_plan(conn, new.plan_id)
+    if plan.currency != new.currency:
+        raise InvalidInput(f"plan {plan.id} bills in {plan.currency}, not {new.currency}")
+    account = Account(
+        id=repo.new_id(),
+        name=new.name.strip(),
+        country=new.country,
+        subdivision=new.subdivision,
+        timezone=new.timezone,
+        currency=new.currency,
+        plan_id=plan.id,
+        tax_status=TaxStatus(new.tax_status),
+        billing_email=new.billing_email,
+        first_month=BillingMonth.containing(now, new.timezone),
+        contract_started_at=now,
+        created_at=now,
+    )
+    rates = repo.load_tax_rates(conn)
+    locked_rate(account, rates, now)  # refuse an account that could never be invoiced
+    conn.execute(
+        insert(t.accounts),
+        dict(
+            id=account.id,
+            name=account.name,
+            country=account.country,
+            subdivision=account.subdivision,
+            timezone=account.timezone,
+            currency=account.currency,
+            plan_id=account.plan_id,
+            tax_status=account.tax_status.value,
+            billing_email=account.billing_email,
+            first_month=account.first_month.index,
+            contract_started_at=now,
+            created_at=now,
+        ),
+    )
+    versions = repo.load_price_versions(conn, [plan.id])[plan.id]
+    draft = draft_purchase_invoice(
+        account=account, plan=plan, versions=versions, rates=rates, rounding=settings.tax_rounding
+    )
+    if draft is None:
+        return account, None
+    issuer = repo.lock_issuer(conn, repo.DEFAULT_ISSUER)
+    period = (draft.lines[0].period_start, draft.lines[0].period_end)
+    rows = repo.invoice_rows(
+        issuer,
+        repo.allocate_sequences(conn, issuer.id, 1),
+        account,
+        draft,
+        kind="purchase",
+        month=None,
+        period=period,
+        issued_at=now,
+    )
+    repo.insert_invoices(conn, [rows])
+    return account, rows[0]["id"]
