@@ -1,0 +1,79 @@
+"""Read models for the API and pages: invoices, devices, plans, as plain dicts."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from sqlalchemy import ColumnElement, Connection, select
+
+from ...domain.errors import NotFound
+from ...domain.periods import BillingMonth
+from . import schema as t
+from .repository import from_ppm, load_price_versions
+
+
+def invoices(conn: Connection, where: ColumnElement[bool], limit: int = 100) -> list[dict]:
+    """Invoices with their lines and taxes: three queries whatever their number."""
+    inv = t.invoices
+    heads = [
+        dict(r._mapping) for r in conn.execute(select(inv).where(where).order_by(inv.c.sequence.desc()).limit(limit))
+    ]
+    ids = [h["id"] for h in heads]
+    lines, taxes = defaultdict(list), defaultdict(list)
+    for r in conn.execute(
+        select(t.invoice_lines).where(t.invoice_lines.c.invoice_id.in_(ids)).order_by(t.invoice_lines.c.position)
+    ):
+        lines[r.invoice_id].append(
+            dict(
+                kind=r.kind,
+                description=r.description,
+                device_type_id=r.device_type_id,
+                quantity=r.quantity,
+                amount=r.amount,
+                tax_rate=from_ppm(r.tax_rate_ppm),
+                period_start=r.period_start,
+                period_end=r.period_end,
+                tiers=[dict(first=a, last=b, unit_price=p, amount=m) for a, b, p, m in json.loads(r.tiers)],
+            )
+        )
+    for r in conn.execute(
+        select(t.invoice_taxes).where(t.invoice_taxes.c.invoice_id.in_(ids)).order_by(t.invoice_taxes.c.tax_rate_ppm)
+    ):
+        taxes[r.invoice_id].append(dict(rate=from_ppm(r.tax_rate_ppm), taxable_amount=r.taxable_amount, tax=r.tax))
+    for h in heads:
+        h["billing_month"] = str(BillingMonth(h["billing_month"])) if h["billing_month"] is not None else None
+        h["lines"], h["taxes"] = lines[h["id"]], taxes[h["id"]]
+    return heads
+
+
+def invoice(conn: Connection, invoice_id: str) -> dict:
+    found = invoices(conn, t.invoices.c.id == invoice_id, limit=1)
+    if not found:
+        raise NotFound(f"no invoice {invoice_id}")
+    return found[0]
+
+
+def devices(conn: Connection, where: ColumnElement[bool], limit: int, offset: int) -> list[dict]:
+    d = t.devices
+    cols = [d.c.id, d.c.account_id, d.c.device_type_id, d.c.name, d.c.key_last4, d.c.active, d.c.registered_at]
+    q = select(*cols).where(where).order_by(d.c.registered_at, d.c.id).limit(limit).offset(offset)
+    return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def plan(conn: Connection, plan_id: str) -> dict:
+    row = conn.execute(select(t.plans).where(t.plans.c.id == plan_id)).first()
+    if row is None:
+        raise NotFound(f"no plan {plan_id!r}")
+    out = dict(row._mapping)
+    out["features"] = json.loads(out["features"])
+    out["price_versions"] = [
+        dict(
+            effective_month=str(v.effective_month),
+            announced_at=v.announced_at,
+            fixed_fee=v.fixed_fee,
+            prices={dt: [dict(up_to=x.up_to, unit_price=x.unit_price) for x in tiers] for dt, tiers in v.tiers.items()},
+        )
+        for v in load_price_versions(conn, [plan_id])[plan_id]
+    ]
+    return out

@@ -1,0 +1,40 @@
+"""The REST API (FastAPI): JSON, OpenAPI at /openapi.json, docs at /docs."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from ...bootstrap import App
+from ...clock import TestClock
+from . import problems, routes_accounts, routes_catalog, routes_jobs
+
+DESCRIPTION = """
+fleetbill bills an IoT cloud's customers every month for the **peak number of devices Active at
+the same time**, per plan and device type, tax-exclusive, closed at month end in each account's
+time zone. Money is an integer in the currency's minor unit (JPY: yen).
+
+* Authenticate with an operator API key: `Authorization: Bearer <key>`.
+* Every POST takes an optional `Idempotency-Key` header: a retry with the same key returns the
+  first response and changes nothing.
+* Errors are RFC 9457 problem details (`application/problem+json`) whose `detail` says what to do.
+"""
+
+
+def create_api(app: App) -> FastAPI:
+    api = FastAPI(title="fleetbill", version="0.1.0", description=DESCRIPTION)
+    api.state.fleetbill = app
+    problems.install(api)
+    api.include_router(routes_catalog.router)
+    api.include_router(routes_accounts.router)
+    api.include_router(routes_jobs.router)
+    if isinstance(app.clock, TestClock) and app.settings.test_mode:
+        api.include_router(routes_jobs.test_clock)
+
+    @api.get("/healthz", include_in_schema=False)
+    def healthz():
+        return {"ok": True}
+
+    return api
+
+
+__all__ = ["create_api"]

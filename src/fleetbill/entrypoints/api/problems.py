@@ -1,0 +1,59 @@
+"""Errors as RFC 9457 problem details: one JSON shape, a message a person can act on."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from ...domain.errors import BillingError
+
+log = logging.getLogger("fleetbill.api")
+PROBLEM = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str, request: Request, **extra) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": request.url.path}
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def _where(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "request"
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(BillingError)
+    async def billing_error(request: Request, exc: BillingError):
+        return problem(exc.status, exc.title, exc.detail, request)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        errors = [{"field": _where(e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return problem(422, "Invalid request", detail, request, errors=errors)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        response = problem(exc.status_code, _TITLES.get(exc.status_code, "Error"), detail, request)
+        response.headers.update(exc.headers or {})
+        return response
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem(
+            500,
+            "Internal error",
+            "fleetbill failed to handle this request; nothing was changed. "
+            "Retry with the same Idempotency-Key, and report it if it persists.",
+            request,
+        )
+
+
+_TITLES = {401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed", 409: "Conflict"}

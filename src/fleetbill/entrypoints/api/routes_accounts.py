@@ -1,0 +1,257 @@
+"""Accounts, their devices (R1-R4), usage now (R20), invoices (R15) and points (R16)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy import and_, select
+
+from ...adapters.db import repository as repo
+from ...adapters.db import schema as t
+from ...adapters.db import views
+from ...domain.errors import NotAllowed, NotFound
+from ...domain.invoice import InvoiceDraft
+from ...domain.tax import TaxStatus
+from ...services.open_account import NewAccount, open_account
+from ...services.points import grant_points, points_view
+from ...services.register_device import register_device
+from ...services.switch_devices import switch_devices
+from ...services.usage_now import usage_now
+from .context import Operator, get_app, idempotent, operator, request_id
+from .schemas import (
+    AccountIn,
+    AccountOut,
+    BulkStatusIn,
+    DeviceCreated,
+    DeviceIn,
+    DeviceOut,
+    DeviceStatusIn,
+    GrantIn,
+    InvoiceOut,
+    PointsOut,
+    StatusChangeOut,
+    SwitchOut,
+    UsageOut,
+)
+
+router = APIRouter(prefix="/v1", dependencies=[Depends(operator)])
+
+SWITCH_NOTE = {
+    False: "Already counted this month if it was Active; not charged from next month while it stays Inactive.",
+    True: "Counts toward this month's peak from now on.",
+}
+
+
+def _account_out(account, purchase_invoice_id=None) -> dict:
+    out = asdict(account)
+    out.pop("first_month"), out.pop("contract_started_at")
+    return out | {"tax_status": account.tax_status.value, "purchase_invoice_id": purchase_invoice_id}
+
+
+@router.post("/accounts", status_code=201, response_model=AccountOut, tags=["accounts"])
+async def create_account(body: AccountIn, request: Request, who: Operator = Depends(operator)):
+    """Open an account on a plan. A plan with a fixed fee bills its first period at once (R11)."""
+    app = get_app(request)
+    new = NewAccount(**body.model_dump() | {"tax_status": TaxStatus(body.tax_status)})
+
+    def work(conn):
+        account, purchase = open_account(conn, app.clock.now(), app.settings, new)
+        return 201, _account_out(account, purchase)
+
+    return await idempotent(request, who, work)
+
+
+@router.get("/accounts", response_model=list[AccountOut], tags=["accounts"])
+def list_accounts(request: Request, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)):
+    with get_app(request).db.transaction() as conn:
+        return [_account_out(a) for a in repo.load_accounts(conn)[offset : offset + limit]]
+
+
+@router.get("/accounts/{account_id}", response_model=AccountOut, tags=["accounts"])
+def get_account(account_id: str, request: Request):
+    with get_app(request).db.transaction() as conn:
+        return _account_out(repo.get_account(conn, account_id))
+
+
+@router.post("/accounts/{account_id}/devices", status_code=201, response_model=DeviceCreated, tags=["devices"])
+async def add_device(account_id: str, body: DeviceIn, request: Request, who: Operator = Depends(operator)):
+    """R1: register a device. Its key is in this response only; the device is Active and billable
+    from this instant."""
+    now, rid = get_app(request).clock.now(), request_id(request)
+
+    def work(conn):
+        d = register_device(conn, now, account_id, body.device_type_id, body.name, who.actor, rid)
+        return 201, DeviceCreated(
+            id=d.id,
+            account_id=d.account_id,
+            device_type_id=d.device_type_id,
+            name=d.name,
+            key_last4=d.device_key[-4:],
+            active=True,
+            registered_at=d.registered_at,
+            device_key=d.device_key,
+        )
+
+    return await idempotent(request, who, work)
+
+
+@router.get("/accounts/{account_id}/devices", response_model=list[DeviceOut], tags=["devices"])
+def list_devices(
+    account_id: str,
+    request: Request,
+    device_type_id: str | None = None,
+    active: bool | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+):
+    d = t.devices
+    where = [d.c.account_id == account_id]
+    if device_type_id is not None:
+        where.append(d.c.device_type_id == device_type_id)
+    if active is not None:
+        where.append(d.c.active == active)
+    with get_app(request).db.transaction() as conn:
+        repo.get_account(conn, account_id)
+        return views.devices(conn, and_(*where), limit, offset)
+
+
+@router.post("/accounts/{account_id}/devices/status", response_model=SwitchOut, tags=["devices"])
+async def switch_many(account_id: str, body: BulkStatusIn, request: Request, who: Operator = Depends(operator)):
+    """R2: switch many devices at once; all or nothing."""
+    now, rid = get_app(request).clock.now(), request_id(request)
+
+    def work(conn):
+        r = switch_devices(conn, now, account_id, body.device_ids, body.active, who.actor, rid)
+        return 200, SwitchOut(changed=r.changed, unchanged=r.unchanged, effective_at=now, note=SWITCH_NOTE[body.active])
+
+    return await idempotent(request, who, work)
+
+
+def _device(conn, device_id: str):
+    row = conn.execute(select(t.devices).where(t.devices.c.id == device_id)).first()
+    if row is None:
+        raise NotFound(f"no device {device_id}")
+    return row
+
+
+@router.get("/devices/{device_id}", response_model=DeviceOut, tags=["devices"])
+def get_device(device_id: str, request: Request):
+    with get_app(request).db.transaction() as conn:
+        return dict(_device(conn, device_id)._mapping)
+
+
+@router.post("/devices/{device_id}/status", response_model=SwitchOut, tags=["devices"])
+async def switch_one(device_id: str, body: DeviceStatusIn, request: Request, who: Operator = Depends(operator)):
+    """R2: switch one device Active or Inactive."""
+    now, rid = get_app(request).clock.now(), request_id(request)
+
+    def work(conn):
+        account_id = _device(conn, device_id).account_id
+        r = switch_devices(conn, now, account_id, [device_id], body.active, who.actor, rid)
+        return 200, SwitchOut(changed=r.changed, unchanged=r.unchanged, effective_at=now, note=SWITCH_NOTE[body.active])
+
+    return await idempotent(request, who, work)
+
+
+@router.get("/devices/{device_id}/history", response_model=list[StatusChangeOut], tags=["devices"])
+def device_history(device_id: str, request: Request):
+    """R4: every status change of the device, oldest first."""
+    sc = t.status_changes
+    with get_app(request).db.transaction() as conn:
+        _device(conn, device_id)
+        rows = conn.execute(select(sc).where(sc.c.device_id == device_id).order_by(sc.c.effective_at, sc.c.id))
+        return [dict(r._mapping) for r in rows]
+
+
+@router.delete("/devices/{device_id}", status_code=405, tags=["devices"])
+def delete_device(device_id: str, request: Request):
+    """R3: devices cannot be deleted. Switch the device Inactive to stop paying for it."""
+    with get_app(request).db.transaction() as conn:
+        _device(conn, device_id)
+    raise NotAllowed(
+        "a registered device can never be deleted or cancelled; switch it Inactive "
+        f'(POST /v1/devices/{device_id}/status with {{"active": false}}) and it is not charged from next month'
+    )
+
+
+def estimate_out(draft: InvoiceDraft) -> dict:
+    return dict(
+        currency=draft.currency,
+        subtotal=draft.subtotal,
+        tax_total=draft.tax_total,
+        total=draft.total,
+        points_applied=draft.points_applied,
+        amount_due=draft.amount_due,
+        tax_note=draft.tax_note,
+        taxes=[asdict(x) for x in draft.taxes],
+        lines=[
+            dict(
+                kind=x.kind,
+                description=x.description,
+                device_type_id=x.device_type,
+                quantity=x.quantity,
+                amount=x.amount,
+                tax_rate=x.tax_rate,
+                period_start=x.period_start,
+                period_end=x.period_end,
+                tiers=[asdict(c) for c in x.tiers],
+            )
+            for x in draft.lines
+        ],
+    )
+
+
+@router.get("/accounts/{account_id}/usage", response_model=UsageOut, tags=["usage"])
+def current_usage(account_id: str, request: Request):
+    """R20: this month so far: the running billable count per device type, devices Active now,
+    and the estimated charge with tax and the points that would pay it."""
+    app = get_app(request)
+    with app.db.transaction() as conn:
+        u = usage_now(conn, app.clock.now(), app.settings, account_id)
+    return dict(
+        account_id=u.account_id,
+        month=str(u.month),
+        period_start=u.period_start,
+        period_end=u.period_end,
+        as_of=u.as_of,
+        counting_mode=u.counting_mode,
+        billable_devices=u.quantities,
+        active_now=u.active_now,
+        estimate=estimate_out(u.estimate),
+    )
+
+
+@router.get("/accounts/{account_id}/invoices", response_model=list[InvoiceOut], tags=["invoices"])
+def account_invoices(account_id: str, request: Request, limit: int = Query(100, ge=1, le=1000)):
+    with get_app(request).db.transaction() as conn:
+        repo.get_account(conn, account_id)
+        return views.invoices(conn, t.invoices.c.account_id == account_id, limit)
+
+
+@router.get("/invoices/{invoice_id}", response_model=InvoiceOut, tags=["invoices"])
+def get_invoice(invoice_id: str, request: Request):
+    with get_app(request).db.transaction() as conn:
+        return views.invoice(conn, invoice_id)
+
+
+@router.post("/accounts/{account_id}/points", status_code=201, response_model=PointsOut, tags=["points"])
+async def grant(account_id: str, body: GrantIn, request: Request, who: Operator = Depends(operator)):
+    """R16: grant credit points (1 point = 1 JPY), optionally expiring."""
+    now = get_app(request).clock.now()
+
+    def work(conn):
+        grant_points(conn, now, account_id, body.amount, body.reason, who.actor, body.expires_at)
+        v = points_view(conn, now, account_id)
+        return 201, dict(account_id=account_id, balance=v.balance, ledger=v.ledger)
+
+    return await idempotent(request, who, work)
+
+
+@router.get("/accounts/{account_id}/points", response_model=PointsOut, tags=["points"])
+def points(account_id: str, request: Request):
+    """R16: the usable balance and every grant, use and expiry."""
+    app = get_app(request)
+    with app.db.transaction() as conn:
+        v = points_view(conn, app.clock.now(), account_id)
+    return dict(account_id=account_id, balance=v.balance, ledger=v.ledger)

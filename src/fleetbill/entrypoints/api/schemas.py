@@ -1,0 +1,263 @@
+"""The API's request and response bodies. Money is an integer in minor units (JPY: yen)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+Amount = Annotated[StrictInt, Field(ge=0, description="integer in the currency's minor unit (JPY: yen)")]
+Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-12"])]
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TierIn(In):
+    up_to: StrictInt | None = Field(description="last device of this tier (inclusive); null on the last tier")
+    unit_price: Amount
+
+
+class DeviceTypeIn(In):
+    id: str = Field(examples=["esp32"])
+    name: str = Field(min_length=1, max_length=200, examples=["ESP32 DevKit"])
+
+
+class DeviceTypeOut(BaseModel):
+    id: str
+    name: str
+
+
+class PriceVersionIn(In):
+    effective_month: Month
+    fixed_fee: Amount = 0
+    prices: dict[str, list[TierIn]] = Field(description="device type id -> graduated tiers")
+
+
+class PriceVersionOut(BaseModel):
+    effective_month: str
+    announced_at: datetime
+    fixed_fee: int
+    prices: dict[str, list[TierIn]]
+
+
+class PlanIn(In):
+    id: str = Field(examples=["hobby"])
+    name: str = Field(min_length=1, max_length=200)
+    currency: str = "JPY"
+    term: Literal["monthly", "yearly"] = "monthly"
+    notice_days: StrictInt = Field(30, ge=0, le=3650)
+    counting_mode: Literal["peak", "distinct"] = "peak"
+    features: list[str] = []
+    allow_bank_transfer: StrictBool = False
+    fixed_fee: Amount = 0
+    prices: dict[str, list[TierIn]]
+
+
+class PlanOut(BaseModel):
+    id: str
+    name: str
+    currency: str
+    term: str
+    notice_days: int
+    counting_mode: str
+    features: list[str]
+    allow_bank_transfer: bool
+    price_versions: list[PriceVersionOut]
+
+
+class TaxRateIn(In):
+    country: str = Field(examples=["JP"])
+    subdivision: str | None = Field(None, examples=["JP-13"])
+    rate: Decimal = Field(examples=["0.10"], description="a fraction: 0.10 is 10%")
+    valid_from: AwareDatetime
+
+
+class TaxRateOut(BaseModel):
+    country: str
+    subdivision: str | None
+    rate: Decimal
+    valid_from: datetime
+
+
+class AccountIn(In):
+    name: str = Field(min_length=1, max_length=200)
+    country: str = Field(examples=["JP"])
+    subdivision: str | None = None
+    timezone: str = "Asia/Tokyo"
+    currency: str = "JPY"
+    plan_id: str
+    tax_status: Literal["taxable", "exempt", "reverse_charge"] = "taxable"
+    billing_email: str
+
+
+class AccountOut(BaseModel):
+    id: str
+    name: str
+    country: str
+    subdivision: str | None
+    timezone: str
+    currency: str
+    plan_id: str
+    tax_status: str
+    billing_email: str
+    created_at: datetime
+    purchase_invoice_id: str | None = None
+
+
+class DeviceIn(In):
+    device_type_id: str
+    name: str = Field("", max_length=200)
+
+
+class DeviceOut(BaseModel):
+    id: str
+    account_id: str
+    device_type_id: str
+    name: str
+    key_status: Literal["issued"] = "issued"
+    key_last4: str
+    active: bool
+    registered_at: datetime
+
+
+class DeviceCreated(DeviceOut):
+    device_key: str = Field(description="shown this once: fleetbill keeps only its hash")
+
+
+class DeviceStatusIn(In):
+    active: StrictBool
+
+
+class BulkStatusIn(In):
+    device_ids: list[str] = Field(min_length=1, max_length=10_000)
+    active: StrictBool
+
+
+class SwitchOut(BaseModel):
+    changed: list[str]
+    unchanged: list[str]
+    effective_at: datetime
+    note: str
+
+
+class StatusChangeOut(BaseModel):
+    active: bool
+    effective_at: datetime
+    actor: str
+    request_id: str | None
+
+
+class TierChargeOut(BaseModel):
+    first: int
+    last: int
+    unit_price: int
+    amount: int
+
+
+class LineOut(BaseModel):
+    kind: str
+    description: str
+    device_type_id: str | None
+    quantity: int
+    amount: int
+    tax_rate: Decimal
+    tiers: list[TierChargeOut]
+    period_start: datetime | None = None
+    period_end: datetime | None = None
+
+
+class TaxOut(BaseModel):
+    rate: Decimal
+    taxable_amount: int
+    tax: int
+
+
+class EstimateOut(BaseModel):
+    currency: str
+    lines: list[LineOut]
+    taxes: list[TaxOut]
+    subtotal: int
+    tax_total: int
+    total: int
+    points_applied: int
+    amount_due: int
+    tax_note: str | None
+
+
+class UsageOut(BaseModel):
+    account_id: str
+    month: str
+    period_start: datetime
+    period_end: datetime
+    as_of: datetime
+    counting_mode: str
+    billable_devices: dict[str, int]
+    active_now: dict[str, int]
+    estimate: EstimateOut
+
+
+class InvoiceOut(EstimateOut):
+    id: str
+    number: str
+    account_id: str
+    kind: str
+    billing_month: str | None
+    status: str
+    period_start: datetime
+    period_end: datetime
+    issued_at: datetime
+    recipient_name: str
+    issuer_name: str
+    issuer_registration_number: str
+
+
+class GrantIn(In):
+    amount: Annotated[StrictInt, Field(gt=0)]
+    reason: str = Field(min_length=1, max_length=300)
+    expires_at: AwareDatetime | None = None
+
+
+class PointEntryOut(BaseModel):
+    kind: str
+    amount: int
+    grant_id: str
+    invoice_id: str | None
+    effective_at: datetime
+    reason: str
+    expires_at: datetime | None
+
+
+class PointsOut(BaseModel):
+    account_id: str
+    balance: int
+    ledger: list[PointEntryOut]
+
+
+class CloseOut(BaseModel):
+    months: list[str]
+    invoices: int
+    billed: int
+    skipped: list[dict]
+
+
+class ClockOut(BaseModel):
+    now: datetime
+
+
+class ClockSetIn(In):
+    now: AwareDatetime
+
+
+class ClockAdvanceIn(In):
+    days: StrictInt = Field(0, ge=0)
+    hours: StrictInt = Field(0, ge=0)
+    seconds: StrictInt = Field(0, ge=0)
+
+
+class DueJobsOut(BaseModel):
+    close: CloseOut
+    points_expired: int

@@ -1,0 +1,113 @@
+"""The `fleetbill` command: serve, migrate, close, worker, demo, api-key."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..bootstrap import build
+from ..settings import Settings
+
+app = typer.Typer(help="fleetbill: monthly billing by peak active devices.", no_args_is_help=True)
+api_key = typer.Typer(help="Operator API keys.")
+app.add_typer(api_key, name="api-key")
+console = Console(width=None if sys.stdout.isatty() else 120)
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema (also done by every other command)."""
+    built = build()
+    console.print(f"[green]schema up to date[/] on {built.db.dialect}")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    test_mode: bool = typer.Option(False, "--test-mode", help="Enable the test clock API (never in production)."),
+) -> None:
+    """Serve the REST API (docs at /docs, OpenAPI at /openapi.json)."""
+    import uvicorn
+
+    from .api import create_api
+
+    built = build(Settings.from_env(**({"test_mode": True} if test_mode else {})))
+    console.print(
+        f"fleetbill API on http://{host}:{port}/docs ({built.db.dialect}{', test mode' if test_mode else ''})"
+    )
+    uvicorn.run(create_api(built), host=host, port=port, log_level="info")
+
+
+def close_with_progress(built, run) -> object:
+    """Run a close-like job with a progress bar per phase."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(f"{phase} invoices", total=total)
+            bar.update(tasks[phase], completed=done, total=total)
+
+        return run(built.db, built.clock, built.settings, progress)
+
+
+@app.command()
+def close() -> None:
+    """Close every ended billing month that is still open (R15). Safe to rerun."""
+    from ..services.close_month import close_due_months
+
+    built = build()
+    report = close_with_progress(built, close_due_months)
+    console.print(
+        f"closed {', '.join(report.months) or 'nothing (no ended month is open)'}: "
+        f"{report.invoices:,} invoices, {report.billed:,} JPY billed"
+    )
+    for account_id, month, why in report.skipped:
+        console.print(f"[yellow]skipped[/] {account_id} {month}: {why}")
+    if report.skipped:
+        raise typer.Exit(1)
+
+
+@app.command()
+def worker(
+    once: bool = typer.Option(False, "--once", help="Run the due jobs once and exit."),
+    interval: int = typer.Option(3600, help="Seconds between runs; runs start on the interval's boundary."),
+) -> None:
+    """Run the jobs as they fall due: the close hourly (months end at different instants in
+    different time zones), then point expiry. Several workers may run at once."""
+    from .worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    run_worker(build(), once=once, interval=interval)
+
+
+@app.command()
+def demo() -> None:
+    """Seed a realistic demo (plans, accounts in two time zones, months of device activity,
+    points) and close its months, so the invoices are there to look at."""
+    from .demo import run_demo
+
+    run_demo(build(), console)
+
+
+@api_key.command("create")
+def create_key(name: str = typer.Argument(..., help="Who uses the key, e.g. 'platform'.")) -> None:
+    """Create an operator API key; it is printed once."""
+    from ..services.api_keys import create_api_key
+
+    built = build()
+    with built.db.transaction() as conn:
+        _, key = create_api_key(conn, built.clock.now(), name)
+    console.print(key, soft_wrap=True, highlight=False)
