@@ -44,13 +44,14 @@ def register_device(
     # Active record: a device whose key generation did not complete does not exist, so is never billed.
     device_key = "dk_" + secrets.token_urlsafe(32)
     device_id = repo.new_id()
+    name = name.strip() or device_id[:8]
     conn.execute(
         insert(t.devices),
         dict(
             id=device_id,
             account_id=account.id,
             device_type_id=device_type_id,
-            name=name.strip() or device_id[:8],
+            name=name,
             key_hash=key_hash(device_key),
             key_last4=device_key[-4:],
             active=True,

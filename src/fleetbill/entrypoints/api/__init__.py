@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from ...bootstrap import App
 from ...clock import TestClock
 from . import problems, routes_accounts, routes_catalog, routes_jobs
+from .context import storable_params
 
 DESCRIPTION = """
 fleetbill bills an IoT cloud's customers every month for the **peak number of devices Active at
@@ -14,14 +15,14 @@ the same time**, per plan and device type, tax-exclusive, closed at month end in
 time zone. Money is an integer in the currency's minor unit (JPY: yen).
 
 * Authenticate with an operator API key: `Authorization: Bearer <key>`.
-* Every POST takes an optional `Idempotency-Key` header: a retry with the same key returns the
-  first response and changes nothing.
+* Every POST takes an optional `Idempotency-Key` header (1 to 64 characters: a UUID fits): a retry
+  with the same key returns the first response and changes nothing.
 * Errors are RFC 9457 problem details (`application/problem+json`) whose `detail` says what to do.
 """
 
 
 def create_api(app: App) -> FastAPI:
-    api = FastAPI(title="fleetbill", version="0.1.0", description=DESCRIPTION)
+    api = FastAPI(title="fleetbill", version="0.1.0", description=DESCRIPTION, dependencies=[Depends(storable_params)])
     api.state.fleetbill = app
     problems.install(api)
     api.include_router(routes_catalog.router)

@@ -22,6 +22,7 @@ from ...adapters.db import schema as t
 from ...bootstrap import App
 from ...domain.errors import Conflict, InvalidInput
 from ...services.api_keys import authenticate
+from .schemas import check_storable_text
 
 bearer = HTTPBearer(auto_error=False, description="An operator API key: `fleetbill api-key create NAME` prints one.")
 
@@ -56,8 +57,21 @@ def operator(request: Request, credentials: HTTPAuthorizationCredentials | None 
     return Operator(*found)
 
 
+# The key doubles as the request id on the status history (R4), whose column holds 64 characters.
+MAX_IDEMPOTENCY_KEY = 64
+
+
 def request_id(request: Request) -> str:
     return request.headers.get("Idempotency-Key") or str(uuid.uuid4())
+
+
+def storable_params(request: Request) -> None:
+    """Path and query parameters are looked up in the database: refuse what it cannot read."""
+    try:
+        for value in [*request.path_params.values(), *request.query_params.keys(), *request.query_params.values()]:
+            check_storable_text(value)
+    except ValueError as e:
+        raise InvalidInput(f"path and query parameters: {e}") from None
 
 
 async def _fingerprint(request: Request) -> str:
@@ -111,8 +125,8 @@ async def idempotent(
     """
     app = get_app(request)
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not 1 <= len(key) <= 255:
-        raise InvalidInput("Idempotency-Key must be 1 to 255 characters")
+    if key is not None and not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
+        raise InvalidInput(f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters (a UUID fits)")
     fingerprint = await _fingerprint(request) if key else ""
 
     def run() -> JSONResponse:

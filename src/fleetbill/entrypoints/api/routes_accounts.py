@@ -6,11 +6,12 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import and_, select
+from starlette.exceptions import HTTPException
 
 from ...adapters.db import repository as repo
 from ...adapters.db import schema as t
 from ...adapters.db import views
-from ...domain.errors import NotAllowed, NotFound
+from ...domain.errors import NotFound
 from ...domain.invoice import InvoiceDraft
 from ...domain.tax import TaxStatus
 from ...services.open_account import NewAccount, open_account
@@ -169,9 +170,11 @@ def delete_device(device_id: str, request: Request):
     """R3: devices cannot be deleted. Switch the device Inactive to stop paying for it."""
     with get_app(request).db.transaction() as conn:
         _device(conn, device_id)
-    raise NotAllowed(
+    raise HTTPException(  # not NotAllowed: a 405 must name the methods allowed (RFC 9110, Allow)
+        405,
         "a registered device can never be deleted or cancelled; switch it Inactive "
-        f'(POST /v1/devices/{device_id}/status with {{"active": false}}) and it is not charged from next month'
+        f'(POST /v1/devices/{device_id}/status with {{"active": false}}) and it is not charged from next month',
+        headers={"Allow": "GET"},
     )
 
 

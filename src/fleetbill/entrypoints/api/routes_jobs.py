@@ -7,6 +7,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Depends, Request
 
 from ...clock import TestClock
+from ...domain.errors import InvalidInput
 from ...services.close_month import CloseReport, close_due_months
 from ...services.run_due_jobs import run_due_jobs
 from .context import Operator, get_app, idempotent, operator
@@ -56,11 +57,16 @@ async def set_clock(body: ClockSetIn, request: Request, who: Operator = Depends(
 
 @test_clock.post("/advance", response_model=ClockOut)
 async def advance_clock(body: ClockAdvanceIn, request: Request, who: Operator = Depends(operator)):
-    step = timedelta(days=body.days, hours=body.hours, seconds=body.seconds)
     clock = _clock(request)
-    return await idempotent(
-        request, who, lambda _: (200, {"now": clock.set(clock.now() + step)}), own_transactions=True
-    )
+
+    def work(_):
+        try:
+            target = clock.now() + timedelta(days=body.days, hours=body.hours, seconds=body.seconds)
+        except OverflowError:
+            raise InvalidInput("that step takes the clock past the year 9999; advance it by less") from None
+        return 200, {"now": clock.set(target)}
+
+    return await idempotent(request, who, work, own_transactions=True)
 
 
 @test_clock.post("/run-due-jobs", response_model=DueJobsOut)

@@ -2,22 +2,63 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
-Amount = Annotated[StrictInt, Field(ge=0, description="integer in the currency's minor unit (JPY: yen)")]
-Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-12"])]
+# Bounds that keep every accepted value storable, so bad input is a 422 and never a 500: the
+# largest integer every JSON client reads exactly, and the device-count column's range.
+MAX_AMOUNT = 2**53 - 1
+MAX_DEVICES = 2**31 - 1
+
+Amount = Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT, description="integer in the currency's minor unit (JPY: yen)")]
+Month = Annotated[str, Field(pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$", examples=["2026-12"])]
+
+
+def check_storable_text(value: Any) -> Any:
+    """Refuse text no database can store (NUL characters, lone surrogates), however nested."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("text must not contain NUL characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("text must be valid Unicode (no lone surrogates)") from None
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            check_storable_text(k)
+            check_storable_text(v)
+    elif isinstance(value, list):
+        for v in value:
+            check_storable_text(v)
+    return value
+
+
+def _utc(instant: datetime) -> datetime:
+    try:
+        return instant.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("instant is out of range once converted to UTC") from None
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_utc)]
 
 
 class In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _storable_text(cls, value: Any) -> Any:
+        return check_storable_text(value)
+
 
 class TierIn(In):
-    up_to: StrictInt | None = Field(description="last device of this tier (inclusive); null on the last tier")
+    up_to: StrictInt | None = Field(
+        ge=1, le=MAX_DEVICES, description="last device of this tier (inclusive); null on the last tier"
+    )
     unit_price: Amount
 
 
@@ -73,7 +114,7 @@ class TaxRateIn(In):
     country: str = Field(examples=["JP"])
     subdivision: str | None = Field(None, examples=["JP-13"])
     rate: Decimal = Field(examples=["0.10"], description="a fraction: 0.10 is 10%")
-    valid_from: AwareDatetime
+    valid_from: Instant
 
 
 class TaxRateOut(BaseModel):
@@ -91,7 +132,7 @@ class AccountIn(In):
     currency: str = "JPY"
     plan_id: str
     tax_status: Literal["taxable", "exempt", "reverse_charge"] = "taxable"
-    billing_email: str
+    billing_email: str = Field(max_length=320)
 
 
 class AccountOut(BaseModel):
@@ -216,9 +257,9 @@ class InvoiceOut(EstimateOut):
 
 
 class GrantIn(In):
-    amount: Annotated[StrictInt, Field(gt=0)]
+    amount: Annotated[StrictInt, Field(gt=0, le=MAX_AMOUNT)]
     reason: str = Field(min_length=1, max_length=300)
-    expires_at: AwareDatetime | None = None
+    expires_at: Instant | None = None
 
 
 class PointEntryOut(BaseModel):
@@ -249,7 +290,7 @@ class ClockOut(BaseModel):
 
 
 class ClockSetIn(In):
-    now: AwareDatetime
+    now: Instant
 
 
 class ClockAdvanceIn(In):
