@@ -548,14 +548,11 @@ def test_bad_input_is_a_4xx_problem_and_writes_nothing(api, world, db, clock, ca
     assert clock.now() == now
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="domain/tax.py check_region only checks the shape [A-Z]{2}: 'JA' is no ISO 3166-1 country "
-    "but an exempt account with it is opened (a taxable one fails later, on the missing tax rate)",
-)
-def test_r12_unassigned_country_code_is_refused(api, world, db):
+@pytest.mark.parametrize("region", [{"country": "JA"}, {"country": "JP", "subdivision": "JP-99"}])
+def test_r12_unassigned_country_or_subdivision_code_is_refused(api, world, db, region):
+    """R12: tax follows a real ISO 3166 country/region; a code that names none is refused."""
     before = counts(db)
-    problem(api.post("/v1/accounts", json=ACCOUNT | {"country": "JA", "tax_status": "exempt"}), 422)
+    problem(api.post("/v1/accounts", json=ACCOUNT | region | {"tax_status": "exempt"}), 422)
     assert counts(db) == before
 
 

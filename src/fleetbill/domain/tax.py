@@ -9,6 +9,8 @@ from datetime import datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+import pycountry
+
 from .errors import InvalidInput
 
 
@@ -58,12 +60,14 @@ _REGISTRATION = re.compile(r"^T\d{13}$")
 
 def check_region(country: str, subdivision: str | None) -> tuple[str, str | None]:
     """Validate an ISO 3166-1 alpha-2 country and an optional ISO 3166-2 subdivision of it."""
-    if not _COUNTRY.match(country or ""):
+    # pycountry is the ISO 3166 data as a package: a lookup, no I/O beyond its own files.
+    if not _COUNTRY.match(country or "") or pycountry.countries.get(alpha_2=country) is None:
         raise InvalidInput(f"country must be an ISO 3166-1 alpha-2 code such as 'JP', not {country!r}")
     if subdivision is not None:
-        if not _SUBDIVISION.match(subdivision) or not subdivision.startswith(country + "-"):
+        known = _SUBDIVISION.match(subdivision) and pycountry.subdivisions.get(code=subdivision)
+        if not known or not subdivision.startswith(country + "-"):
             raise InvalidInput(
-                f"subdivision must be an ISO 3166-2 code of {country} such as '{country}-13', not {subdivision!r}"
+                f"subdivision must be an ISO 3166-2 code of {country} such as 'JP-13' (Tokyo), not {subdivision!r}"
             )
     return country, subdivision
 
