@@ -28,25 +28,42 @@ def device_type(app: App, device_type_id: str = "esp32", name: str = "ESP32") ->
 
 
 def plan(
-    app: App, plan_id: str = "basic", prices: dict[str, Sequence[Tier]] | None = None, *,
-    term: ContractTerm = ContractTerm.MONTHLY, mode: CountingMode = CountingMode.PEAK, fixed_fee: int = 0,
+    app: App,
+    plan_id: str = "basic",
+    prices: dict[str, Sequence[Tier]] | None = None,
+    *,
+    term: ContractTerm = ContractTerm.MONTHLY,
+    mode: CountingMode = CountingMode.PEAK,
+    fixed_fee: int = 0,
     notice_days: int = 30,
 ) -> str:
     prices = prices if prices is not None else {"esp32": [Tier(None, 100)]}
     with app.db.transaction() as conn:
         catalog.create_plan(
-            conn, app.clock.now(), Plan(plan_id, plan_id.title(), "JPY", term, notice_days, mode, ("api",)), fixed_fee, prices
+            conn,
+            app.clock.now(),
+            Plan(plan_id, plan_id.title(), "JPY", term, notice_days, mode, ("api",)),
+            fixed_fee,
+            prices,
         )
     return plan_id
 
 
 def account(
-    app: App, plan_id: str = "basic", *, name: str = "Acme", country: str = "JP", subdivision: str | None = None,
-    timezone: str = "Asia/Tokyo", tax_status: TaxStatus = TaxStatus.TAXABLE,
+    app: App,
+    plan_id: str = "basic",
+    *,
+    name: str = "Acme",
+    country: str = "JP",
+    subdivision: str | None = None,
+    timezone: str = "Asia/Tokyo",
+    tax_status: TaxStatus = TaxStatus.TAXABLE,
 ) -> str:
     with app.db.transaction() as conn:
         acc, _ = open_account(
-            conn, app.clock.now(), app.settings,
+            conn,
+            app.clock.now(),
+            app.settings,
             NewAccount(name, country, plan_id, "billing@example.com", subdivision, timezone, "JPY", tax_status),
         )
     return acc.id
@@ -54,7 +71,9 @@ def account(
 
 def devices(app: App, account_id: str, n: int, device_type_id: str = "esp32") -> list[str]:
     with app.db.transaction() as conn:
-        return [register_device(conn, app.clock.now(), account_id, device_type_id, f"d{i}", "test").id for i in range(n)]
+        return [
+            register_device(conn, app.clock.now(), account_id, device_type_id, f"d{i}", "test").id for i in range(n)
+        ]
 
 
 def switch(app: App, account_id: str, device_ids: Sequence[str], active: bool) -> None:

@@ -271,13 +271,15 @@ def test_r9_price_change_needs_notice_notifies_the_plan_and_prices_its_month(api
     assert [(a, k) for a, k, _ in notices] == sorted([(x, "price_change"), (y, "price_change")])
     assert all("2026-03" in s for _, _, s in notices) and z not in {a for a, _, _ in notices}
     versions = ok(api.get("/v1/plans/basic"))["price_versions"]
-    assert [v["effective_month"] for v in versions] == ["0000-01", "2026-03"]
+    # the first prices are in force from the month of the plan's creation in the last time zone
+    # to reach it (UTC-12): created 2026-01-05, so 2026-01
+    assert [v["effective_month"] for v in versions] == ["2026-01", "2026-03"]
 
     # when January has closed, a version for January is refused
     set_clock(api, datetime(2026, 2, 1, tzinfo=UTC))
     assert ok(api.post("/v1/test-clock/run-due-jobs"))["close"]["months"] == ["2026-01"]
     closed = problem(api.post("/v1/plans/basic/price-versions", json=new_prices | {"effective_month": "2026-01"}), 409)
-    assert "already closed" in closed["detail"] and "2026-02" in closed["detail"]
+    assert "already closed" in closed["detail"] and "choose a month after 2026-01" in closed["detail"]
 
     # then February is priced with the old version and March with the new one
     set_clock(api, datetime(2026, 4, 1, tzinfo=UTC))

@@ -68,11 +68,15 @@ def test_r15_catches_up_every_missed_month_in_order(app, clock):
     assert report.months == ["2026-01", "2026-02", "2026-03"]
     invoices = sorted(_invoices(app.db), key=lambda i: i["billing_month"])
     assert [(i["billing_month"], i["number"], i["total"]) for i in invoices] == [
-        ("2026-01", "FB-00000001", 220), ("2026-02", "FB-00000002", 220), ("2026-03", "FB-00000003", 220)
+        ("2026-01", "FB-00000001", 220),
+        ("2026-02", "FB-00000002", 220),
+        ("2026-03", "FB-00000003", 220),
     ]
 
 
-@pytest.mark.skipif(not on_postgres(), reason="concurrency of two closes is a PostgreSQL matter (SQLite has one writer)")
+@pytest.mark.skipif(
+    not on_postgres(), reason="concurrency of two closes is a PostgreSQL matter (SQLite has one writer)"
+)
 def test_r15_two_concurrent_closes_make_one_invoice_per_account(app, clock):
     f.device_type(app)
     f.plan(app)

@@ -16,6 +16,8 @@ from .tax import TaxStatus
 # The earliest any time zone starts a calendar day is UTC+14 (Pacific/Kiritimati): a notice
 # counted from there reaches every account, whatever its time zone.
 EARLIEST_OFFSET = timedelta(hours=14)
+# ...and the last to leave a day is UTC-12 (POSIX sign: "Etc/GMT+12").
+LATEST_ZONE = "Etc/GMT+12"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,12 @@ def version_in_force(versions: Sequence[PriceVersion], month: BillingMonth) -> P
     return best
 
 
+def first_price_month(now: datetime) -> BillingMonth:
+    """A new plan's first prices are in force from the month that every time zone is in or past,
+    so an account anywhere can open on it at once."""
+    return BillingMonth.containing(now, LATEST_ZONE)
+
+
 def earliest_start(month: BillingMonth) -> datetime:
     """The first instant any time zone enters `month`."""
     return month.start("UTC") - EARLIEST_OFFSET
@@ -83,8 +91,8 @@ def check_price_change(
     and never reaches into a month already closed."""
     if latest_closed is not None and month <= latest_closed:
         raise Conflict(
-            f"{month} is already closed for accounts on plan {plan.id}; a price can take effect "
-            f"from {latest_closed.next()} at the earliest"
+            f"{month} is already closed for accounts on plan {plan.id}; choose a month after "
+            f"{latest_closed} that also leaves the plan's {plan.notice_days} days' notice"
         )
     deadline = earliest_start(month) - timedelta(days=plan.notice_days)
     if announced_at > deadline:

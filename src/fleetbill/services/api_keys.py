@@ -12,6 +12,8 @@ from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..domain.errors import InvalidInput
 
+MAX_NAME = 64  # "api:" + the name is the actor on the status history (R4)
+
 
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
@@ -21,6 +23,10 @@ def create_api_key(conn: Connection, now: datetime, name: str) -> tuple[str, str
     """Returns (key id, the key itself): the key is never shown again."""
     if not name.strip():
         raise InvalidInput("an API key needs a name that says who uses it")
+    if len(name.strip()) > MAX_NAME:
+        raise InvalidInput(
+            f"an API key's name is at most {MAX_NAME} characters; it is recorded as the actor of changes"
+        )
     key = "fb_" + secrets.token_urlsafe(32)
     key_id = repo.new_id()
     conn.execute(insert(t.api_keys), dict(id=key_id, name=name.strip(), key_hash=_hash(key), created_at=now))

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, insert, select
 
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
-from ..domain.catalog import Plan
+from ..domain.catalog import Plan, first_price_month
 from ..domain.errors import Conflict, InvalidInput
 from ..domain.money import check_currency
 from ..domain.periods import BillingMonth
@@ -97,5 +97,5 @@ def create_plan(
             created_at=now,
         ),
     )
-    insert_price_version(conn, plan.id, BillingMonth(0), now, fixed_fee, prices)
+    insert_price_version(conn, plan.id, first_price_month(now), now, fixed_fee, prices)
     return plan

@@ -8,6 +8,7 @@ from ..adapters.db.engine import Database
 from ..clock import Clock
 from ..settings import Settings
 from .close_month import CloseReport, Progress, close_due_months
+from .idempotency import purge_idempotency_records
 from .points import expire_points
 
 
@@ -23,4 +24,5 @@ def run_due_jobs(db: Database, clock: Clock, settings: Settings, progress: Progr
     close = close_due_months(db, clock, settings, progress)
     with db.transaction() as conn:
         expired = expire_points(conn, clock.now())
+        purge_idempotency_records(conn, clock.now())
     return DueJobsReport(close, expired)

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import TypeAdapter
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
@@ -22,6 +23,7 @@ from ...adapters.db import schema as t
 from ...bootstrap import App
 from ...domain.errors import Conflict, InvalidInput
 from ...services.api_keys import authenticate
+from ...services.idempotency import purge_idempotency_records
 from .schemas import check_storable_text
 
 bearer = HTTPBearer(auto_error=False, description="An operator API key: `fleetbill api-key create NAME` prints one.")
@@ -83,7 +85,8 @@ async def _fingerprint(request: Request) -> str:
     return hashlib.sha256(request.method.encode() + b" " + request.url.path.encode() + b"\n" + canonical).hexdigest()
 
 
-def _replay(conn: Connection, who: Operator, key: str, fingerprint: str) -> JSONResponse | None:
+def _replay(conn: Connection, app: App, who: Operator, key: str, fingerprint: str) -> JSONResponse | None:
+    purge_idempotency_records(conn, app.clock.now(), who.key_id, key)  # an expired key is a new request
     r = t.idempotency_records
     row = conn.execute(
         select(r.c.request_fingerprint, r.c.status_code, r.c.response_body).where(
@@ -113,6 +116,15 @@ def _record(conn: Connection, app: App, who: Operator, key: str, fingerprint: st
     )
 
 
+def _response_shape(request: Request) -> Callable[[Any], Any]:
+    """Serialize through the route's declared response model, so the answer is what OpenAPI says."""
+    model = getattr(request.scope.get("route"), "response_model", None)
+    if model is None:
+        return jsonable_encoder
+    adapter = TypeAdapter(model)
+    return lambda payload: adapter.dump_python(adapter.validate_python(payload, from_attributes=True), mode="json")
+
+
 async def idempotent(
     request: Request, who: Operator, work: Callable[[Connection], tuple[int, Any]], own_transactions: bool = False
 ) -> JSONResponse:
@@ -124,6 +136,7 @@ async def idempotent(
     idempotent by itself, and the response is stored after it.
     """
     app = get_app(request)
+    shape = _response_shape(request)
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
         raise InvalidInput(f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters (a UUID fits)")
@@ -133,19 +146,19 @@ async def idempotent(
         if own_transactions:
             if key:
                 with app.db.transaction() as conn:
-                    if (replayed := _replay(conn, who, key, fingerprint)) is not None:
+                    if (replayed := _replay(conn, app, who, key, fingerprint)) is not None:
                         return replayed
             status, payload = work(None)
-            content = jsonable_encoder(payload)
+            content = shape(payload)
             if key:
                 with app.db.transaction() as conn:
                     _record(conn, app, who, key, fingerprint, status, content)
             return JSONResponse(content, status_code=status)
         with app.db.transaction() as conn:
-            if key and (replayed := _replay(conn, who, key, fingerprint)) is not None:
+            if key and (replayed := _replay(conn, app, who, key, fingerprint)) is not None:
                 return replayed
             status, payload = work(conn)
-            content = jsonable_encoder(payload)
+            content = shape(payload)
             if key:
                 _record(conn, app, who, key, fingerprint, status, content)
         return JSONResponse(content, status_code=status)
@@ -157,6 +170,6 @@ async def idempotent(
         # concurrent request took what this one wanted; this one was rolled back whole.
         if key:
             with app.db.transaction() as conn:
-                if (replayed := _replay(conn, who, key, fingerprint)) is not None:
+                if (replayed := _replay(conn, app, who, key, fingerprint)) is not None:
                     return replayed
         raise Conflict("a concurrent request changed the same thing first; nothing was written; retry") from None

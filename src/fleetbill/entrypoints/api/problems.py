@@ -26,6 +26,17 @@ def _where(loc) -> str:
     return ".".join(parts) or "request"
 
 
+def _error(e: dict) -> dict:
+    if e.get("type") == "json_invalid":
+        why = (e.get("ctx") or {}).get("error", "not JSON")
+        return {
+            "field": "body",
+            "message": f"the body is not valid JSON ({why} at character {e['loc'][-1]}); "
+            "send a JSON object with Content-Type: application/json",
+        }
+    return {"field": _where(e["loc"]), "message": e["msg"]}
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(BillingError)
     async def billing_error(request: Request, exc: BillingError):
@@ -33,7 +44,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
-        errors = [{"field": _where(e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        errors = [_error(e) for e in exc.errors()]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         return problem(422, "Invalid request", detail, request, errors=errors)
 

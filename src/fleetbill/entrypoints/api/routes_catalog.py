@@ -20,7 +20,16 @@ from ...services import catalog
 from ...services.announce_price_change import announce_price_change
 from ...services.tax_table import add_tax_rate
 from .context import Operator, get_app, idempotent, operator
-from .schemas import DeviceTypeIn, DeviceTypeOut, PlanIn, PlanOut, PriceVersionIn, TaxRateIn, TaxRateOut
+from .schemas import (
+    DeviceTypeIn,
+    DeviceTypeOut,
+    PlanIn,
+    PlanOut,
+    PriceVersionCreated,
+    PriceVersionIn,
+    TaxRateIn,
+    TaxRateOut,
+)
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(operator)])
 
@@ -75,7 +84,7 @@ def get_plan(plan_id: str, request: Request):
         return views.plan(conn, plan_id)
 
 
-@router.post("/plans/{plan_id}/price-versions", status_code=201, tags=["catalog"])
+@router.post("/plans/{plan_id}/price-versions", status_code=201, response_model=PriceVersionCreated, tags=["catalog"])
 async def announce_prices(plan_id: str, body: PriceVersionIn, request: Request, who: Operator = Depends(operator)):
     """R9: new prices from the start of a month, announced at least the plan's notice period before;
     every account on the plan is notified. Refused if too late or if the month is already closed."""

@@ -78,6 +78,13 @@ class PriceVersionIn(In):
     prices: dict[str, list[TierIn]] = Field(description="device type id -> graduated tiers")
 
 
+class PriceVersionCreated(BaseModel):
+    id: str
+    plan_id: str
+    effective_month: str
+    notified_accounts: int
+
+
 class PriceVersionOut(BaseModel):
     effective_month: str
     announced_at: datetime
