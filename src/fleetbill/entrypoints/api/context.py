@@ -48,7 +48,7 @@ def operator(request: Request, credentials: HTTPAuthorizationCredentials | None 
         raise HTTPException(
             401, "send an operator API key as 'Authorization: Bearer <key>'", headers={"WWW-Authenticate": "Bearer"}
         )
-    with get_app(request).db.transaction() as conn:
+    with get_app(request).db.read() as conn:
         found = authenticate(conn, credentials.credentials)
     if found is None:
         raise HTTPException(

@@ -65,13 +65,13 @@ async def create_account(body: AccountIn, request: Request, who: Operator = Depe
 
 @router.get("/accounts", response_model=list[AccountOut], tags=["accounts"])
 def list_accounts(request: Request, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)):
-    with get_app(request).db.transaction() as conn:
+    with get_app(request).db.read() as conn:
         return [_account_out(a) for a in repo.load_accounts(conn)[offset : offset + limit]]
 
 
 @router.get("/accounts/{account_id}", response_model=AccountOut, tags=["accounts"])
 def get_account(account_id: str, request: Request):
-    with get_app(request).db.transaction() as conn:
+    with get_app(request).db.read() as conn:
         return _account_out(repo.get_account(conn, account_id))
 
 
@@ -112,7 +112,7 @@ def list_devices(
         where.append(d.c.device_type_id == device_type_id)
     if active is not None:
         where.append(d.c.active == active)
-    with get_app(request).db.transaction() as conn:
+    with get_app(request).db.read() as conn:
         repo.get_account(conn, account_id)
         return views.devices(conn, and_(*where), limit, offset)
 
@@ -138,7 +138,7 @@ def _device(conn, device_id: str):
 
 @router.get("/devices/{device_id}", response_model=DeviceOut, tags=["devices"])
 def get_device(device_id: str, request: Request):
-    with get_app(request).db.transaction() as conn:
+    with get_app(request).db.read() as conn:
         return dict(_device(conn, device_id)._mapping)
 
 
@@ -159,7 +159,7 @@ async def switch_one(device_id: str, body: DeviceStatusIn, request: Request, who
 def device_history(device_id: str, request: Request):
     """R4: every status change of the device, oldest first."""
     sc = t.status_changes
-    with get_app(request).db.transaction() as conn:
+    with get_app(request).db.read() as conn:
         _device(conn, device_id)
         rows = conn.execute(select(sc).where(sc.c.device_id == device_id).order_by(sc.c.effective_at, sc.c.id))
         return [dict(r._mapping) for r in rows]
@@ -168,7 +168,7 @@ def device_history(device_id: str, request: Request):
 @router.delete("/devices/{device_id}", status_code=405, tags=["devices"])
 def delete_device(device_id: str, request: Request):
     """R3: devices cannot be deleted. Switch the device Inactive to stop paying for it."""
-    with get_app(request).db.transaction() as conn:
+    with get_app(request).db.read() as conn:
         _device(conn, device_id)
     raise HTTPException(  # not NotAllowed: a 405 must name the methods allowed (RFC 9110, Allow)
         405,
@@ -210,7 +210,7 @@ def current_usage(account_id: str, request: Request):
     """R20: this month so far: the running billable count per device type, devices Active now,
     and the estimated charge with tax and the points that would pay it."""
     app = get_app(request)
-    with app.db.transaction() as conn:
+    with app.db.read() as conn:
         u = usage_now(conn, app.clock.now(), app.settings, account_id)
     return dict(
         account_id=u.account_id,
@@ -227,14 +227,14 @@ def current_usage(account_id: str, request: Request):
 
 @router.get("/accounts/{account_id}/invoices", response_model=list[InvoiceOut], tags=["invoices"])
 def account_invoices(account_id: str, request: Request, limit: int = Query(100, ge=1, le=1000)):
-    with get_app(request).db.transaction() as conn:
+    with get_app(request).db.read() as conn:
         repo.get_account(conn, account_id)
         return views.invoices(conn, t.invoices.c.account_id == account_id, limit)
 
 
 @router.get("/invoices/{invoice_id}", response_model=InvoiceOut, tags=["invoices"])
 def get_invoice(invoice_id: str, request: Request):
-    with get_app(request).db.transaction() as conn:
+    with get_app(request).db.read() as conn:
         return views.invoice(conn, invoice_id)
 
 
@@ -255,6 +255,6 @@ async def grant(account_id: str, body: GrantIn, request: Request, who: Operator 
 def points(account_id: str, request: Request):
     """R16: the usable balance and every grant, use and expiry."""
     app = get_app(request)
-    with app.db.transaction() as conn:
+    with app.db.read() as conn:
         v = points_view(conn, app.clock.now(), account_id)
     return dict(account_id=account_id, balance=v.balance, ledger=v.ledger)

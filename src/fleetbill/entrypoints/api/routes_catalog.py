@@ -46,7 +46,7 @@ async def create_device_type(body: DeviceTypeIn, request: Request, who: Operator
 
 @router.get("/device-types", response_model=list[DeviceTypeOut], tags=["catalog"])
 def list_device_types(request: Request):
-    with get_app(request).db.transaction() as conn:
+    with get_app(request).db.read() as conn:
         return [DeviceTypeOut(id=i, name=n) for i, n in repo.device_type_names(conn).items()]
 
 
@@ -74,13 +74,13 @@ async def create_plan(body: PlanIn, request: Request, who: Operator = Depends(op
 
 @router.get("/plans", response_model=list[PlanOut], tags=["catalog"])
 def list_plans(request: Request):
-    with get_app(request).db.transaction() as conn:
+    with get_app(request).db.read() as conn:
         return [views.plan(conn, i) for i in conn.execute(select(t.plans.c.id).order_by(t.plans.c.id)).scalars()]
 
 
 @router.get("/plans/{plan_id}", response_model=PlanOut, tags=["catalog"])
 def get_plan(plan_id: str, request: Request):
-    with get_app(request).db.transaction() as conn:
+    with get_app(request).db.read() as conn:
         return views.plan(conn, plan_id)
 
 
@@ -113,7 +113,7 @@ async def create_tax_rate(body: TaxRateIn, request: Request, who: Operator = Dep
 
 @router.get("/tax-rates", response_model=list[TaxRateOut], tags=["tax"])
 def list_tax_rates(request: Request):
-    with get_app(request).db.transaction() as conn:
+    with get_app(request).db.read() as conn:
         return [
             TaxRateOut(country=r.country, subdivision=r.subdivision, rate=r.rate, valid_from=r.valid_from)
             for r in repo.load_tax_rates(conn)
