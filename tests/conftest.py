@@ -17,6 +17,7 @@ from fleetbill.bootstrap import App, ensure_reference_data, migrate
 from fleetbill.clock import TestClock
 from fleetbill.settings import Settings
 
+pytest_plugins = ["tests.gateway_fixtures"]
 PG_URL = os.environ.get("FLEETBILL_TEST_DATABASE_URL")
 START = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
 

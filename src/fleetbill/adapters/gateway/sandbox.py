@@ -1,0 +1,310 @@
+"""The sandbox gateway: an embedded card processor for development and tests, with no network and
+no account anywhere. It answers Stripe's documented test cards the way Stripe does.
+
+Tokens describe their card (brand, last 4, expiry, behaviour) so that any process can use them;
+the charges it made are kept in memory, by idempotency key. Webhooks are signed with Standard
+Webhooks.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
+
+from .events import card_update_payload, webhook_event
+from .port import (
+    Card,
+    CardRejected,
+    ChargeOutcome,
+    ChargeRequest,
+    ChargeResult,
+    InvalidWebhook,
+    WebhookEvent,
+)
+
+# Not a secret: the sandbox moves no money. A fixed default lets a second process (a simulator,
+# a test) sign events that the server process accepts; pass your own to make it private.
+DEFAULT_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"fleetbill-sandbox-webhooks").decode()
+TOKEN_PREFIX = "pm_sb"
+
+
+class Behaviour(StrEnum):
+    """What a card does, by Stripe's test card numbers (docs.stripe.com/testing)."""
+
+    OK = "ok"
+    DECLINED_AT_ATTACH = "attachdecline"  # 4000 0000 0000 0002
+    DECLINED = "decline"  # 4000 0000 0000 0341: attaches, then every charge is declined
+    EXPIRED = "expired"  # 4000 0000 0000 0069
+    INSUFFICIENT_FUNDS = "nofunds"  # 4000 0000 0000 9995
+    PROCESSING_ERROR = "processing"  # 4000 0000 0000 0119
+    AUTHENTICATION_REQUIRED = "auth"  # 4000 0025 0000 3155: the bank wants the cardholder (3-D Secure)
+
+
+TEST_CARDS = {
+    "4000000000000002": Behaviour.DECLINED_AT_ATTACH,
+    "4000000000000341": Behaviour.DECLINED,
+    "4000000000000069": Behaviour.EXPIRED,
+    "4000000000009995": Behaviour.INSUFFICIENT_FUNDS,
+    "4000000000000119": Behaviour.PROCESSING_ERROR,
+    "4000002500003155": Behaviour.AUTHENTICATION_REQUIRED,
+}
+
+# The codes and messages Stripe reports for each decline.
+CHARGE_DECLINES = {
+    Behaviour.DECLINED: ("card_declined", "Your card was declined."),
+    Behaviour.EXPIRED: ("expired_card", "Your card has expired."),
+    Behaviour.INSUFFICIENT_FUNDS: ("insufficient_funds", "Your card has insufficient funds."),
+    Behaviour.PROCESSING_ERROR: ("processing_error", "An error occurred while processing your card."),
+    Behaviour.AUTHENTICATION_REQUIRED: ("authentication_required", "This payment needs the cardholder to confirm it."),
+}
+
+# Longest prefix first; the names are Stripe's `card.brand` values.
+BRAND_PREFIXES = (
+    ("34", "amex"),
+    ("37", "amex"),
+    ("35", "jcb"),
+    ("30", "diners"),
+    ("36", "diners"),
+    ("38", "diners"),
+    ("62", "unionpay"),
+    ("6", "discover"),
+    ("5", "mastercard"),
+    ("2", "mastercard"),
+    ("4", "visa"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxCard:
+    """What a sandbox token says about its card."""
+
+    token: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    behaviour: Behaviour
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxCharge:
+    """A charge the sandbox made (money that a real gateway would have taken)."""
+
+    reference: str
+    customer: str
+    card_token: str
+    amount: int
+    currency: str
+    idempotency_key: str
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fault:
+    outcome: ChargeOutcome
+    after_charging: bool
+    code: str
+
+
+def luhn_valid(digits: str) -> bool:
+    """True when the number passes the Luhn check that every card number carries."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def card_brand(digits: str) -> str:
+    """The brand Stripe would report for a card number, from its first digits."""
+    return next((brand for prefix, brand in BRAND_PREFIXES if digits.startswith(prefix)), "unknown")
+
+
+def parse_token(token: str) -> SandboxCard | None:
+    """The card a sandbox token describes, or None when it is not one."""
+    parts = token.split("_")
+    if len(parts) != 8 or "_".join(parts[:2]) != TOKEN_PREFIX:
+        return None
+    _, _, _, brand, last4, month, year, behaviour = parts
+    try:
+        return SandboxCard(token, brand, last4, int(month), int(year), Behaviour(behaviour))
+    except ValueError:
+        return None
+
+
+def tokenize(number: str, exp_month: int, exp_year: int, cvc: str) -> str:
+    """What the gateway's browser library does: check the card and return a token for it. The token
+    keeps only the brand, last 4 digits and expiry, never the number (R17)."""
+    digits = number.replace(" ", "")
+    if not digits.isdigit() or not 12 <= len(digits) <= 19:
+        raise ValueError("the card number must be 12 to 19 digits (spaces allowed)")
+    if not luhn_valid(digits):
+        raise ValueError("the card number is invalid (it fails the Luhn check): check for a typo")
+    if not 1 <= exp_month <= 12:
+        raise ValueError(f"the expiry month must be 1 to 12, not {exp_month}")
+    exp_year = exp_year + 2000 if exp_year < 100 else exp_year
+    if not 2000 <= exp_year <= 2099:
+        raise ValueError(f"the expiry year {exp_year} is not valid")
+    if not (cvc.isdigit() and len(cvc) in (3, 4)):
+        raise ValueError("the security code (CVC) must be 3 or 4 digits")
+    behaviour = TEST_CARDS.get(digits, Behaviour.OK)
+    random = secrets.token_hex(6)
+    return f"{TOKEN_PREFIX}_{random}_{card_brand(digits)}_{digits[-4:]}_{exp_month:02d}_{exp_year}_{behaviour}"
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+class SandboxGateway:
+    """The embedded default gateway: Stripe's test cards, in memory, no network."""
+
+    name = "sandbox"
+
+    def __init__(self, webhook_secret: str = DEFAULT_WEBHOOK_SECRET) -> None:
+        self._webhook = Webhook(webhook_secret)
+        self._lock = threading.Lock()
+        self._results: dict[str, tuple[ChargeRequest, ChargeResult]] = {}
+        self._charges: list[SandboxCharge] = []
+        self._detached: list[str] = []
+        self._updated: set[str] = set()  # tokens the account updater renewed
+        self._fault: _Fault | None = None
+
+    tokenize = staticmethod(tokenize)
+
+    @property
+    def charges(self) -> tuple[SandboxCharge, ...]:
+        """The charges made so far, in order: a replayed idempotency key adds none."""
+        with self._lock:
+            return tuple(self._charges)
+
+    @property
+    def detached(self) -> tuple[str, ...]:
+        """The tokens detached so far."""
+        return tuple(self._detached)
+
+    def create_customer(self, account_id: str, email: str, idempotency_key: str) -> str:
+        """A customer id derived from the idempotency key, so a retry gives the same one."""
+        return f"cus_sb_{_digest(idempotency_key)}"
+
+    def attach_card(self, customer: str, token: str, idempotency_key: str) -> Card | CardRejected:
+        """The card the token describes, or Stripe's refusal for a card declined at attach."""
+        card = parse_token(token)
+        if card is None:
+            return CardRejected("resource_missing", f"No such PaymentMethod: {token!r}")
+        if card.behaviour is Behaviour.DECLINED_AT_ATTACH:
+            return CardRejected("card_declined", "Your card was declined.")
+        return Card(token, card.brand, card.last4, card.exp_month, card.exp_year)
+
+    def detach_card(self, token: str, idempotency_key: str) -> None:
+        """Nothing to forget in the sandbox: the detach is only recorded."""
+        self._detached.append(token)
+
+    def fail_next(
+        self, outcome: ChargeOutcome = ChargeOutcome.UNKNOWN, after_charging: bool = True, code: str | None = None
+    ) -> None:
+        """Make the next charge go wrong. UNKNOWN: the caller gets a timeout, and the charge was made
+        (after_charging) or not; asking again with the same key then tells what happened.
+        DECLINED: the charge is declined with `code` (card_declined by default), as a real decline."""
+        if outcome is ChargeOutcome.SUCCEEDED:
+            raise ValueError("fail_next makes a charge fail: UNKNOWN or DECLINED")
+        default_code = "timeout" if outcome is ChargeOutcome.UNKNOWN else "card_declined"
+        self._fault = _Fault(ChargeOutcome(outcome), after_charging, code or default_code)
+
+    def charge(self, request: ChargeRequest) -> ChargeResult:
+        """Charge the card as its token's behaviour says; a known idempotency key replays its result."""
+        with self._lock:
+            fault, self._fault = self._fault, None
+            if fault and fault.outcome is ChargeOutcome.UNKNOWN:
+                if fault.after_charging:
+                    self._charge_once(request, None)
+                return ChargeResult(ChargeOutcome.UNKNOWN, code=fault.code, message="The gateway did not answer.")
+            return self._charge_once(request, fault)
+
+    def _charge_once(self, request: ChargeRequest, fault: _Fault | None) -> ChargeResult:
+        known = self._results.get(request.idempotency_key)
+        if known is not None:
+            first_request, first_result = known
+            if first_request != request:
+                return _declined("idempotency_error", "This idempotency key was used with different parameters.", None)
+            return first_result
+        refusal = self._refusal(request)
+        if refusal is not None:
+            return refusal  # refused before anything started: like Stripe, nothing is remembered
+        result = self._decide(request, fault)
+        self._results[request.idempotency_key] = (request, result)
+        if result.outcome is ChargeOutcome.SUCCEEDED:
+            self._charges.append(
+                SandboxCharge(
+                    result.reference or "",
+                    request.customer,
+                    request.card_token,
+                    request.amount,
+                    request.currency,
+                    request.idempotency_key,
+                    dict(request.metadata),
+                )
+            )
+        return result
+
+    def _refusal(self, request: ChargeRequest) -> ChargeResult | None:
+        if request.amount <= 0:
+            return _declined("invalid_request", f"The amount must be positive, not {request.amount}.", None)
+        if parse_token(request.card_token) is None:
+            return _declined("resource_missing", f"No such PaymentMethod: {request.card_token!r}", None)
+        return None
+
+    def _decide(self, request: ChargeRequest, fault: _Fault | None) -> ChargeResult:
+        reference = f"pi_sb_{_digest(request.idempotency_key)}"
+        if fault is not None:
+            return _declined(fault.code, "Your card was declined.", reference)
+        card = parse_token(request.card_token)
+        assert card is not None  # checked by _refusal
+        behaviour = card.behaviour
+        if behaviour is Behaviour.EXPIRED and card.token in self._updated:
+            behaviour = Behaviour.OK  # the account updater gave the card a new expiry
+        if behaviour in CHARGE_DECLINES:
+            code, message = CHARGE_DECLINES[behaviour]
+            return _declined(code, message, reference)
+        return ChargeResult(ChargeOutcome.SUCCEEDED, reference=reference)
+
+    def account_updater_event(
+        self, token: str, last4: str, exp_month: int, exp_year: int
+    ) -> tuple[bytes, dict[str, str]]:
+        """A signed `payment_method.automatically_updated` event, as the card networks' account
+        updater would cause (R19); later charges on an expired card then succeed."""
+        card = parse_token(token)
+        self._updated.add(token)
+        details = {"last4": last4, "exp_month": exp_month, "exp_year": exp_year, "brand": card and card.brand}
+        now = datetime.now(UTC)  # the signature's time is the real one: receivers check it against theirs
+        event_id = f"evt_sb_{secrets.token_hex(12)}"
+        body = json.dumps(card_update_payload(event_id, int(now.timestamp()), token, details)).encode()
+        signature = self._webhook.sign(event_id, now, body.decode())
+        headers = {
+            "webhook-id": event_id,
+            "webhook-timestamp": str(int(now.timestamp())),
+            "webhook-signature": signature,
+        }
+        return body, headers
+
+    def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
+        """Verify the Standard Webhooks signature and read the event, or raise InvalidWebhook."""
+        try:
+            payload = self._webhook.verify(body, dict(headers))
+        except (WebhookVerificationError, ValueError, TypeError) as error:
+            raise InvalidWebhook(f"the webhook did not verify: {error}") from error
+        return webhook_event(payload)
+
+
+def _declined(code: str, message: str, reference: str | None) -> ChargeResult:
+    return ChargeResult(ChargeOutcome.DECLINED, reference=reference, code=code, message=message)
