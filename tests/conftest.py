@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 
 from fleetbill.adapters.db.engine import Database, sqlite_url
 from fleetbill.adapters.db.schema import metadata
+from fleetbill.adapters.gateway.sandbox import SandboxGateway
 from fleetbill.bootstrap import App, ensure_reference_data, migrate
 from fleetbill.clock import TestClock
 from fleetbill.settings import Settings
@@ -79,7 +80,7 @@ def settings(database_url) -> Settings:
 def app(settings, clock):
     db = Database(settings.database_url)
     ensure_reference_data(db, settings)
-    yield App(settings, db, clock)
+    yield App(settings, db, clock, SandboxGateway(settings.sandbox_webhook_secret))
     db.dispose()
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import insert, select, update
 from .adapters.db import schema as t
 from .adapters.db.engine import Database
 from .adapters.db.repository import DEFAULT_ISSUER
+from .adapters.gateway import PaymentGateway, make_gateway
 from .clock import Clock, SystemClock, TestClock
 from .services.tax_table import seed_japan
 from .settings import Settings
@@ -25,6 +26,19 @@ class App:
     settings: Settings
     db: Database
     clock: Clock
+    gateway: PaymentGateway
+
+
+def gateway_for(settings: Settings) -> PaymentGateway:
+    """The payment gateway the settings name: the embedded sandbox, or Stripe."""
+    if settings.gateway == "stripe":
+        return make_gateway(
+            "stripe",
+            api_key=settings.stripe_api_key,
+            webhook_secret=settings.stripe_webhook_secret,
+            api_base=settings.stripe_api_base or None,
+        )
+    return make_gateway(settings.gateway, webhook_secret=settings.sandbox_webhook_secret)
 
 
 def alembic_config(url: str) -> Config:
@@ -66,4 +80,4 @@ def build(settings: Settings | None = None, clock: Clock | None = None, start: d
     ensure_reference_data(db, settings)
     if clock is None:
         clock = TestClock(start or SystemClock().now()) if settings.test_mode else SystemClock()
-    return App(settings, db, clock)
+    return App(settings, db, clock, gateway_for(settings))

@@ -18,6 +18,13 @@ class Settings:
     issuer_name: str = "fleetbill IoT Cloud K.K."
     issuer_registration_number: str = "T7123456789012"
     invoice_prefix: str = "FB"
+    gateway: str = "sandbox"  # "sandbox" (embedded, no network) or "stripe"
+    stripe_api_key: str = ""
+    stripe_webhook_secret: str = ""
+    stripe_api_base: str = ""  # e.g. a local fake Stripe server in tests
+    sandbox_webhook_secret: str = "whsec_c2FuZGJveC13ZWJob29rLXNlY3JldC1mb3ItZGVtbw=="
+    retry_schedule: str = "0,3,7,14"  # R19: days from the first card try; 4 tries over 14 days
+    bank_transfer_grace_days: int = 14  # R19: suspension this long after an unpaid transfer's due date
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -29,6 +36,13 @@ class Settings:
             issuer_name=env.get("FLEETBILL_ISSUER_NAME", cls.issuer_name),
             issuer_registration_number=env.get("FLEETBILL_ISSUER_REGISTRATION_NUMBER", cls.issuer_registration_number),
             invoice_prefix=env.get("FLEETBILL_INVOICE_PREFIX", cls.invoice_prefix),
+            gateway=env.get("FLEETBILL_GATEWAY", cls.gateway),
+            stripe_api_key=env.get("FLEETBILL_STRIPE_API_KEY", ""),
+            stripe_webhook_secret=env.get("FLEETBILL_STRIPE_WEBHOOK_SECRET", ""),
+            stripe_api_base=env.get("FLEETBILL_STRIPE_API_BASE", ""),
+            sandbox_webhook_secret=env.get("FLEETBILL_SANDBOX_WEBHOOK_SECRET", cls.sandbox_webhook_secret),
+            retry_schedule=env.get("FLEETBILL_RETRY_SCHEDULE", cls.retry_schedule),
+            bank_transfer_grace_days=int(env.get("FLEETBILL_BANK_TRANSFER_GRACE_DAYS", cls.bank_transfer_grace_days)),
         )
         values.update(overrides)
         settings = cls(**values)

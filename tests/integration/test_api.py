@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from fleetbill.adapters.db import schema as t
 from fleetbill.adapters.db.engine import Database
+from fleetbill.adapters.gateway.sandbox import SandboxGateway
 from fleetbill.bootstrap import App
 from fleetbill.clock import SystemClock
 from fleetbill.entrypoints.api import create_api
@@ -603,11 +604,22 @@ MAIN_PATHS = {
     "/v1/invoices/{invoice_id}": {"get"},
     "/v1/accounts/{account_id}/points": {"get", "post"},
     "/v1/close": {"post"},
+    "/v1/accounts/{account_id}/cards": {"get", "post"},
+    "/v1/accounts/{account_id}/cards/{card_id}": {"delete"},
+    "/v1/accounts/{account_id}/cards/{card_id}/default": {"post"},
+    "/v1/accounts/{account_id}/collection-method": {"post"},
+    "/v1/accounts/{account_id}/entitlements": {"get"},
+    "/v1/invoices/{invoice_id}/transfers": {"post"},
+    "/v1/invoices/{invoice_id}/payments": {"get"},
+    "/v1/collect": {"post"},
+    "/v1/webhooks/{gateway_name}": {"post"},
 }
 TEST_CLOCK_PATHS = {
     "/v1/test-clock": {"get", "post"},
     "/v1/test-clock/advance": {"post"},
     "/v1/test-clock/run-due-jobs": {"post"},
+    "/v1/sandbox/tokens": {"post"},
+    "/v1/sandbox/account-updater": {"post"},
 }
 
 
@@ -626,7 +638,9 @@ def test_openapi_lists_the_api_and_the_test_clock_in_test_mode(api):
 def test_openapi_and_routes_have_no_test_clock_outside_test_mode(api, database_url):
     db = Database(database_url)
     try:
-        production = create_api(App(Settings(database_url=database_url, test_mode=False), db, SystemClock()))
+        production = create_api(
+            App(Settings(database_url=database_url, test_mode=False), db, SystemClock(), SandboxGateway())
+        )
         client = TestClient(production, raise_server_exceptions=False)
         client.headers["Authorization"] = api.headers["Authorization"]  # the key is in the same database
 

@@ -42,7 +42,9 @@ class Operator:
         assert utc(self.call("POST", "/v1/test-clock", {"now": when})["now"]) == utc(when)
 
     def run_due_jobs(self) -> dict:
-        return self.call("POST", "/v1/test-clock/run-due-jobs")
+        """The close and point expiry of the due jobs (collection is the payments scenario's)."""
+        done = self.call("POST", "/v1/test-clock/run-due-jobs")
+        return {"close": done["close"], "points_expired": done["points_expired"]}
 
     def sign_up(self, name: str, plan_id: str, country: str, timezone: str, tax_status: str = "taxable") -> dict:
         body = dict(

@@ -81,6 +81,26 @@ def close() -> None:
 
 
 @app.command()
+def collect() -> None:
+    """Charge the cards of every invoice whose try is due, and resolve unknown outcomes (R19)."""
+    from ..domain.dunning import RetryPolicy
+    from ..services.collect_invoice import collect_due
+    from ..services.open_collections import open_collections
+
+    built = build()
+    with built.db.transaction() as conn:
+        open_collections(conn, built.clock.now())
+    policy = RetryPolicy.parse(built.settings.retry_schedule)
+    report = close_with_progress(
+        built, lambda db, clock, _settings, progress: collect_due(db, built.gateway, clock, policy, progress)
+    )
+    console.print(
+        f"paid {len(report.paid)}, declined {len(report.declined)} (retried on schedule), "
+        f"unknown {len(report.unknown)} (asked again next run), suspended {len(report.suspended)} accounts"
+    )
+
+
+@app.command()
 def worker(
     once: bool = typer.Option(False, "--once", help="Run the due jobs once and exit."),
     interval: int = typer.Option(3600, help="Seconds between runs; runs start on the interval's boundary."),

@@ -7,10 +7,13 @@ from datetime import timedelta
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..adapters.db import schema as t
-from ..adapters.db import views
+from ..adapters.db import schema_payments, views
+from ..adapters.db.payments_repo import collection_method, load_cards
+from ..adapters.db.repository import load_accounts
+from ..adapters.gateway.sandbox import SandboxGateway
 from ..bootstrap import App
 from ..clock import TestClock
 from ..domain.catalog import Plan
@@ -21,6 +24,9 @@ from ..domain.rating import Tier
 from ..domain.tax import TaxStatus
 from ..services import catalog
 from ..services.api_keys import create_api_key
+from ..services.bank_transfer import record_transfer, set_collection_method
+from ..services.cards import add_card, remove_card
+from ..services.entitlements import account_entitlements
 from ..services.open_account import NewAccount, open_account
 from ..services.points import grant_points
 from ..services.register_device import register_device
@@ -57,32 +63,75 @@ PLANS = [
         },
     ),
 ]
-# (name, country, subdivision, time zone, plan, tax status, devices per type at sign-up)
+# (name, country, subdivision, time zone, plan, tax status, devices per type at sign-up, how it pays)
 ACCOUNTS = [
-    ("Sakura Robotics", "JP", "JP-13", "Asia/Tokyo", "hobby", TaxStatus.TAXABLE, {"obniz-board": 4, "esp32": 2}),
-    ("Kansai Smart Farms", "JP", "JP-27", "Asia/Tokyo", "business", TaxStatus.TAXABLE, {"esp32": 14, "m5stack": 3}),
-    ("Hudson Valley Sensors", "US", "US-NY", "America/New_York", "business", TaxStatus.EXEMPT, {"obniz-board": 6}),
+    (
+        "Sakura Robotics",
+        "JP",
+        "JP-13",
+        "Asia/Tokyo",
+        "hobby",
+        TaxStatus.TAXABLE,
+        {"obniz-board": 4, "esp32": 2},
+        "card",
+    ),
+    (
+        "Kansai Smart Farms",
+        "JP",
+        "JP-27",
+        "Asia/Tokyo",
+        "business",
+        TaxStatus.TAXABLE,
+        {"esp32": 14, "m5stack": 3},
+        "bank_transfer",
+    ),
+    (
+        "Hudson Valley Sensors",
+        "US",
+        "US-NY",
+        "America/New_York",
+        "business",
+        TaxStatus.EXEMPT,
+        {"obniz-board": 6},
+        "card",
+    ),
 ]
+LATE_SIGN_UP = ("Okinawa Buoy Lab", "JP", "JP-47", "Asia/Tokyo", "business", TaxStatus.TAXABLE, {"esp32": 5}, "card")
 MONTHS_OF_HISTORY = 3
+GOOD_CARD, DECLINING_CARD = "4242 4242 4242 4242", "4000 0000 0000 0341"
 
 
-def _seed(app: App, clock: TestClock, rng: random.Random) -> list[str]:
+def _add_card(app: App, clock: TestClock, account_id: str, number: str) -> None:
+    token = SandboxGateway.tokenize(number, 12, clock.now().year + 3, "123")
+    add_card(app.db, app.gateway, clock, account_id, token, make_default=True)
+
+
+def _sign_up(app: App, clock: TestClock, spec) -> str:
+    name, country, sub, tz, plan, tax, fleet, pays = spec
+    email = name.lower().replace(" ", ".") + "@example.com"
+    with app.db.transaction() as conn:
+        account, _ = open_account(
+            conn, clock.now(), app.settings, NewAccount(name, country, plan, email, sub, tz, "JPY", tax)
+        )
+        for dt, n in fleet.items():
+            for i in range(n):
+                register_device(conn, clock.now(), account.id, dt, f"{dt}-{i + 1:03d}", "demo")
+        if pays == "bank_transfer":
+            set_collection_method(conn, clock.now(), account.id, "bank_transfer", "demo")
+    if pays == "card":
+        _add_card(app, clock, account.id, DECLINING_CARD if spec is LATE_SIGN_UP else GOOD_CARD)
+    return account.id
+
+
+def _seed(app: App, clock: TestClock) -> list[str]:
     now = clock.now()
     with app.db.transaction() as conn:
         for dt, name in DEVICE_TYPES.items():
             catalog.create_device_type(conn, now, dt, name)
         for plan, fee, prices in PLANS:
             catalog.create_plan(conn, now, plan, fee, prices)
-        ids = []
-        for name, country, sub, tz, plan, tax, fleet in ACCOUNTS:
-            email = name.lower().replace(" ", ".") + "@example.com"
-            account, _ = open_account(
-                conn, clock.now(), app.settings, NewAccount(name, country, plan, email, sub, tz, "JPY", tax)
-            )
-            ids.append(account.id)
-            for dt, n in fleet.items():
-                for i in range(n):
-                    register_device(conn, clock.now(), account.id, dt, f"{dt}-{i + 1:03d}", "demo")
+    ids = [_sign_up(app, clock, spec) for spec in ACCOUNTS]
+    with app.db.transaction() as conn:
         grant_points(conn, now, ids[0], 3_000, "Welcome credit", "demo", expires_at=now + timedelta(days=75))
         grant_points(conn, now, ids[1], 1_500, "Apology for the March outage", "demo")
     return ids
@@ -104,25 +153,89 @@ def _simulate_day(app: App, clock: TestClock, rng: random.Random, account_ids: l
                 register_device(conn, clock.now(), account_id, dt, f"{dt}-new-{len(devices) + 1:03d}", "demo")
 
 
+def _pay_transfers(app: App, clock: TestClock, account_id: str) -> None:
+    """The bank-transfer customer pays each invoice on the 28th of the month after it was issued."""
+    inv = t.invoices
+    with app.db.transaction() as conn:
+        for row in conn.execute(select(inv).where(inv.c.account_id == account_id, inv.c.status == "open")).all():
+            if clock.now().date() >= (row.issued_at + timedelta(days=27)).date():
+                record_transfer(conn, clock.now(), row.id, row.amount_due, f"MUFG {row.number}", "demo")
+
+
+def _switch_to_declining_card(app: App, clock: TestClock, account_id: str) -> None:
+    """Hudson's new card is declined from now on: its next invoices go into dunning, then suspension."""
+    _add_card(app, clock, account_id, DECLINING_CARD)
+    with app.db.transaction() as conn:
+        old = [c for c in load_cards(conn, account_id) if c.last4 == "4242"]
+        for card in old:
+            remove_card(conn, clock.now(), account_id, card.id)
+
+
 def run_demo(app: App, console: Console) -> None:
+    if app.gateway.name != "sandbox":
+        console.print("[yellow]the demo uses the sandbox gateway (its test cards), whatever FLEETBILL_GATEWAY says[/]")
+        app = App(app.settings, app.db, app.clock, SandboxGateway(app.settings.sandbox_webhook_secret))
     with app.db.transaction() as conn:
         seeded = conn.execute(select(t.accounts.c.id)).first() is not None
     if not seeded:
         real_now = app.clock.now()
         start = BillingMonth.containing(real_now, "Asia/Tokyo").next(-MONTHS_OF_HISTORY).start("Asia/Tokyo")
         clock = TestClock(start + timedelta(days=2, hours=1))
+        sim = App(app.settings, app.db, clock, app.gateway)
         rng = random.Random(2026)
-        with console.status("simulating three months of device activity…"):
-            ids = _seed(app, clock, rng)
+        with console.status("simulating three months of devices, closes and payments…"):
+            ids = _seed(sim, clock)
+            day = 0
             while clock.now() + timedelta(days=1) < real_now:
                 clock.set(clock.now() + timedelta(days=1))
-                _simulate_day(app, clock, rng, ids)
-                run_due_jobs(app.db, clock, app.settings)
+                day += 1
+                if day == 28:
+                    _switch_to_declining_card(sim, clock, ids[2])
+                if clock.now() + timedelta(days=5) >= real_now and len(ids) == len(ACCOUNTS):
+                    ids.append(_sign_up(sim, clock, LATE_SIGN_UP))
+                _simulate_day(sim, clock, rng, ids)
+                run_due_jobs(app.db, clock, app.settings, app.gateway)
+                _pay_transfers(sim, clock, ids[1])
             with app.db.transaction() as conn:
                 _, key = create_api_key(conn, real_now, "demo")
         console.print(f"seeded the demo; an operator API key for it: [bold]{key}[/] (shown once)")
-    run_due_jobs(app.db, app.clock, app.settings)
+    run_due_jobs(app.db, app.clock, app.settings, app.gateway)
     _print_invoices(app, console)
+    _print_accounts(app, console)
+
+
+def _print_accounts(app: App, console: Console) -> None:
+    table = Table(title="Accounts")
+    for col in ("account", "pays by", "open invoices", "collection", "features"):
+        table.add_column(col)
+    c = schema_payments.collections
+    with app.db.read() as conn:
+        for account in load_accounts(conn):
+            suspended, features = account_entitlements(conn, account.id)
+            open_count = conn.execute(
+                select(func.count()).where(t.invoices.c.account_id == account.id, t.invoices.c.status == "open")
+            ).scalar()
+            dunning = conn.execute(
+                select(c.c.tries_made, c.c.next_try_at)
+                .where(c.c.account_id == account.id, c.c.state == "collecting", c.c.tries_made > 0)
+                .order_by(c.c.next_try_at)
+            ).first()
+            status = (
+                "suspended"
+                if suspended
+                else f"dunning: {dunning.tries_made} failed, next try " + (f"{dunning.next_try_at:%Y-%m-%d}")
+                if dunning
+                else "in good standing"
+            )
+            on = features and features[0].enabled
+            table.add_row(
+                account.name,
+                collection_method(conn, account.id),
+                str(open_count),
+                status,
+                "[green]on[/]" if on else f"[red]off[/] ({features[0].reason})" if features else "-",
+            )
+    console.print(table)
 
 
 def _print_invoices(app: App, console: Console) -> None:
@@ -131,7 +244,7 @@ def _print_invoices(app: App, console: Console) -> None:
         table.add_column(
             col, justify="right" if col in {"subtotal", "tax", "total", "points", "to collect"} else "left"
         )
-    with app.db.transaction() as conn:
+    with app.db.read() as conn:
         for inv in views.invoices(conn, t.invoices.c.id.is_not(None), limit=50):
             table.add_row(
                 inv["number"],

@@ -14,7 +14,7 @@ log = logging.getLogger("fleetbill.worker")
 def run_worker(app: App, *, once: bool = False, interval: int = 3600) -> None:
     while True:
         try:
-            report = run_due_jobs(app.db, app.clock, app.settings)
+            report = run_due_jobs(app.db, app.clock, app.settings, app.gateway)
         except Exception:
             if once:
                 raise

@@ -1,28 +1,46 @@
-"""The jobs that fall due with time: the close, then point expiry. Idempotent; safe in parallel."""
+"""The jobs that fall due with time, in order: the close, collection, reminders and suspension,
+card expiry warnings, point expiry. Each is idempotent; several workers may run them at once."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..adapters.db.engine import Database
+from ..adapters.gateway.port import PaymentGateway
 from ..clock import Clock
+from ..domain.dunning import RetryPolicy
 from ..settings import Settings
+from .bank_transfer import chase_bank_transfers
+from .card_updates import warn_expiring_cards
 from .close_month import CloseReport, Progress, close_due_months
+from .collect_invoice import CollectReport, collect_due
 from .idempotency import purge_idempotency_records
+from .open_collections import open_collections
 from .points import expire_points
 
 
 @dataclass(frozen=True)
 class DueJobsReport:
     close: CloseReport
+    collect: CollectReport
     points_expired: int
+    reminders: int = 0
+    cards_warned: int = 0
 
 
-def run_due_jobs(db: Database, clock: Clock, settings: Settings, progress: Progress | None = None) -> DueJobsReport:
+def run_due_jobs(
+    db: Database, clock: Clock, settings: Settings, gateway: PaymentGateway, progress: Progress | None = None
+) -> DueJobsReport:
     # The close runs first so that points valid at a month's end pay for that month (R16) even
     # when the worker catches up after their expiry.
     close = close_due_months(db, clock, settings, progress)
     with db.transaction() as conn:
-        expired = expire_points(conn, clock.now())
-        purge_idempotency_records(conn, clock.now())
-    return DueJobsReport(close, expired)
+        open_collections(conn, clock.now())
+    collect = collect_due(db, gateway, clock, RetryPolicy.parse(settings.retry_schedule), progress)
+    with db.transaction() as conn:
+        now = clock.now()
+        reminders, _ = chase_bank_transfers(conn, now, settings.bank_transfer_grace_days)
+        warned = warn_expiring_cards(conn, now)
+        expired = expire_points(conn, now)
+        purge_idempotency_records(conn, now)
+    return DueJobsReport(close, collect, expired, reminders, warned)

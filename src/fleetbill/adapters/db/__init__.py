@@ -1,0 +1,3 @@
+"""The database adapter. Importing it registers every table on the one MetaData."""
+
+from . import schema, schema_payments  # noqa: F401

@@ -6,7 +6,7 @@ from fastapi import Depends, FastAPI
 
 from ...bootstrap import App
 from ...clock import TestClock
-from . import problems, routes_accounts, routes_catalog, routes_jobs
+from . import problems, routes_accounts, routes_catalog, routes_jobs, routes_payments
 from .context import storable_params
 
 DESCRIPTION = """
@@ -28,8 +28,12 @@ def create_api(app: App) -> FastAPI:
     api.include_router(routes_catalog.router)
     api.include_router(routes_accounts.router)
     api.include_router(routes_jobs.router)
+    api.include_router(routes_payments.router)
+    api.include_router(routes_payments.webhooks)
     if isinstance(app.clock, TestClock) and app.settings.test_mode:
         api.include_router(routes_jobs.test_clock)
+        if app.gateway.name == "sandbox":
+            api.include_router(routes_payments.sandbox)
 
     @api.get("/healthz", include_in_schema=False)
     def healthz():

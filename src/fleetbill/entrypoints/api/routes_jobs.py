@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request
@@ -71,11 +72,18 @@ async def advance_clock(body: ClockAdvanceIn, request: Request, who: Operator = 
 
 @test_clock.post("/run-due-jobs", response_model=DueJobsOut)
 async def run_jobs(request: Request, who: Operator = Depends(operator)):
-    """Run what the worker would run at this instant: the close, then point expiry."""
+    """Run what the worker would run at this instant: the close, collection, reminders and
+    suspension, card expiry warnings, point expiry."""
     app = get_app(request)
 
     def work(_):
-        r = run_due_jobs(app.db, app.clock, app.settings)
-        return 200, {"close": close_out(r.close), "points_expired": r.points_expired}
+        r = run_due_jobs(app.db, app.clock, app.settings, app.gateway)
+        return 200, {
+            "close": close_out(r.close),
+            "collect": asdict(r.collect),
+            "bank_transfer_reminders": r.reminders,
+            "cards_warned": r.cards_warned,
+            "points_expired": r.points_expired,
+        }
 
     return await idempotent(request, who, work, own_transactions=True)

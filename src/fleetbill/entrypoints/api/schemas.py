@@ -306,6 +306,106 @@ class ClockAdvanceIn(In):
     seconds: StrictInt = Field(0, ge=0)
 
 
+class CardIn(In):
+    token: str = Field(min_length=1, max_length=200, description="the gateway's token for the card, never its number")
+    default: StrictBool = False
+
+
+class CardOut(BaseModel):
+    id: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    is_default: bool
+    expiring_soon: bool = False
+
+
+class CardAdded(CardOut):
+    retried_invoices: list[str] = Field(description="unpaid invoices charged again at once with this card")
+
+
+class CollectionMethodIn(In):
+    method: Literal["card", "bank_transfer"]
+
+
+class TransferIn(In):
+    amount: Annotated[StrictInt, Field(gt=0, le=2**53 - 1)]
+    reference: str = Field(min_length=1, max_length=200)
+
+
+class TransferOut(BaseModel):
+    invoice_id: str
+    received: int
+    left_to_pay: int
+    status: str
+
+
+class AttemptOut(BaseModel):
+    try_number: int
+    card_id: str
+    amount: int
+    outcome: str
+    code: str | None
+    message: str | None
+    reference: str | None
+    attempted_at: datetime
+
+
+class PaymentOut(BaseModel):
+    method: str
+    amount: int
+    reference: str
+    received_at: datetime
+
+
+class InvoicePaymentsOut(BaseModel):
+    invoice_id: str
+    status: str
+    amount_due: int
+    received: int
+    collection: dict | None
+    attempts: list[AttemptOut]
+    payments: list[PaymentOut]
+
+
+class EntitlementOut(BaseModel):
+    feature: str
+    enabled: bool
+    reason: str
+
+
+class EntitlementsOut(BaseModel):
+    account_id: str
+    plan_id: str
+    suspended: bool
+    features: list[EntitlementOut]
+
+
+class CollectOut(BaseModel):
+    paid: list[str]
+    declined: list[str]
+    unknown: list[str]
+    suspended: list[str]
+
+
+class SandboxCardIn(In):
+    number: str = Field(min_length=12, max_length=23, examples=["4242 4242 4242 4242"])
+    exp_month: StrictInt = Field(ge=1, le=12)
+    exp_year: StrictInt = Field(ge=2000, le=2100)
+    cvc: str = Field("123", min_length=3, max_length=4)
+
+
+class SandboxUpdateIn(In):
+    card_id: str
+    last4: str = Field(pattern=r"^\d{4}$")
+    exp_month: StrictInt = Field(ge=1, le=12)
+    exp_year: StrictInt = Field(ge=2000, le=2100)
+
+
 class DueJobsOut(BaseModel):
     close: CloseOut
+    collect: CollectOut
+    bank_transfer_reminders: int
+    cards_warned: int
     points_expired: int

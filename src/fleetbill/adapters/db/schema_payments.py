@@ -1,0 +1,93 @@
+"""Tables for getting paid: cards, collection state, attempts, payments, suspensions (R17-R19)."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Index, Integer, String, Table, UniqueConstraint
+
+from .schema import BigId, _id, _instant, metadata
+
+billing_settings = Table(
+    "billing_settings",
+    metadata,
+    Column("account_id", String(36), ForeignKey("accounts.id"), primary_key=True),
+    Column("collection_method", String(16), nullable=False),  # "card" (default) or "bank_transfer" (R18)
+    Column("gateway_customer", String(100), nullable=True),  # the gateway's customer id
+    Column("changed_by", String(100), nullable=False),
+    _instant("changed_at"),
+)
+
+cards = Table(
+    "cards",
+    metadata,
+    _id(),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("gateway", String(16), nullable=False),
+    Column("token", String(200), nullable=False),  # NOTE: R17 never the number: the gateway's token
+    Column("brand", String(32), nullable=False),
+    Column("last4", String(4), nullable=False),
+    Column("exp_month", Integer, nullable=False),
+    Column("exp_year", Integer, nullable=False),
+    Column("is_default", Boolean, nullable=False),
+    _instant("added_at"),
+    _instant("removed_at", nullable=True),
+    _instant("expiry_warned_at", nullable=True),
+)
+
+collections = Table(
+    "collections",
+    metadata,
+    Column("invoice_id", String(36), ForeignKey("invoices.id"), primary_key=True),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("method", String(16), nullable=False),  # "card" or "bank_transfer"
+    Column("state", String(16), nullable=False),  # "collecting", "paid", "failed"
+    Column("tries_made", Integer, nullable=False),
+    _instant("first_try_at", nullable=True),
+    _instant("next_try_at", nullable=True),  # card: when the next try is due
+    _instant("due_at", nullable=True),  # bank transfer: the due date (R18)
+    Column("reminders_sent", Integer, nullable=False),
+    Index("ix_collections_state_next", "state", "next_try_at"),
+)
+
+payment_attempts = Table(
+    "payment_attempts",
+    metadata,
+    _id(),
+    Column("invoice_id", String(36), ForeignKey("invoices.id"), nullable=False, index=True),
+    Column("card_id", String(36), ForeignKey("cards.id"), nullable=False),
+    Column("try_number", Integer, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("idempotency_key", String(100), nullable=False, unique=True),
+    Column("outcome", String(16), nullable=False),  # "pending" until the gateway answers
+    Column("code", String(64), nullable=True),
+    Column("message", String(300), nullable=True),
+    Column("reference", String(100), nullable=True),
+    _instant("attempted_at"),
+    _instant("resolved_at", nullable=True),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("invoice_id", String(36), ForeignKey("invoices.id"), nullable=False, index=True),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("method", String(16), nullable=False),  # "card" or "bank_transfer"
+    Column("amount", BigInteger, nullable=False),
+    Column("reference", String(200), nullable=False),
+    Column("attempt_id", String(36), ForeignKey("payment_attempts.id"), nullable=True),
+    Column("actor", String(100), nullable=False),
+    _instant("received_at"),
+    UniqueConstraint("attempt_id"),  # one payment per successful attempt, however often it is resolved
+)
+
+suspensions = Table(
+    "suspensions",
+    metadata,
+    _id(),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("invoice_id", String(36), ForeignKey("invoices.id"), nullable=False),
+    Column("reason", String(300), nullable=False),
+    _instant("suspended_at"),
+    _instant("lifted_at", nullable=True),
+)

@@ -1,0 +1,217 @@
+"""Cards (R17), collection and retries (R15, R16, R19), bank transfer (R18), entitlements,
+and the gateway's webhooks."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy import select
+
+from ...adapters.db import payments_repo as pay
+from ...adapters.db import repository as repo
+from ...adapters.db import schema as t
+from ...adapters.db import schema_payments as p
+from ...adapters.gateway.port import InvalidWebhook
+from ...domain.dunning import RetryPolicy
+from ...domain.errors import InvalidInput, NotFound
+from ...services import cards as card_service
+from ...services.bank_transfer import record_transfer, set_collection_method
+from ...services.card_updates import apply_card_update
+from ...services.collect_invoice import CollectReport, collect_due, try_invoice
+from ...services.entitlements import account_entitlements
+from .context import Operator, get_app, idempotent, operator
+from .schemas import (
+    CardAdded,
+    CardIn,
+    CardOut,
+    CollectionMethodIn,
+    CollectOut,
+    EntitlementsOut,
+    InvoicePaymentsOut,
+    SandboxCardIn,
+    SandboxUpdateIn,
+    TransferIn,
+    TransferOut,
+)
+
+router = APIRouter(prefix="/v1", dependencies=[Depends(operator)])
+webhooks = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
+
+
+def card_out(card, now) -> dict:
+    return asdict(card) | {"expiring_soon": card.expiring_soon(now)}
+
+
+def policy(app) -> RetryPolicy:
+    return RetryPolicy.parse(app.settings.retry_schedule)
+
+
+@router.get("/accounts/{account_id}/cards", response_model=list[CardOut], tags=["cards"])
+def list_cards(account_id: str, request: Request):
+    app = get_app(request)
+    with app.db.read() as conn:
+        repo.get_account(conn, account_id)
+        return [card_out(c, app.clock.now()) for c in pay.load_cards(conn, account_id)]
+
+
+def retry_unpaid(app, account_id: str) -> list[str]:
+    """R19: a new card while an invoice is unpaid: charge it again at once."""
+    c = p.collections
+    with app.db.read() as conn:
+        unpaid = (
+            conn.execute(
+                select(c.c.invoice_id).where(
+                    c.c.account_id == account_id, c.c.method == "card", c.c.state.in_(["collecting", "failed"])
+                )
+            )
+            .scalars()
+            .all()
+        )
+    report = CollectReport()
+    for invoice_id in unpaid:
+        try_invoice(app.db, app.gateway, app.clock, policy(app), invoice_id, report, extra=True)
+    return unpaid
+
+
+@router.post("/accounts/{account_id}/cards", status_code=201, response_model=CardAdded, tags=["cards"])
+async def add_card(account_id: str, body: CardIn, request: Request, who: Operator = Depends(operator)):
+    """R17: register a card by the gateway's token (at most two; the first is the default).
+    Unpaid invoices are charged again at once (R19)."""
+    app = get_app(request)
+
+    def work(_):
+        card = card_service.add_card(app.db, app.gateway, app.clock, account_id, body.token, body.default)
+        return 201, card_out(card, app.clock.now()) | {"retried_invoices": retry_unpaid(app, account_id)}
+
+    return await idempotent(request, who, work, own_transactions=True)
+
+
+@router.post("/accounts/{account_id}/cards/{card_id}/default", response_model=CardOut, tags=["cards"])
+async def make_default(account_id: str, card_id: str, request: Request, who: Operator = Depends(operator)):
+    app = get_app(request)
+    return await idempotent(
+        request,
+        who,
+        lambda conn: (200, card_out(card_service.make_default(conn, account_id, card_id), app.clock.now())),
+    )
+
+
+@router.delete("/accounts/{account_id}/cards/{card_id}", status_code=204, tags=["cards"])
+def remove_card(account_id: str, card_id: str, request: Request):
+    """R17: refused (409) when it would leave an unpaid invoice or a paid plan with no way to pay."""
+    app = get_app(request)
+    with app.db.transaction() as conn:
+        token = conn.execute(select(p.cards.c.token).where(p.cards.c.id == card_id)).scalar()
+        card_service.remove_card(conn, app.clock.now(), account_id, card_id)
+    app.gateway.detach_card(token, f"detach:{card_id}")
+    return Response(status_code=204)
+
+
+@router.post("/accounts/{account_id}/collection-method", response_model=CollectionMethodIn, tags=["bank transfer"])
+async def collection_method(
+    account_id: str, body: CollectionMethodIn, request: Request, who: Operator = Depends(operator)
+):
+    """R18: pay by bank transfer instead of card, where the plan allows it ("talk to us")."""
+    now = get_app(request).clock.now()
+    return await idempotent(
+        request,
+        who,
+        lambda conn: (200, {"method": set_collection_method(conn, now, account_id, body.method, who.actor)}),
+    )
+
+
+@router.post("/invoices/{invoice_id}/transfers", status_code=201, response_model=TransferOut, tags=["bank transfer"])
+async def transfer(invoice_id: str, body: TransferIn, request: Request, who: Operator = Depends(operator)):
+    """R18: record a bank transfer that arrived, full or partial."""
+    now = get_app(request).clock.now()
+    return await idempotent(
+        request, who, lambda conn: (201, record_transfer(conn, now, invoice_id, body.amount, body.reference, who.actor))
+    )
+
+
+@router.get("/invoices/{invoice_id}/payments", response_model=InvoicePaymentsOut, tags=["invoices"])
+def invoice_payments(invoice_id: str, request: Request):
+    """Every attempt (amount, card, gateway reference, outcome, reason) and every payment."""
+    with get_app(request).db.read() as conn:
+        inv = conn.execute(select(t.invoices).where(t.invoices.c.id == invoice_id)).first()
+        if inv is None:
+            raise NotFound(f"no invoice {invoice_id}")
+        a, pm, c = p.payment_attempts, p.payments, p.collections
+        attempts = conn.execute(select(a).where(a.c.invoice_id == invoice_id).order_by(a.c.attempted_at)).all()
+        payments = conn.execute(select(pm).where(pm.c.invoice_id == invoice_id).order_by(pm.c.id)).all()
+        collection = conn.execute(select(c).where(c.c.invoice_id == invoice_id)).first()
+    return dict(
+        invoice_id=inv.id,
+        status=inv.status,
+        amount_due=inv.amount_due,
+        received=sum(x.amount for x in payments),
+        collection=dict(collection._mapping) if collection else None,
+        attempts=[dict(x._mapping) for x in attempts],
+        payments=[dict(x._mapping) for x in payments],
+    )
+
+
+@router.get("/accounts/{account_id}/entitlements", response_model=EntitlementsOut, tags=["entitlements"])
+def get_entitlements(account_id: str, request: Request):
+    """Each plan feature on or off, and why, for the operator's platform to check."""
+    with get_app(request).db.read() as conn:
+        suspended, features = account_entitlements(conn, account_id)
+        plan_id = repo.get_account(conn, account_id).plan_id
+    return dict(account_id=account_id, plan_id=plan_id, suspended=suspended, features=[asdict(f) for f in features])
+
+
+@router.post("/collect", response_model=CollectOut, tags=["collection"])
+async def collect(request: Request, who: Operator = Depends(operator)):
+    """Charge every card invoice whose try is due (the worker does this hourly)."""
+    app = get_app(request)
+    return await idempotent(
+        request,
+        who,
+        lambda _: (200, asdict(collect_due(app.db, app.gateway, app.clock, policy(app)))),
+        own_transactions=True,
+    )
+
+
+@webhooks.post("/{gateway_name}")
+async def receive_webhook(gateway_name: str, request: Request):
+    """Events from the payment gateway, verified by their signature (no API key)."""
+    app = get_app(request)
+    if gateway_name != app.gateway.name:
+        raise NotFound(f"this server's gateway is {app.gateway.name!r}, not {gateway_name!r}")
+    body = await request.body()
+    try:
+        event = app.gateway.parse_webhook(body, dict(request.headers))
+    except InvalidWebhook as e:
+        raise InvalidInput(f"the webhook did not verify: {e}") from None
+    updated = 0
+    if event.card_update is not None:
+        with app.db.transaction() as conn:
+            updated = apply_card_update(conn, event.card_update)
+    return {"received": event.id, "type": event.type, "cards_updated": updated}
+
+
+sandbox = APIRouter(prefix="/v1/sandbox", dependencies=[Depends(operator)], tags=["test mode"])
+
+
+@sandbox.post("/tokens")
+def sandbox_token(body: SandboxCardIn, request: Request):
+    """Tokenize a test card, as the gateway's page would in a browser (sandbox, test mode only)."""
+    try:
+        return {"token": get_app(request).gateway.tokenize(body.number, body.exp_month, body.exp_year, body.cvc)}
+    except ValueError as e:
+        raise InvalidInput(str(e)) from None
+
+
+@sandbox.post("/account-updater")
+def sandbox_account_updater(body: SandboxUpdateIn, request: Request):
+    """Simulate the card networks' account updater: a signed event sent to our own webhook path."""
+    app = get_app(request)
+    with app.db.read() as conn:
+        token = conn.execute(select(p.cards.c.token).where(p.cards.c.id == body.card_id)).scalar()
+    if token is None:
+        raise NotFound(f"no card {body.card_id}")
+    payload, headers = app.gateway.account_updater_event(token, body.last4, body.exp_month, body.exp_year)
+    event = app.gateway.parse_webhook(payload, headers)
+    with app.db.transaction() as conn:
+        return {"received": event.id, "type": event.type, "cards_updated": apply_card_update(conn, event.card_update)}

@@ -1,0 +1,91 @@
+"""R18: paying by bank transfer: enabled by the operator, recorded when the money arrives,
+reminded when overdue, suspended after the grace period (R19)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, insert, select, update
+
+from ..adapters.db import payments_repo as pay
+from ..adapters.db import repository as repo
+from ..adapters.db import schema as t
+from ..adapters.db import schema_payments as p
+from ..domain.errors import Conflict, InvalidInput, NotFound
+from .collect_invoice import suspend
+from .notify import notify
+
+REMINDER_DAYS = (1, 7)  # reminders this many days after the due date
+
+
+def set_collection_method(conn: Connection, now: datetime, account_id: str, method: str, actor: str) -> str:
+    """The operator switches an account between card and bank transfer ("talk to us")."""
+    if method not in ("card", "bank_transfer"):
+        raise InvalidInput(f"collection method must be 'card' or 'bank_transfer', not {method!r}")
+    account = repo.get_account(conn, account_id)
+    if method == "bank_transfer" and not repo.get_plan(conn, account.plan_id).allow_bank_transfer:
+        raise Conflict(f"plan {account.plan_id} does not allow bank transfer; move the account to a plan that does")
+    bs = p.billing_settings
+    values = dict(collection_method=method, changed_by=actor, changed_at=now)
+    if pay.billing_settings(conn, account_id) is None:
+        conn.execute(insert(bs), dict(account_id=account_id, gateway_customer=None, **values))
+    else:
+        conn.execute(update(bs).where(bs.c.account_id == account_id).values(**values))
+    return method
+
+
+def record_transfer(conn: Connection, now: datetime, invoice_id: str, amount: int, reference: str, actor: str) -> dict:
+    """A transfer that arrived, full or partial; the invoice is paid once the transfers cover it."""
+    inv = conn.execute(select(t.invoices).where(t.invoices.c.id == invoice_id).with_for_update()).first()
+    if inv is None:
+        raise NotFound(f"no invoice {invoice_id}")
+    if inv.status == "paid":
+        raise Conflict(f"invoice {inv.number} is already paid; nothing is left to record")
+    if amount <= 0:
+        raise InvalidInput(f"amount must be a positive number of {inv.currency}, not {amount}")
+    if not reference.strip():
+        raise InvalidInput("reference must identify the transfer (the bank's reference or the payer's name)")
+    left = inv.amount_due - pay.amount_received(conn, inv.id)
+    if amount > left:
+        raise InvalidInput(
+            f"{amount:,} {inv.currency} is more than the {left:,} {inv.currency} left to pay on {inv.number}"
+        )
+    paid = pay.record_payment(conn, inv, "bank_transfer", amount, reference.strip(), actor, now)
+    notify(
+        conn,
+        now,
+        inv.account_id,
+        "payment_received",
+        f"Transfer of {amount:,} {inv.currency} received for {inv.number}",
+    )
+    if paid and pay.lift_suspension_if_settled(conn, inv.account_id, now):
+        notify(conn, now, inv.account_id, "reinstated", "Your plan's features are back on")
+    return dict(invoice_id=inv.id, received=amount, left_to_pay=left - amount, status="paid" if paid else "open")
+
+
+def chase_bank_transfers(conn: Connection, now: datetime, grace_days: int) -> tuple[int, int]:
+    """Remind overdue bank-transfer invoices; suspend those unpaid past the grace period."""
+    c, inv = p.collections, t.invoices
+    rows = conn.execute(
+        select(c.c.invoice_id, c.c.due_at, c.c.reminders_sent, inv.c.number, inv.c.account_id, inv.c.id)
+        .join(inv, inv.c.id == c.c.invoice_id)
+        .where(c.c.method == "bank_transfer", c.c.state == "collecting", c.c.due_at < now)
+    ).all()
+    reminded = suspended = 0
+    for r in rows:
+        if r.reminders_sent < len(REMINDER_DAYS) and now >= r.due_at + timedelta(days=REMINDER_DAYS[r.reminders_sent]):
+            notify(
+                conn,
+                now,
+                r.account_id,
+                "bank_transfer_reminder",
+                f"{r.number} was due on {r.due_at.date()}",
+                invoice=r.number,
+            )
+            conn.execute(update(c).where(c.c.invoice_id == r.invoice_id).values(reminders_sent=r.reminders_sent + 1))
+            reminded += 1
+        if now >= r.due_at + timedelta(days=grace_days):
+            conn.execute(update(c).where(c.c.invoice_id == r.invoice_id).values(state="failed"))
+            suspend(conn, now, r, f"bank transfer overdue since {r.due_at.date()}")
+            suspended += 1
+    return reminded, suspended

@@ -1,0 +1,141 @@
+"""Cards on file (R17): add through the gateway's token, make default, remove; never edit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select, update
+
+from ..adapters.db import payments_repo as pay
+from ..adapters.db import repository as repo
+from ..adapters.db import schema as t
+from ..adapters.db import schema_payments as p
+from ..adapters.db.engine import Database
+from ..adapters.gateway.port import CardRejected, PaymentGateway
+from ..clock import Clock
+from ..domain.cards import MAX_CARDS, Card
+from ..domain.errors import Conflict, InvalidInput, NotFound
+
+TOO_MANY = (
+    f"an account keeps at most {MAX_CARDS} cards; remove one first "
+    "(a card cannot be edited: add the new one, then remove the old)"
+)
+
+
+def _customer(db: Database, gateway: PaymentGateway, clock: Clock, account) -> str:
+    """The account's customer at the gateway, created the first time a card is added."""
+    with db.read() as conn:
+        row = pay.billing_settings(conn, account.id)
+    if row is not None and row.gateway_customer:
+        return row.gateway_customer
+    customer = gateway.create_customer(account.id, account.billing_email, f"customer:{account.id}")
+    with db.transaction() as conn:
+        bs = p.billing_settings
+        if pay.billing_settings(conn, account.id) is None:
+            conn.execute(
+                insert(bs),
+                dict(
+                    account_id=account.id,
+                    collection_method="card",
+                    gateway_customer=customer,
+                    changed_by="system",
+                    changed_at=clock.now(),
+                ),
+            )
+        else:
+            conn.execute(update(bs).where(bs.c.account_id == account.id).values(gateway_customer=customer))
+    return customer
+
+
+def add_card(
+    db: Database, gateway: PaymentGateway, clock: Clock, account_id: str, token: str, make_default: bool = False
+) -> Card:
+    """Attach a tokenized card at the gateway and keep its token, brand, last 4 and expiry."""
+    token = token.strip()
+    if not token:
+        raise InvalidInput("token must be the gateway's token for the card (the card number never comes here)")
+    with db.read() as conn:
+        account = repo.get_account(conn, account_id)
+        on_file = pay.load_cards(conn, account_id)
+    if any(c.token == token for c in on_file):
+        return next(c for c in on_file if c.token == token)
+    if len(on_file) >= MAX_CARDS:
+        raise Conflict(TOO_MANY)
+    saved = gateway.attach_card(_customer(db, gateway, clock, account), token, f"attach:{account_id}:{token}")
+    if isinstance(saved, CardRejected):
+        # NOTE: R17 the gateway's message may quote what it was sent, which may be a card number pasted
+        # where the token belongs: never repeat it.
+        message = saved.message.replace(token, "the token sent")
+        raise InvalidInput(f"the card was refused by the gateway ({saved.code}): {message}; try another card")
+    if (saved.exp_year, saved.exp_month) < (clock.now().year, clock.now().month):
+        raise InvalidInput(
+            f"the card expired in {saved.exp_month:02d}/{saved.exp_year}; add a card that is still valid"
+        )
+    with db.transaction() as conn:
+        on_file = pay.load_cards(conn, account_id, lock=True)
+        if len(on_file) >= MAX_CARDS:
+            raise Conflict(TOO_MANY)
+        default = make_default or not on_file
+        if default:
+            conn.execute(update(p.cards).where(p.cards.c.account_id == account_id).values(is_default=False))
+        card = Card(
+            repo.new_id(), account_id, saved.token, saved.brand, saved.last4, saved.exp_month, saved.exp_year, default
+        )
+        conn.execute(
+            insert(p.cards),
+            dict(
+                id=card.id,
+                account_id=account_id,
+                gateway=gateway.name,
+                token=card.token,
+                brand=card.brand,
+                last4=card.last4,
+                exp_month=card.exp_month,
+                exp_year=card.exp_year,
+                is_default=default,
+                added_at=clock.now(),
+            ),
+        )
+    return card
+
+
+def _card(conn: Connection, account_id: str, card_id: str) -> Card:
+    found = [c for c in pay.load_cards(conn, account_id, lock=True) if c.id == card_id]
+    if not found:
+        raise NotFound(f"no card {card_id} on file for account {account_id}")
+    return found[0]
+
+
+def make_default(conn: Connection, account_id: str, card_id: str) -> Card:
+    card = _card(conn, account_id, card_id)
+    conn.execute(update(p.cards).where(p.cards.c.account_id == account_id).values(is_default=False))
+    conn.execute(update(p.cards).where(p.cards.c.id == card_id).values(is_default=True))
+    return replace(card, is_default=True)  # as it now is, not as it was read
+
+
+def _needs_a_card(conn: Connection, account_id: str) -> str | None:
+    """Why the account must keep a card, if it must: an unpaid card invoice, or a paid plan."""
+    if pay.collection_method(conn, account_id) == "bank_transfer":
+        return None
+    unpaid = conn.execute(
+        select(t.invoices.c.number).where(t.invoices.c.account_id == account_id, t.invoices.c.status == "open")
+    ).first()
+    if unpaid:
+        return f"invoice {unpaid.number} is unpaid"
+    account = repo.get_account(conn, account_id)
+    versions = repo.load_price_versions(conn, [account.plan_id])[account.plan_id]
+    if any(v.fixed_fee or any(tier.unit_price for tiers in v.tiers.values() for tier in tiers) for v in versions):
+        return f"plan {account.plan_id} is a paid plan"
+    return None
+
+
+def remove_card(conn: Connection, now: datetime, account_id: str, card_id: str) -> None:
+    """R17: refused when it would leave an unpaid invoice or a paid plan with no way to pay."""
+    card = _card(conn, account_id, card_id)
+    others = [c for c in pay.load_cards(conn, account_id) if c.id != card_id and not c.expired(now)]
+    if not others and (why := _needs_a_card(conn, account_id)):
+        raise Conflict(f"this is the only card that can pay and {why}; add another card first, then remove this one")
+    conn.execute(update(p.cards).where(p.cards.c.id == card_id).values(removed_at=now, is_default=False))
+    if card.is_default and others:
+        conn.execute(update(p.cards).where(p.cards.c.id == others[0].id).values(is_default=True))

@@ -1,0 +1,292 @@
+"""Card collection (R15-R19): charge what points did not cover, retry on schedule, suspend.
+
+Every charge is an attempt row written *before* the gateway is called, with an idempotency key
+of its own. If fleetbill crashes or the gateway does not answer, the attempt stays pending or
+unknown, and the next run asks the gateway again with the same key: the gateway answers with the
+first result, so no path can charge an invoice twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Connection, select, update
+
+from ..adapters.db import payments_repo as pay
+from ..adapters.db import repository as repo
+from ..adapters.db import schema as t
+from ..adapters.db import schema_payments as p
+from ..adapters.db.engine import Database
+from ..adapters.gateway.port import ChargeOutcome, ChargeRequest, ChargeResult, PaymentGateway
+from ..clock import Clock
+from ..domain.cards import charge_order
+from ..domain.dunning import RetryPolicy
+from .notify import notify
+
+
+@dataclass
+class CollectReport:
+    paid: list[str] = field(default_factory=list)  # invoice ids
+    declined: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    suspended: list[str] = field(default_factory=list)  # account ids
+
+
+def _invoice(conn: Connection, invoice_id: str):
+    return conn.execute(select(t.invoices).where(t.invoices.c.id == invoice_id)).one()
+
+
+def _lock_collection(conn: Connection, invoice_id: str):
+    c = p.collections
+    q = select(c).where(c.c.invoice_id == invoice_id)
+    if conn.dialect.name == "postgresql":
+        q = q.with_for_update(skip_locked=True)
+    return conn.execute(q).first()
+
+
+def _unresolved(conn: Connection, invoice_id: str):
+    a = p.payment_attempts
+    return conn.execute(
+        select(a)
+        .where(a.c.invoice_id == invoice_id, a.c.outcome.in_(["pending", "unknown"]))
+        .order_by(a.c.attempted_at)
+    ).first()
+
+
+def _begin_attempt(db: Database, invoice, card, try_number: int, now: datetime) -> dict | None:
+    """Write the attempt before calling the gateway, under the collection's row lock, unless
+    another worker's attempt is unresolved or the invoice is paid (then: None)."""
+    with db.transaction() as conn:
+        c = p.collections
+        conn.execute(select(c.c.invoice_id).where(c.c.invoice_id == invoice.id).with_for_update()).first()
+        if _unresolved(conn, invoice.id) is not None or invoice_paid(conn, invoice.id):
+            return None
+        attempt_id = repo.new_id()
+        attempt = dict(
+            id=attempt_id,
+            invoice_id=invoice.id,
+            card_id=card.id,
+            try_number=try_number,
+            amount=invoice.amount_due,
+            currency=invoice.currency,
+            idempotency_key=f"charge:{invoice.id}:{attempt_id}",
+            outcome="pending",
+            attempted_at=now,
+        )
+        conn.execute(p.payment_attempts.insert(), attempt)
+    return attempt
+
+
+def _ask(gateway: PaymentGateway, conn: Connection, attempt) -> ChargeResult:
+    customer = pay.billing_settings(conn, attempt["account_id"]).gateway_customer
+    return gateway.charge(
+        ChargeRequest(
+            customer,
+            attempt["token"],
+            attempt["amount"],
+            attempt["currency"],
+            attempt["idempotency_key"],
+            {"invoice_id": attempt["invoice_id"], "try": str(attempt["try_number"])},
+        )
+    )
+
+
+def _settle(db: Database, clock: Clock, attempt: dict, result: ChargeResult, report: CollectReport) -> bool:
+    """Record the gateway's answer once; a success pays the invoice and lifts a suspension."""
+    now = clock.now()
+    with db.transaction() as conn:
+        a = p.payment_attempts
+        changed = conn.execute(
+            update(a)
+            .where(a.c.id == attempt["id"], a.c.outcome.in_(["pending", "unknown"]))
+            .values(
+                outcome=result.outcome.value,
+                code=result.code,
+                message=result.message,
+                reference=result.reference,
+                resolved_at=None if result.outcome is ChargeOutcome.UNKNOWN else now,
+            )
+        ).rowcount
+        if not changed or result.outcome is not ChargeOutcome.SUCCEEDED:
+            return False
+        invoice = _invoice(conn, attempt["invoice_id"])
+        paid = pay.record_payment(
+            conn,
+            invoice,
+            "card",
+            attempt["amount"],
+            result.reference or attempt["idempotency_key"],
+            "gateway",
+            now,
+            attempt_id=attempt["id"],
+        )
+        if paid:
+            report.paid.append(invoice.id)
+            notify(
+                conn,
+                now,
+                invoice.account_id,
+                "payment_received",
+                f"Payment received for {invoice.number}",
+                invoice=invoice.number,
+                amount=attempt["amount"],
+            )
+            if pay.lift_suspension_if_settled(conn, invoice.account_id, now):
+                notify(conn, now, invoice.account_id, "reinstated", "Your plan's features are back on")
+        return paid
+
+
+def _charge(db: Database, gateway: PaymentGateway, clock: Clock, attempt: dict, report: CollectReport) -> ChargeResult:
+    with db.read() as conn:
+        result = _ask(gateway, conn, attempt)
+    _settle(db, clock, attempt, result, report)
+    if result.outcome is ChargeOutcome.UNKNOWN:
+        report.unknown.append(attempt["invoice_id"])
+    return result
+
+
+def resolve_unknown(
+    db: Database, gateway: PaymentGateway, clock: Clock, invoice_id: str, report: CollectReport
+) -> ChargeOutcome | None:
+    """Ask again, with the same key, about an attempt whose outcome is not known: its outcome now
+    (UNKNOWN if still not known), or None when no attempt was left unresolved."""
+    with db.read() as conn:
+        row = _unresolved(conn, invoice_id)
+        if row is None:
+            return None
+        card = conn.execute(select(p.cards.c.token).where(p.cards.c.id == row.card_id)).scalar_one()
+        account_id = _invoice(conn, invoice_id).account_id
+    attempt = dict(row._mapping) | {"token": card, "account_id": account_id}
+    return _charge(db, gateway, clock, attempt, report).outcome
+
+
+def try_invoice(
+    db: Database,
+    gateway: PaymentGateway,
+    clock: Clock,
+    policy: RetryPolicy,
+    invoice_id: str,
+    report: CollectReport,
+    *,
+    extra: bool = False,
+) -> None:
+    """One scheduled try (or, with `extra`, one more after the schedule ran out): the default
+    card, then the other; then the next try is scheduled, or the account suspended."""
+    with db.read() as conn:
+        unresolved = _unresolved(conn, invoice_id)
+    tried: set[str] = set()  # cards this try has charged already
+    if unresolved is not None:
+        # That attempt was this invoice's try: its answer decides, and nothing new is charged now,
+        # unless it was a decline: then the try goes on with the cards it has not charged (R19).
+        if resolve_unknown(db, gateway, clock, invoice_id, report) is not ChargeOutcome.DECLINED:
+            return
+        a = p.payment_attempts
+        with db.read() as conn:
+            tried = set(
+                conn.execute(
+                    select(a.c.card_id).where(a.c.invoice_id == invoice_id, a.c.try_number == unresolved.try_number)
+                ).scalars()
+            )
+    now = clock.now()
+    with db.transaction() as conn:
+        coll = _lock_collection(conn, invoice_id)
+        due = (
+            coll is not None
+            and coll.method == "card"
+            and (
+                (coll.state == "collecting" and coll.next_try_at is not None and coll.next_try_at <= now)
+                or (extra and coll.state in ("collecting", "failed"))
+            )
+        )
+        if not due:
+            return
+        invoice = _invoice(conn, invoice_id)
+        cards = charge_order(pay.load_cards(conn, invoice.account_id), now)
+        try_number = coll.tries_made + 1
+        if tried and try_number != unresolved.try_number:
+            return  # the declined attempt was not this scheduled try's (an extra one): nothing more now
+    charged, cards = [c for c in cards if c.id in tried], [c for c in cards if c.id not in tried]
+    for card in cards:
+        attempt = _begin_attempt(db, invoice, card, try_number, now)
+        if attempt is None:
+            return
+        attempt |= {"token": card.token, "account_id": invoice.account_id}
+        result = _charge(db, gateway, clock, attempt, report)
+        if result.outcome is not ChargeOutcome.DECLINED:
+            return  # paid, or unknown: resolved on the next run, never charged anew
+    _after_failed_try(db, clock, policy, invoice, coll, [*charged, *cards], report, extra)
+
+
+def invoice_paid(conn: Connection, invoice_id: str) -> bool:
+    return conn.execute(select(t.invoices.c.status).where(t.invoices.c.id == invoice_id)).scalar() == "paid"
+
+
+def _after_failed_try(db, clock, policy: RetryPolicy, invoice, coll, cards, report: CollectReport, extra: bool) -> None:
+    now = clock.now()
+    report.declined.append(invoice.id)
+    why = "no card that can be charged is on file" if not cards else "the card was declined"
+    with db.transaction() as conn:
+        if extra:
+            notify(conn, now, invoice.account_id, "payment_failed", f"Payment for {invoice.number} failed", reason=why)
+            return
+        first = coll.first_try_at or now
+        tries = coll.tries_made + 1
+        nxt = policy.next_try_at(first, tries)
+        c = p.collections
+        conn.execute(
+            update(c)
+            .where(c.c.invoice_id == invoice.id)
+            .values(tries_made=tries, first_try_at=first, next_try_at=nxt, state="collecting" if nxt else "failed")
+        )
+        if nxt is not None:
+            notify(
+                conn,
+                now,
+                invoice.account_id,
+                "payment_failed",
+                f"Payment for {invoice.number} failed; we retry on {nxt.date().isoformat()}",
+                reason=why,
+                next_try_at=nxt.isoformat(),
+            )
+            return
+        suspend(conn, now, invoice, f"card payment failed {tries} times: {why}")
+        report.suspended.append(invoice.account_id)
+
+
+def suspend(conn: Connection, now: datetime, invoice, reason: str) -> None:
+    """R19: the plan's features are disabled until the invoice is paid; devices stay as they are."""
+    if pay.open_suspension(conn, invoice.account_id) is None:
+        conn.execute(
+            p.suspensions.insert(),
+            dict(
+                id=repo.new_id(), account_id=invoice.account_id, invoice_id=invoice.id, reason=reason, suspended_at=now
+            ),
+        )
+        notify(
+            conn, now, invoice.account_id, "suspended", f"Features disabled: {invoice.number} is unpaid", reason=reason
+        )
+
+
+def collect_due(
+    db: Database, gateway: PaymentGateway, clock: Clock, policy: RetryPolicy, progress=None
+) -> CollectReport:
+    """Every card invoice whose try is due now, and every attempt whose outcome is still unknown."""
+    report = CollectReport()
+    now = clock.now()
+    c, a = p.collections, p.payment_attempts
+    with db.read() as conn:
+        due = (
+            conn.execute(
+                select(c.c.invoice_id).where(c.c.method == "card", c.c.state == "collecting", c.c.next_try_at <= now)
+            )
+            .scalars()
+            .all()
+        )
+        unknown = conn.execute(select(a.c.invoice_id).where(a.c.outcome.in_(["pending", "unknown"]))).scalars().all()
+    todo = list(dict.fromkeys([*unknown, *due]))
+    for n, invoice_id in enumerate(todo, 1):
+        try_invoice(db, gateway, clock, policy, invoice_id, report)
+        if progress:
+            progress("collecting", n, len(todo))
+    return report
