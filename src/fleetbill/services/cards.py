@@ -53,8 +53,9 @@ def add_card(
 ) -> Card:
     """Attach a tokenized card at the gateway and keep its token, brand, last 4 and expiry."""
     token = token.strip()
-    if not token:
-        raise InvalidInput("token must be the gateway's token for the card (the card number never comes here)")
+    if not token or token.replace(" ", "").replace("-", "").isdigit():
+        # NOTE: R17 a card number must not travel further than this, not even to the gateway's URL.
+        raise InvalidInput("token must be the gateway's token for the card, never the card number itself")
     with db.read() as conn:
         account = repo.get_account(conn, account_id)
         on_file = pay.load_cards(conn, account_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 
 from ..adapters.db import payments_repo as pay
 from ..adapters.db import repository as repo
@@ -54,13 +54,19 @@ def _unresolved(conn: Connection, invoice_id: str):
     ).first()
 
 
-def _begin_attempt(db: Database, invoice, card, try_number: int, now: datetime) -> dict | None:
+def _begin_attempt(db: Database, invoice, card, try_number: int, tries_made: int, now: datetime) -> dict | None:
     """Write the attempt before calling the gateway, under the collection's row lock, unless
-    another worker's attempt is unresolved or the invoice is paid (then: None)."""
+    another worker got there first: an attempt unresolved, the invoice paid, the try already
+    counted, or this card already charged in this try (then: None)."""
     with db.transaction() as conn:
-        c = p.collections
-        conn.execute(select(c.c.invoice_id).where(c.c.invoice_id == invoice.id).with_for_update()).first()
+        c, a = p.collections, p.payment_attempts
+        row = conn.execute(select(c.c.tries_made).where(c.c.invoice_id == invoice.id).with_for_update()).first()
+        if row is None or row.tries_made != tries_made:
+            return None
         if _unresolved(conn, invoice.id) is not None or invoice_paid(conn, invoice.id):
+            return None
+        same = select(a.c.id).where(a.c.invoice_id == invoice.id, a.c.try_number == try_number, a.c.card_id == card.id)
+        if conn.execute(same).first() is not None:
             return None
         attempt_id = repo.new_id()
         attempt = dict(
@@ -170,9 +176,11 @@ def try_invoice(
     report: CollectReport,
     *,
     extra: bool = False,
+    prefer_card: str | None = None,
 ) -> None:
-    """One scheduled try (or, with `extra`, one more after the schedule ran out): the default
-    card, then the other; then the next try is scheduled, or the account suspended."""
+    """One scheduled try (or, with `extra`, one more at once, e.g. for a new card): the default
+    card (or `prefer_card`), then the other; then the next try is scheduled, or the account
+    suspended."""
     with db.read() as conn:
         unresolved = _unresolved(conn, invoice_id)
     tried: set[str] = set()  # cards this try has charged already
@@ -203,19 +211,45 @@ def try_invoice(
             return
         invoice = _invoice(conn, invoice_id)
         cards = charge_order(pay.load_cards(conn, invoice.account_id), now)
-        try_number = coll.tries_made + 1
+        cards.sort(key=lambda card: card.id != prefer_card)
+        try_number = _last_try(conn, invoice_id) + 1 if extra else coll.tries_made + 1
         if tried and try_number != unresolved.try_number:
             return  # the declined attempt was not this scheduled try's (an extra one): nothing more now
     charged, cards = [c for c in cards if c.id in tried], [c for c in cards if c.id not in tried]
+    declined = list(charged)
     for card in cards:
-        attempt = _begin_attempt(db, invoice, card, try_number, now)
+        attempt = _begin_attempt(db, invoice, card, try_number, coll.tries_made, now)
         if attempt is None:
             return
         attempt |= {"token": card.token, "account_id": invoice.account_id}
         result = _charge(db, gateway, clock, attempt, report)
+        if result.outcome is ChargeOutcome.SUCCEEDED and declined:
+            _tell_declined(db, clock, invoice, declined)
         if result.outcome is not ChargeOutcome.DECLINED:
             return  # paid, or unknown: resolved on the next run, never charged anew
+        declined.append(card)
     _after_failed_try(db, clock, policy, invoice, coll, [*charged, *cards], report, extra)
+
+
+def _last_try(conn: Connection, invoice_id: str) -> int:
+    a = p.payment_attempts
+    return conn.execute(select(func.coalesce(func.max(a.c.try_number), 0)).where(a.c.invoice_id == invoice_id)).scalar()
+
+
+def _tell_declined(db: Database, clock: Clock, invoice, cards) -> None:
+    """R19: the account is told when a card is declined, even if the other card then paid."""
+    with db.transaction() as conn:
+        for card in cards:
+            notify(
+                conn,
+                clock.now(),
+                invoice.account_id,
+                "card_declined",
+                f"Your {card.brand} card ending {card.last4} was declined; {invoice.number} was paid with your "
+                "other card",
+                card_id=card.id,
+                invoice=invoice.number,
+            )
 
 
 def invoice_paid(conn: Connection, invoice_id: str) -> bool:
@@ -234,11 +268,13 @@ def _after_failed_try(db, clock, policy: RetryPolicy, invoice, coll, cards, repo
         tries = coll.tries_made + 1
         nxt = policy.next_try_at(first, tries)
         c = p.collections
-        conn.execute(
+        counted = conn.execute(
             update(c)
-            .where(c.c.invoice_id == invoice.id)
+            .where(c.c.invoice_id == invoice.id, c.c.tries_made == coll.tries_made)
             .values(tries_made=tries, first_try_at=first, next_try_at=nxt, state="collecting" if nxt else "failed")
-        )
+        ).rowcount
+        if not counted:
+            return  # another worker counted this try already
         if nxt is not None:
             notify(
                 conn,

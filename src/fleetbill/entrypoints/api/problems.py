@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from ...adapters.gateway.port import GatewayError
 from ...domain.errors import BillingError
 
 log = logging.getLogger("fleetbill.api")
@@ -41,6 +42,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(BillingError)
     async def billing_error(request: Request, exc: BillingError):
         return problem(exc.status, exc.title, exc.detail, request)
+
+    @app.exception_handler(GatewayError)
+    async def gateway_error(request: Request, exc: GatewayError):
+        return problem(
+            502,
+            "Payment gateway unavailable",
+            f"the payment gateway did not complete the request ({exc.code}); nothing was saved; retry in a moment",
+            request,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):

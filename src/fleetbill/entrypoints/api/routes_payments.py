@@ -3,6 +3,7 @@ and the gateway's webhooks."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -12,7 +13,7 @@ from ...adapters.db import payments_repo as pay
 from ...adapters.db import repository as repo
 from ...adapters.db import schema as t
 from ...adapters.db import schema_payments as p
-from ...adapters.gateway.port import InvalidWebhook
+from ...adapters.gateway.port import GatewayError, InvalidWebhook
 from ...domain.dunning import RetryPolicy
 from ...domain.errors import InvalidInput, NotFound
 from ...services import cards as card_service
@@ -35,6 +36,7 @@ from .schemas import (
     TransferOut,
 )
 
+log = logging.getLogger("fleetbill.api")
 router = APIRouter(prefix="/v1", dependencies=[Depends(operator)])
 webhooks = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
@@ -55,7 +57,7 @@ def list_cards(account_id: str, request: Request):
         return [card_out(c, app.clock.now()) for c in pay.load_cards(conn, account_id)]
 
 
-def retry_unpaid(app, account_id: str) -> list[str]:
+def retry_unpaid(app, account_id: str, card_id: str) -> list[str]:
     """R19: a new card while an invoice is unpaid: charge it again at once."""
     c = p.collections
     with app.db.read() as conn:
@@ -70,7 +72,7 @@ def retry_unpaid(app, account_id: str) -> list[str]:
         )
     report = CollectReport()
     for invoice_id in unpaid:
-        try_invoice(app.db, app.gateway, app.clock, policy(app), invoice_id, report, extra=True)
+        try_invoice(app.db, app.gateway, app.clock, policy(app), invoice_id, report, extra=True, prefer_card=card_id)
     return unpaid
 
 
@@ -82,7 +84,7 @@ async def add_card(account_id: str, body: CardIn, request: Request, who: Operato
 
     def work(_):
         card = card_service.add_card(app.db, app.gateway, app.clock, account_id, body.token, body.default)
-        return 201, card_out(card, app.clock.now()) | {"retried_invoices": retry_unpaid(app, account_id)}
+        return 201, card_out(card, app.clock.now()) | {"retried_invoices": retry_unpaid(app, account_id, card.id)}
 
     return await idempotent(request, who, work, own_transactions=True)
 
@@ -104,7 +106,10 @@ def remove_card(account_id: str, card_id: str, request: Request):
     with app.db.transaction() as conn:
         token = conn.execute(select(p.cards.c.token).where(p.cards.c.id == card_id)).scalar()
         card_service.remove_card(conn, app.clock.now(), account_id, card_id)
-    app.gateway.detach_card(token, f"detach:{card_id}")
+    try:
+        app.gateway.detach_card(token, f"detach:{card_id}")
+    except GatewayError as e:  # the card is off file already; the gateway forgets it later
+        log.warning("card %s removed, but the gateway did not detach it: %s", card_id, e)
     return Response(status_code=204)
 
 
