@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -28,6 +31,20 @@ DEFAULT_ISSUER = "default"
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+def new_invoice_ids(n: int) -> list[str]:
+    """`n` version 7 UUIDs, in increasing order: the time in milliseconds, then a random number
+    counted up. Invoices made later get greater ids, so their rows and lines land at the right
+    edge of the invoice indexes instead of all over them."""
+    ms = time.time_ns() // 1_000_000
+    first = int.from_bytes(os.urandom(9), "big") >> 2  # 70 random bits: room to count up
+    ids = []
+    for counter in range(first, first + n):
+        value = ms << 80 | 7 << 76 | (counter >> 62 & 0xFFF) << 64 | 2 << 62 | counter & (1 << 62) - 1
+        h = f"{value:032x}"
+        ids.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    return ids
 
 
 def to_ppm(rate: Decimal) -> int:
@@ -185,6 +202,95 @@ def lock_issuer(conn: Connection, issuer_id: str):
     return row
 
 
+# Column order of the rows below, as COPY takes them.
+INVOICE_COLUMNS = (
+    "id", "number", "issuer_id", "sequence", "account_id", "kind", "billing_month", "currency", "subtotal",
+    "tax_total", "total", "points_applied", "amount_due", "status", "tax_note", "recipient_name", "issuer_name",
+    "issuer_registration_number", "period_start", "period_end", "issued_at",
+)  # fmt: skip
+LINE_COLUMNS = (
+    "invoice_id", "position", "kind", "description", "device_type_id", "quantity", "amount", "tax_rate_ppm",
+    "tiers", "period_start", "period_end",
+)  # fmt: skip
+TAX_COLUMNS = ("invoice_id", "tax_rate_ppm", "taxable_amount", "tax")
+USE_COLUMNS = ("account_id", "grant_id", "kind", "amount", "invoice_id", "effective_at")
+
+
+def draft_rows(draft: InvoiceDraft) -> tuple[tuple[tuple, ...], tuple[tuple, ...]]:
+    """A draft's line and tax rows less their first column (the invoice id): the same for every
+    invoice made from the same draft, so a close that prices many accounts alike builds them once."""
+    lines = tuple(
+        (
+            n,
+            line.kind,
+            line.description,
+            line.device_type,
+            line.quantity,
+            line.amount,
+            to_ppm(line.tax_rate),
+            json.dumps([[c.first, c.last, c.unit_price, c.amount] for c in line.tiers]),
+            line.period_start,
+            line.period_end,
+        )
+        for n, line in enumerate(draft.lines, 1)
+    )
+    taxes = tuple((to_ppm(x.rate), x.taxable_amount, x.tax) for x in draft.taxes)
+    return lines, taxes
+
+
+def _draft_fields(draft: InvoiceDraft) -> tuple:
+    """The invoice columns that come from the draft alone: currency ... tax_note."""
+    amount_due = draft.amount_due
+    return (
+        draft.currency,
+        draft.subtotal,
+        draft.tax_total,
+        draft.total,
+        draft.points_applied,
+        amount_due,
+        "paid" if amount_due == 0 else "open",
+        draft.tax_note,
+    )
+
+
+def invoice_tuples(
+    issuer,
+    sequence: int,
+    account_id: str,
+    recipient_name: str,
+    draft: InvoiceDraft,
+    stored: tuple[tuple[tuple, ...], tuple[tuple, ...]],
+    *,
+    kind: str,
+    month: BillingMonth | None,
+    period: tuple[datetime, datetime],
+    issued_at: datetime,
+) -> tuple[tuple, list[tuple], list[tuple], list[tuple]]:
+    """The rows that store one finalized invoice, in the column order above: (invoice, lines,
+    taxes, point ledger uses). `stored` is `draft_rows(draft)`."""
+    (invoice_id,) = new_invoice_ids(1)
+    invoice = (
+        invoice_id,
+        f"{issuer.invoice_prefix}-{sequence:08d}",
+        issuer.id,
+        sequence,
+        account_id,
+        kind,
+        month.index if month else None,
+        *_draft_fields(draft),
+        recipient_name,
+        issuer.name,
+        issuer.registration_number,
+        period[0],
+        period[1],
+        issued_at,
+    )
+    lines = [(invoice_id, *line) for line in stored[0]]
+    taxes = [(invoice_id, *tax) for tax in stored[1]]
+    uses = [(account_id, u.grant_id, "use", -u.amount, invoice_id, issued_at) for u in draft.point_uses]
+    return invoice, lines, taxes, uses
+
+
 def invoice_rows(
     issuer,
     sequence: int,
@@ -197,67 +303,146 @@ def invoice_rows(
     issued_at: datetime,
 ) -> tuple[dict, list[dict], list[dict], list[dict]]:
     """The rows that store one finalized invoice: (invoice, lines, taxes, point ledger uses)."""
-    invoice_id = new_id()
-    invoice = dict(
-        id=invoice_id,
-        number=f"{issuer.invoice_prefix}-{sequence:08d}",
-        issuer_id=issuer.id,
-        sequence=sequence,
-        account_id=account.id,
+    invoice, lines, taxes, uses = invoice_tuples(
+        issuer,
+        sequence,
+        account.id,
+        account.name,
+        draft,
+        draft_rows(draft),
         kind=kind,
-        billing_month=month.index if month else None,
-        currency=draft.currency,
-        subtotal=draft.subtotal,
-        tax_total=draft.tax_total,
-        total=draft.total,
-        points_applied=draft.points_applied,
-        amount_due=draft.amount_due,
-        status="paid" if draft.amount_due == 0 else "open",
-        tax_note=draft.tax_note,
-        recipient_name=account.name,
-        issuer_name=issuer.name,
-        issuer_registration_number=issuer.registration_number,
-        period_start=period[0],
-        period_end=period[1],
+        month=month,
+        period=period,
         issued_at=issued_at,
     )
-    lines = [
-        dict(
-            invoice_id=invoice_id,
-            position=n,
-            kind=line.kind,
-            description=line.description,
-            device_type_id=line.device_type,
-            quantity=line.quantity,
-            amount=line.amount,
-            tax_rate_ppm=to_ppm(line.tax_rate),
-            tiers=json.dumps([[c.first, c.last, c.unit_price, c.amount] for c in line.tiers]),
-            period_start=line.period_start,
-            period_end=line.period_end,
-        )
-        for n, line in enumerate(draft.lines, 1)
-    ]
-    taxes = [
-        dict(invoice_id=invoice_id, tax_rate_ppm=to_ppm(x.rate), taxable_amount=x.taxable_amount, tax=x.tax)
-        for x in draft.taxes
-    ]
-    uses = [
-        dict(
-            account_id=account.id,
-            grant_id=u.grant_id,
-            kind="use",
-            amount=-u.amount,
-            invoice_id=invoice_id,
-            effective_at=issued_at,
-        )
-        for u in draft.point_uses
-    ]
-    return invoice, lines, taxes, uses
+    return (
+        dict(zip(INVOICE_COLUMNS, invoice, strict=True)),
+        [dict(zip(LINE_COLUMNS, x, strict=True)) for x in lines],
+        [dict(zip(TAX_COLUMNS, x, strict=True)) for x in taxes],
+        [dict(zip(USE_COLUMNS, x, strict=True)) for x in uses],
+    )
+
+
+INVOICE_TABLES = (
+    (t.invoices, INVOICE_COLUMNS),
+    (t.invoice_lines, LINE_COLUMNS),
+    (t.invoice_taxes, TAX_COLUMNS),
+    (t.point_entries, USE_COLUMNS),
+)
 
 
 def insert_invoices(conn: Connection, rows: Sequence[tuple[dict, list[dict], list[dict], list[dict]]]) -> None:
-    """Write finalized invoices with their lines, taxes and point uses: a few bulk statements."""
-    for table, index in ((t.invoices, 0), (t.invoice_lines, 1), (t.invoice_taxes, 2), (t.point_entries, 3)):
+    """Write finalized invoices with their lines, taxes and point uses: one bulk write per table
+    (COPY on PostgreSQL, in the caller's transaction; multi-row INSERTs elsewhere)."""
+    for index, (table, columns) in enumerate(INVOICE_TABLES):
         flat = [r[0] for r in rows] if index == 0 else [x for r in rows for x in r[index]]
-        if flat:
+        if not flat:
+            continue
+        if conn.dialect.name == "postgresql":
+            with conn.connection.driver_connection.cursor() as cur:
+                copy_tuples(cur, table, columns, [[r[c] for c in columns] for r in flat])
+        else:
             conn.execute(insert(table), flat)
+
+
+def copy_tuples(cursor, table, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """COPY `rows` (values in `columns` order) into `table` through a psycopg cursor: in that
+    connection's transaction. Values go as they are: aware datetimes as timestamptz, None as NULL."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+# --- COPY text: the same rows, formatted once per draft rather than once per invoice ---------
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_value(value) -> str:
+    """One value in COPY's text format (NULL as \\N; the delimiter, newlines and backslash escaped)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def copy_line(values: Iterable) -> str:
+    return "\t".join(map(copy_value, values)) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class DraftText:
+    """A draft as COPY text: its invoice columns (currency ... tax_note), and its line and tax
+    rows, each less the invoice id in front, as parts that the invoice id joins
+    (`invoice_id.join(lines)` is the lines' rows)."""
+
+    fields: str
+    lines: tuple[str, ...]
+    taxes: tuple[str, ...]
+
+
+def draft_text(draft: InvoiceDraft, rows: DraftText | None = None) -> DraftText:
+    """`draft` as COPY text; `rows`, the text of a draft with the same lines and taxes, saves
+    formatting them again."""
+    fields = "\t".join(map(copy_value, _draft_fields(draft)))
+    if rows is not None:
+        return DraftText(fields, rows.lines, rows.taxes)
+    lines, taxes = draft_rows(draft)
+    return DraftText(
+        fields,
+        ("", *("\t" + copy_line(x) for x in lines)),
+        ("", *("\t" + copy_line(x) for x in taxes)),
+    )
+
+
+class InvoiceText:
+    """COPY text for the invoices of one issuer, kind, month and issue instant: the columns of
+    `invoice_tuples`, the same values, for the tables of INVOICE_TABLES."""
+
+    def __init__(self, issuer, *, kind: str, month: BillingMonth | None, issued_at: datetime):
+        self._prefix = copy_value(issuer.invoice_prefix)
+        self._issuer_id = copy_value(issuer.id)
+        self._kind_month = f"{copy_value(kind)}\t{copy_value(month.index if month else None)}"
+        self._issuer = f"{copy_value(issuer.name)}\t{copy_value(issuer.registration_number)}"
+        self._issued = copy_value(issued_at)
+        self._ids: list[str] = []
+
+    @staticmethod
+    def period(period: tuple[datetime, datetime]) -> str:
+        """The period columns, for `rows`."""
+        return f"{copy_value(period[0])}\t{copy_value(period[1])}"
+
+    def rows(
+        self, sequence: int, account_id: str, recipient_name: str, draft: InvoiceDraft, text: DraftText, period: str
+    ) -> tuple[str, str, str, str]:
+        """(invoice, lines, taxes, point uses) of one invoice; `text` is `draft_text(draft)` and
+        `period` is `InvoiceText.period(...)`."""
+        if not self._ids:
+            self._ids = new_invoice_ids(4096)[::-1]
+        invoice_id = self._ids.pop()
+        account = account_id.translate(_COPY_ESCAPES)
+        name = recipient_name.translate(_COPY_ESCAPES)
+        invoice = (
+            f"{invoice_id}\t{self._prefix}-{sequence:08d}\t{self._issuer_id}\t{sequence}\t{account}\t"
+            f"{self._kind_month}\t{text.fields}\t{name}\t{self._issuer}\t{period}\t{self._issued}\n"
+        )
+        uses = ""
+        if draft.point_uses:
+            uses = "".join(
+                f"{account}\t{copy_value(u.grant_id)}\tuse\t{-u.amount}\t{invoice_id}\t{self._issued}\n"
+                for u in draft.point_uses
+            )
+        return invoice, invoice_id.join(text.lines), invoice_id.join(text.taxes), uses
+
+
+def copy_text(cursor, table, columns: Sequence[str], text: str) -> None:
+    """COPY rows already in COPY's text format into `table` through a psycopg cursor."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        copy.write(text)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     Connection,
+    Select,
     String,
     and_,
     case,
@@ -57,11 +58,22 @@ def _scope(bounds: Bounds, mode: CountingMode, where: ColumnElement[bool] | None
     return q.cte("scope")
 
 
-def peak_quantities(conn: Connection, bounds: Bounds, where: ColumnElement[bool] | None = None) -> Quantities:
-    """R5: per account and device type, the most devices Active at once in the month."""
+def peak_query(bounds: Bounds, where: ColumnElement[bool] | None = None) -> Select:
+    """R5 as one statement: (account id, device type id, peak) for every account in scope on a peak plan.
+
+    Two ordered passes over the history: each change's previous status on its device (lag), in
+    the order of the index ix_status_changes_metering (account, device type, device, instant, id),
+    so with no sort of the history on PostgreSQL; then the running count of Active devices per
+    account and device type in time order, which only sorts each of those groups' few rows. A
+    device's history rows all carry its account and device type, so partitioning by (account,
+    device type, device) is partitioning by device. The rows come out grouped by account and
+    device type, as they are computed.
+    """
     sc = status_changes
     scope = _scope(bounds, CountingMode.PEAK, where)
-    prev = func.lag(sc.c.active, type_=Boolean).over(partition_by=sc.c.device_id, order_by=(sc.c.effective_at, sc.c.id))
+    prev = func.lag(sc.c.active, type_=Boolean).over(
+        partition_by=(sc.c.account_id, sc.c.device_type_id, sc.c.device_id), order_by=(sc.c.effective_at, sc.c.id)
+    )
     history = (
         select(
             sc.c.account_id,
@@ -73,26 +85,26 @@ def peak_quantities(conn: Connection, bounds: Bounds, where: ColumnElement[bool]
         )
         .join(scope, scope.c.account_id == sc.c.account_id)
         .where(sc.c.effective_at < scope.c.end)
-        .cte("history")
+        .subquery("history")
     )
     became_active = and_(history.c.active, or_(history.c.prev.is_(None), not_(history.c.prev)))
     became_inactive = and_(not_(history.c.active), history.c.prev)
     delta = case((became_active, 1), (became_inactive, -1), else_=0)
-    # NOTE: R5 changes at the same instant apply together: sum them before the running count.
-    steps = (
-        select(history.c.account_id, history.c.device_type_id, history.c.t, func.sum(delta).label("d"))
-        .group_by(history.c.account_id, history.c.device_type_id, history.c.t)
-        .cte("steps")
-    )
-    level = func.sum(steps.c.d).over(partition_by=(steps.c.account_id, steps.c.device_type_id), order_by=steps.c.t)
-    levels = select(steps.c.account_id, steps.c.device_type_id, level.label("level")).cte("levels")
+    # NOTE: R5 changes at the same instant apply together: ordered by the instant alone, the
+    # running sum's default frame (RANGE ... CURRENT ROW) takes in every change at that instant.
+    level = func.sum(delta).over(partition_by=(history.c.account_id, history.c.device_type_id), order_by=history.c.t)
+    levels = select(history.c.account_id, history.c.device_type_id, level.label("level")).subquery("levels")
     peak = func.max(levels.c.level)
-    q = (
-        select(levels.c.account_id, levels.c.device_type_id, peak)
+    return (
+        select(levels.c.account_id, levels.c.device_type_id, peak.label("peak"))
         .group_by(levels.c.account_id, levels.c.device_type_id)
         .having(peak > 0)
     )
-    return {(a, t): int(n) for a, t, n in conn.execute(q)}
+
+
+def peak_quantities(conn: Connection, bounds: Bounds, where: ColumnElement[bool] | None = None) -> Quantities:
+    """R5: per account and device type, the most devices Active at once in the month."""
+    return {(a, t): int(n) for a, t, n in conn.execute(peak_query(bounds, where))}
 
 
 def distinct_quantities(conn: Connection, bounds: Bounds, where: ColumnElement[bool] | None = None) -> Quantities:
