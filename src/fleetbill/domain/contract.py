@@ -42,6 +42,13 @@ class Contract:
         first = BillingMonth(anchor.index + (month.index - anchor.index) // self.term.months * self.term.months)
         return first.start(self.tz)
 
+    def next_renewal(self, now: datetime) -> BillingMonth:
+        """The month that starts the next contract period after `now`."""
+        month = BillingMonth.containing(now, self.tz)
+        while self.renewal_after(month) is None:
+            month = month.next()
+        return month.next()
+
     def renewal_after(self, month: BillingMonth) -> tuple[BillingMonth, BillingMonth] | None:
         """R11: the period [first, last] that begins right after `month` ends, if one does."""
         nxt = month.next()

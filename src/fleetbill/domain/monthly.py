@@ -37,8 +37,12 @@ def draft_monthly_invoice(
     rounding: TaxRounding,
     grants: Sequence[PointGrant] = (),
     points_at: datetime | None = None,
+    renewal_plan: tuple[Plan, Sequence[PriceVersion]] | None = None,
 ) -> InvoiceDraft:
-    """R5-R16 for one account and month: the same code prices the close and the running estimate."""
+    """R5-R16 for one account and month: the same code prices the close and the running estimate.
+
+    `renewal_plan` is the (plan, versions) the account moves to when its next period begins, if
+    a downgrade is due then (R10): that period's fee is the new plan's."""
     contract = account.contract(plan)
     version = version_in_force(versions, month)
     usage_rate = locked_rate(account, rates, contract.period_start(month))
@@ -53,13 +57,15 @@ def draft_monthly_invoice(
     fees = []
     renewal = contract.renewal_after(month)
     if renewal is not None:
-        first, last = renewal
+        first, _ = renewal
+        next_plan, next_versions = renewal_plan or (plan, versions)
+        last = first.next(next_plan.term.months - 1)
         # NOTE: R11 the renewed period's fee is billed in advance, at the price and tax rate in
         # force when that period begins.
-        fee = version_in_force(versions, first).fixed_fee
+        fee = version_in_force(next_versions, first).fixed_fee
         if fee:
             start, end = first.start(account.timezone), last.end(account.timezone)
-            label = f"{plan.name} fee, {first}" + (f" to {last}" if last != first else "")
+            label = f"{next_plan.name} fee, {first}" + (f" to {last}" if last != first else "")
             fees.append(FeeCharge(label, fee, start, end, locked_rate(account, rates, start)))
     return assemble_invoice(
         currency=account.currency,

@@ -12,6 +12,7 @@ from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..adapters.db import schema_payments as p
 from ..domain.errors import Conflict, InvalidInput, NotFound
+from .change_plan import apply_paid_upgrades
 from .collect_invoice import suspend
 from .notify import notify
 
@@ -58,6 +59,8 @@ def record_transfer(conn: Connection, now: datetime, invoice_id: str, amount: in
         "payment_received",
         f"Transfer of {amount:,} {inv.currency} received for {inv.number}",
     )
+    if paid:
+        apply_paid_upgrades(conn, now)  # R10: a bought plan starts when its payment is confirmed
     if paid and pay.lift_suspension_if_settled(conn, inv.account_id, now):
         notify(conn, now, inv.account_id, "reinstated", "Your plan's features are back on")
     return dict(invoice_id=inv.id, received=amount, left_to_pay=left - amount, status="paid" if paid else "open")

@@ -27,6 +27,7 @@ from ..domain.monthly import draft_monthly_invoice
 from ..domain.periods import BillingMonth
 from ..domain.points import apply_points
 from ..settings import Settings
+from .change_plan import pending_downgrades
 
 INSERT_CHUNK = 5_000
 
@@ -114,7 +115,9 @@ class _Pricing:
 
     def __init__(self, conn: Connection, month: BillingMonth, bounds: dict, settings: Settings, plan_ids, due):
         self.month, self.bounds, self.settings = month, bounds, settings
-        self.plans = repo.load_plans(conn, None if plan_ids is None else set(plan_ids))
+        self.downgrades = pending_downgrades(conn)  # R10: the next period's fee is the new plan's
+        wanted = None if plan_ids is None else set(plan_ids) | {to for to, _ in self.downgrades.values()}
+        self.plans = repo.load_plans(conn, wanted)
         self.versions = repo.load_price_versions(conn, self.plans)
         self.names = repo.device_type_names(conn)
         self.rates = repo.load_tax_rates(conn)
@@ -134,11 +137,14 @@ class _Pricing:
         # renewal_after(month), which depend on its start only through its anchor month (and on
         # the start itself before it). test_close_fast_path holds the close to that.
         anchor = Contract(plan.term, started, tz).anchor
+        down = self.downgrades.get(account[_ID])
+        renewal = down[0] if down is not None and down[1] == self.bounds[tz][1] else None
         key = (
             _priced_columns(account),
             anchor,
             started if self.month < anchor else None,
             frozenset(quantities.items()),
+            renewal,
         )
         found = self._drafts.get(key)
         if found is None:
@@ -152,6 +158,7 @@ class _Pricing:
                 rates=self.rates,
                 rounding=self.settings.tax_rounding,
                 points_at=self.bounds[tz][1],
+                renewal_plan=(self.plans[renewal], self.versions[renewal]) if renewal else None,
             )
             found = self._drafts[key] = (draft, repo.draft_text(draft))
         grants = self.grants.get(account[_ID])

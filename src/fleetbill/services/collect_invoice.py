@@ -22,6 +22,7 @@ from ..adapters.gateway.port import ChargeOutcome, ChargeRequest, ChargeResult, 
 from ..clock import Clock
 from ..domain.cards import charge_order
 from ..domain.dunning import RetryPolicy
+from .change_plan import apply_paid_upgrades
 from .notify import notify
 
 
@@ -128,6 +129,7 @@ def _settle(db: Database, clock: Clock, attempt: dict, result: ChargeResult, rep
             attempt_id=attempt["id"],
         )
         if paid:
+            apply_paid_upgrades(conn, now)  # R10: a bought plan starts when its payment is confirmed
             report.paid.append(invoice.id)
             notify(
                 conn,

@@ -7,6 +7,7 @@ from sqlalchemy import Connection, select
 from ..adapters.db import payments_repo as pay
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
+from ..adapters.db import schema_payments as p
 from ..domain.entitlements import Entitlement, entitlements
 
 
@@ -23,7 +24,11 @@ def account_entitlements(conn: Connection, account_id: str) -> tuple[bool, list[
     inv = t.invoices
     purchase = None
     if pay.collection_method(conn, account_id) == "card":  # R10: an invoice payment starts when accepted
+        # An upgrade's purchase invoice is not counted: the old plan stays on until it is paid.
+        upgrade = select(p.plan_changes.c.purchase_invoice_id).where(p.plan_changes.c.purchase_invoice_id == inv.c.id)
         purchase = conn.execute(
-            select(inv.c.number).where(inv.c.account_id == account_id, inv.c.kind == "purchase", inv.c.status == "open")
+            select(inv.c.number).where(
+                inv.c.account_id == account_id, inv.c.kind == "purchase", inv.c.status == "open", ~upgrade.exists()
+            )
         ).scalar()
     return suspension is not None, entitlements(plan.features, suspended_for=suspended_for, awaiting_purchase=purchase)

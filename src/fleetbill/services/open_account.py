@@ -78,12 +78,19 @@ def open_account(conn: Connection, now: datetime, settings: Settings, new: NewAc
             created_at=now,
         ),
     )
+    return account, issue_purchase_invoice(conn, now, settings, account, plan)
+
+
+def issue_purchase_invoice(conn: Connection, now: datetime, settings: Settings, account: Account, plan) -> str | None:
+    """R10, R11: the invoice for a plan's first period, from `account.contract_started_at`; its id,
+    or None when the plan has no fixed fee (or nothing is left of the period to pay for)."""
     versions = repo.load_price_versions(conn, [plan.id])[plan.id]
+    rates = repo.load_tax_rates(conn)
     draft = draft_purchase_invoice(
         account=account, plan=plan, versions=versions, rates=rates, rounding=settings.tax_rounding
     )
     if draft is None:
-        return account, None
+        return None
     issuer = repo.lock_issuer(conn, repo.DEFAULT_ISSUER)
     period = (draft.lines[0].period_start, draft.lines[0].period_end)
     rows = repo.invoice_rows(
@@ -97,4 +104,4 @@ def open_account(conn: Connection, now: datetime, settings: Settings, new: NewAc
         issued_at=now,
     )
     repo.insert_invoices(conn, [rows])
-    return account, rows[0]["id"]
+    return rows[0]["id"]

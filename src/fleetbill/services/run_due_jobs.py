@@ -12,6 +12,7 @@ from ..domain.dunning import RetryPolicy
 from ..settings import Settings
 from .bank_transfer import chase_bank_transfers
 from .card_updates import warn_expiring_cards
+from .change_plan import apply_due_downgrades
 from .close_month import CloseReport, Progress, close_due_months
 from .collect_invoice import CollectReport, collect_due
 from .idempotency import purge_idempotency_records
@@ -35,6 +36,7 @@ def run_due_jobs(
     # when the worker catches up after their expiry.
     close = close_due_months(db, clock, settings, progress)
     with db.transaction() as conn:
+        apply_due_downgrades(conn, clock.now())  # R10: after the close of the month before them
         open_collections(conn, clock.now())
     collect = collect_due(db, gateway, clock, RetryPolicy.parse(settings.retry_schedule), progress)
     with db.transaction() as conn:

@@ -14,6 +14,7 @@ from ..domain.invoice import InvoiceDraft
 from ..domain.monthly import draft_monthly_invoice
 from ..domain.periods import BillingMonth
 from ..settings import Settings
+from .change_plan import pending_downgrades
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,10 @@ def usage_now(conn: Connection, now: datetime, settings: Settings, account_id: s
         ).all()
     )
     plan = repo.get_plan(conn, account.plan_id)
+    down = pending_downgrades(conn).get(account.id)
+    renewal = None
+    if down is not None and down[1] == end:
+        renewal = (repo.get_plan(conn, down[0]), repo.load_price_versions(conn, [down[0]])[down[0]])
     estimate = draft_monthly_invoice(
         account=account,
         plan=plan,
@@ -55,5 +60,6 @@ def usage_now(conn: Connection, now: datetime, settings: Settings, account_id: s
         rounding=settings.tax_rounding,
         grants=repo.load_open_grants(conn, t.point_grants.c.account_id == account.id).get(account.id, ()),
         points_at=end,
+        renewal_plan=renewal,
     )
     return UsageNow(account.id, month, start, end, now, plan.counting_mode.value, quantities, active_now, estimate)

@@ -91,3 +91,19 @@ suspensions = Table(
     _instant("suspended_at"),
     _instant("lifted_at", nullable=True),
 )
+
+plan_changes = Table(
+    "plan_changes",
+    metadata,
+    _id(),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("from_plan_id", String(64), ForeignKey("plans.id"), nullable=False),
+    Column("to_plan_id", String(64), ForeignKey("plans.id"), nullable=False),
+    Column("kind", String(16), nullable=False),  # "upgrade" (at once) or "downgrade" (at the next renewal)
+    _instant("requested_at"),
+    _instant("effective_at"),
+    _instant("applied_at", nullable=True),  # a pending downgrade has none yet
+    _instant("cancelled_at", nullable=True),
+    Column("purchase_invoice_id", String(36), ForeignKey("invoices.id"), nullable=True),
+    Column("actor", String(100), nullable=False),
+)

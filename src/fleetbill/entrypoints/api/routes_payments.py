@@ -17,10 +17,12 @@ from ...adapters.gateway.port import GatewayError, InvalidWebhook
 from ...domain.dunning import RetryPolicy
 from ...domain.errors import InvalidInput, NotFound
 from ...services import cards as card_service
+from ...services import change_plan as plan_change_service
 from ...services.bank_transfer import record_transfer, set_collection_method
 from ...services.card_updates import apply_card_update
 from ...services.collect_invoice import CollectReport, collect_due, try_invoice
 from ...services.entitlements import account_entitlements
+from ...services.open_collections import open_collections
 from .context import Operator, get_app, idempotent, operator
 from .schemas import (
     CardAdded,
@@ -30,6 +32,8 @@ from .schemas import (
     CollectOut,
     EntitlementsOut,
     InvoicePaymentsOut,
+    PlanChangeIn,
+    PlanChangeOut,
     SandboxCardIn,
     SandboxUpdateIn,
     TransferIn,
@@ -155,6 +159,29 @@ def invoice_payments(invoice_id: str, request: Request):
         attempts=[dict(x._mapping) for x in attempts],
         payments=[dict(x._mapping) for x in payments],
     )
+
+
+@router.post("/accounts/{account_id}/plan", response_model=PlanChangeOut, tags=["plans"])
+async def change_plan(account_id: str, body: PlanChangeIn, request: Request, who: Operator = Depends(operator)):
+    """R10: an upgrade is bought at once (its prorated fee charged now; the plan starts when the
+    payment is confirmed); a downgrade takes effect at the next renewal."""
+    app = get_app(request)
+
+    def work(_):
+        with app.db.transaction() as conn:
+            change = plan_change_service.change_plan(
+                conn, app.clock.now(), app.settings, account_id, body.plan_id, who.actor
+            )
+        if change["purchase_invoice_id"] and change["applied_at"] is None:
+            with app.db.transaction() as conn:
+                open_collections(conn, app.clock.now())
+            try_invoice(app.db, app.gateway, app.clock, policy(app), change["purchase_invoice_id"], CollectReport())
+            with app.db.read() as conn:
+                pc = p.plan_changes
+                change["applied_at"] = conn.execute(select(pc.c.applied_at).where(pc.c.id == change["id"])).scalar()
+        return 200, change
+
+    return await idempotent(request, who, work, own_transactions=True)
 
 
 @router.get("/accounts/{account_id}/entitlements", response_model=EntitlementsOut, tags=["entitlements"])

@@ -306,6 +306,21 @@ class ClockAdvanceIn(In):
     seconds: StrictInt = Field(0, ge=0)
 
 
+class PlanChangeIn(In):
+    plan_id: str
+
+
+class PlanChangeOut(BaseModel):
+    id: str
+    from_plan_id: str
+    to_plan_id: str
+    kind: Literal["upgrade", "downgrade"]
+    requested_at: datetime
+    effective_at: datetime
+    applied_at: datetime | None
+    purchase_invoice_id: str | None
+
+
 class CardIn(In):
     token: str = Field(min_length=1, max_length=200, description="the gateway's token for the card, never its number")
     default: StrictBool = False

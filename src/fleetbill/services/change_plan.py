@@ -1,0 +1,137 @@
+"""R10: buying a bigger plan, or moving to a smaller one.
+
+An upgrade is bought at once: its first (prorated) period is invoiced and charged, and the new
+plan starts the moment that payment is confirmed (for an account paying by bank transfer: at
+once, the invoice being accepted). A downgrade takes effect at the next renewal. Fixed fees are
+never refunded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select, update
+
+from ..adapters.db import payments_repo as pay
+from ..adapters.db import repository as repo
+from ..adapters.db import schema as t
+from ..adapters.db import schema_payments as p
+from ..domain.catalog import version_in_force
+from ..domain.errors import Conflict, InvalidInput
+from ..domain.periods import BillingMonth
+from ..domain.plan_change import ChangeKind, change_kind
+from ..settings import Settings
+from .open_account import issue_purchase_invoice
+
+
+def change_plan(conn: Connection, now: datetime, settings: Settings, account_id: str, plan_id: str, actor: str) -> dict:
+    account = repo.get_account(conn, account_id)
+    old, new = repo.get_plan(conn, account.plan_id), repo.get_plan(conn, plan_id)
+    if new.id == old.id:
+        raise Conflict(f"the account is on plan {plan_id} already")
+    if new.currency != account.currency:
+        raise InvalidInput(f"plan {plan_id} bills in {new.currency}, the account in {account.currency}")
+    if pay.collection_method(conn, account_id) == "bank_transfer" and not new.allow_bank_transfer:
+        raise Conflict(
+            f"plan {plan_id} does not allow bank transfer, which this account pays by; switch it to card first"
+        )
+    versions = repo.load_price_versions(conn, [old.id, new.id])
+    month = BillingMonth.containing(now, account.timezone)
+    kind = change_kind(old, version_in_force(versions[old.id], month), new, version_in_force(versions[new.id], month))
+    pc = p.plan_changes
+    # A newer request replaces a pending one.
+    conn.execute(
+        update(pc)
+        .where(pc.c.account_id == account_id, pc.c.applied_at.is_(None), pc.c.cancelled_at.is_(None))
+        .values(cancelled_at=now)
+    )
+    change = dict(
+        id=repo.new_id(),
+        account_id=account_id,
+        from_plan_id=old.id,
+        to_plan_id=new.id,
+        kind=kind.value,
+        requested_at=now,
+        actor=actor,
+    )
+    if kind is ChangeKind.DOWNGRADE:
+        # NOTE: R10 a downgrade takes effect at the next renewal: what was paid for is kept.
+        renewal = account.contract(old).next_renewal(now)
+        change |= dict(effective_at=renewal.start(account.timezone))
+        conn.execute(insert(pc), change)
+        return change | {"applied_at": None, "purchase_invoice_id": None}
+    bought = replace(account, plan_id=new.id, contract_started_at=now)
+    invoice_id = issue_purchase_invoice(conn, now, settings, bought, new)
+    change |= dict(effective_at=now, purchase_invoice_id=invoice_id)
+    conn.execute(insert(pc), change)
+    accepted = invoice_id is None or pay.collection_method(conn, account_id) == "bank_transfer"
+    applied = apply_upgrade(conn, change["id"], now) if accepted else None
+    return change | {"applied_at": applied}
+
+
+def apply_upgrade(conn: Connection, change_id: str, now: datetime) -> datetime:
+    """The new plan starts: its contract runs from the purchase."""
+    pc = p.plan_changes
+    change = conn.execute(select(pc).where(pc.c.id == change_id)).one()
+    conn.execute(
+        update(t.accounts)
+        .where(t.accounts.c.id == change.account_id)
+        .values(plan_id=change.to_plan_id, contract_started_at=change.requested_at)
+    )
+    conn.execute(update(pc).where(pc.c.id == change_id).values(applied_at=now))
+    return now
+
+
+def apply_paid_upgrades(conn: Connection, now: datetime) -> int:
+    """R10: upgrades whose purchase invoice has been paid start now (called after each payment)."""
+    pc, inv = p.plan_changes, t.invoices
+    ready = (
+        conn.execute(
+            select(pc.c.id)
+            .join(inv, inv.c.id == pc.c.purchase_invoice_id)
+            .where(pc.c.applied_at.is_(None), pc.c.cancelled_at.is_(None), inv.c.status == "paid")
+        )
+        .scalars()
+        .all()
+    )
+    for change_id in ready:
+        apply_upgrade(conn, change_id, now)
+    return len(ready)
+
+
+def apply_due_downgrades(conn: Connection, now: datetime) -> int:
+    """R10: downgrades whose renewal has come, once the month before it is closed (so that month
+    is billed on the plan it was used under)."""
+    pc, inv, a = p.plan_changes, t.invoices, t.accounts
+    due = conn.execute(
+        select(pc.c.id, pc.c.account_id, pc.c.to_plan_id, pc.c.effective_at, a.c.timezone)
+        .join(a, a.c.id == pc.c.account_id)
+        .where(
+            pc.c.kind == "downgrade", pc.c.applied_at.is_(None), pc.c.cancelled_at.is_(None), pc.c.effective_at <= now
+        )
+    ).all()
+    applied = 0
+    for d in due:
+        month_before = BillingMonth.containing(d.effective_at, d.timezone).next(-1)
+        closed = conn.execute(
+            select(inv.c.id).where(inv.c.account_id == d.account_id, inv.c.billing_month == month_before.index)
+        ).first()
+        if closed:
+            conn.execute(
+                update(a).where(a.c.id == d.account_id).values(plan_id=d.to_plan_id, contract_started_at=d.effective_at)
+            )
+            conn.execute(update(pc).where(pc.c.id == d.id).values(applied_at=now))
+            applied += 1
+    return applied
+
+
+def pending_downgrades(conn: Connection) -> dict[str, tuple[str, datetime]]:
+    """Downgrades waiting for their renewal: account id -> (plan id, when it takes effect)."""
+    pc = p.plan_changes
+    rows = conn.execute(
+        select(pc.c.account_id, pc.c.to_plan_id, pc.c.effective_at).where(
+            pc.c.kind == "downgrade", pc.c.applied_at.is_(None), pc.c.cancelled_at.is_(None)
+        )
+    )
+    return {r.account_id: (r.to_plan_id, r.effective_at) for r in rows}
