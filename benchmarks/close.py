@@ -173,7 +173,9 @@ def build(url: str, accounts: int, per_account: int, seed: int = 7) -> dict:
                 expires = _ts(m_end + timedelta(days=90))
             else:
                 expires = _ts(m_start + timedelta(days=10))
-            grant_lines.append(f"{grant_id}\t{account_id}\t{amount}\tbenchmark credit\t{_ts(granted)}\t{expires}\tbench\n")
+            grant_lines.append(
+                f"{grant_id}\t{account_id}\t{amount}\tbenchmark credit\t{_ts(granted)}\t{expires}\tbench\n"
+            )
             entry_lines.append(f"{account_id}\t{grant_id}\tgrant\t{amount}\t\\N\t{_ts(granted)}\n")
         # A few instants at which the account switches many devices at once (bulk switches).
         bulk = sorted(rng.randrange(1, month_secs) for _ in range(4))
@@ -346,9 +348,11 @@ def main(argv=None) -> int:
             child.join()
             if child.exitcode:
                 raise SystemExit(f"building the data failed (exit {child.exitcode})")
-        print(f"{'reused' if args.reuse else 'built'} {data['accounts']:,} accounts, {data['devices']:,} devices, {data['status_rows']:,} status rows, "
+        print(f"{'reused' if args.reuse else 'built'} {data['accounts']:,} accounts, {data['devices']:,} devices, "
+              f"{data['status_rows']:,} status rows, "
               f"{data['grants']:,} point grants in {time.perf_counter() - t0:.1f} s")
 
+        load_before = os.getloadavg()
         settings = Settings(database_url=url)
         clock = TestClock(max(MONTH.end(tz) for tz in TIMEZONES) + timedelta(minutes=5))
         db = Database(url)
@@ -377,6 +381,7 @@ def main(argv=None) -> int:
         if peaks != invoiced:
             raise SystemExit("the baseline's peaks differ from the quantities on the invoices")
 
+        load_after = os.getloadavg()
         close_s, base_s = statistics.median(closes), statistics.median(baselines)
         print()
         print(f"devices            {data['devices']:>12,}")
@@ -387,6 +392,8 @@ def main(argv=None) -> int:
         print(f"baseline (median)  {base_s:>12.2f} s   one SQL statement: the same peaks, every account")
         print(f"ratio close/base   {close_s / base_s:>12.2f} x")
         print(f"peak memory        {max(growth):>12.0f} MiB   growth of the peak RSS during the close")
+        print(f"load average       {load_before[0]:>12.2f} before, {load_after[0]:.2f} after the timed runs "
+              "(other work on the machine)")
     finally:
         if not args.keep:
             with psycopg.connect(admin, autocommit=True) as pg:
