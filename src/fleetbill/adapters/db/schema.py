@@ -279,7 +279,7 @@ point_entries = Table(
     Column("grant_id", String(36), ForeignKey("point_grants.id"), nullable=False, index=True),
     Column("kind", String(16), nullable=False),  # "grant" (+), "use" (-), "expire" (-)
     Column("amount", BigInteger, nullable=False),  # signed
-    Column("invoice_id", String(36), ForeignKey("invoices.id"), nullable=True),
+    Column("invoice_id", String(36), ForeignKey("invoices.id"), nullable=True, index=True),
     _instant("effective_at"),
 )
 
