@@ -25,5 +25,7 @@ def change_kind(old: Plan, old_version: PriceVersion, new: Plan, new_version: Pr
     if new_fee * old_months != old_fee * new_months:
         more = new_fee * old_months > old_fee * new_months
     else:
-        more = set(new.features) >= set(old.features)
+        # NOTE: R10 "more features" is a strict superset: the same plan at the same price is no
+        # upgrade (bought at once, a yearly plan's prepaid months would be lost for nothing).
+        more = set(new.features) > set(old.features)
     return ChangeKind.UPGRADE if more else ChangeKind.DOWNGRADE

@@ -26,6 +26,19 @@ def set_collection_method(conn: Connection, now: datetime, account_id: str, meth
     account = repo.get_account(conn, account_id)
     if method == "bank_transfer" and not repo.get_plan(conn, account.plan_id).allow_bank_transfer:
         raise Conflict(f"plan {account.plan_id} does not allow bank transfer; move the account to a plan that does")
+    if method == "bank_transfer":
+        # NOTE: R10, R18 nor the plan a pending downgrade moves it to, at the renewal.
+        pc = p.plan_changes
+        pending = conn.execute(
+            select(pc.c.to_plan_id).where(
+                pc.c.account_id == account_id, pc.c.applied_at.is_(None), pc.c.cancelled_at.is_(None)
+            )
+        ).scalar()
+        if pending is not None and not repo.get_plan(conn, pending).allow_bank_transfer:
+            raise Conflict(
+                f"the account moves to plan {pending} at its renewal, which does not allow bank transfer; "
+                "choose a plan that does first"
+            )
     bs = p.billing_settings
     values = dict(collection_method=method, changed_by=actor, changed_at=now)
     if pay.billing_settings(conn, account_id) is None:

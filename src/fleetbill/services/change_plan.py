@@ -36,10 +36,33 @@ def change_plan(conn: Connection, now: datetime, settings: Settings, account_id:
         raise Conflict(
             f"plan {plan_id} does not allow bank transfer, which this account pays by; switch it to card first"
         )
+    pc = p.plan_changes
+    # NOTE: R10 an upgrade not paid yet has its purchase invoice in collection: replaced, it would
+    # still be charged for a plan that never starts. It is paid first (a new card retries it).
+    unpaid = conn.execute(
+        select(pc.c.to_plan_id, t.invoices.c.number)
+        .join(t.invoices, t.invoices.c.id == pc.c.purchase_invoice_id)
+        .where(pc.c.account_id == account_id, pc.c.applied_at.is_(None), pc.c.cancelled_at.is_(None))
+    ).first()
+    if unpaid is not None:
+        raise Conflict(
+            f"the upgrade to plan {unpaid.to_plan_id} waits for the payment of invoice {unpaid.number}; "
+            "pay it (add a card that can) before changing the plan again"
+        )
     versions = repo.load_price_versions(conn, [old.id, new.id])
     month = BillingMonth.containing(now, account.timezone)
     kind = change_kind(old, version_in_force(versions[old.id], month), new, version_in_force(versions[new.id], month))
-    pc = p.plan_changes
+    before = month.next(-1)
+    if kind is ChangeKind.UPGRADE and before >= account.first_month:
+        # NOTE: R10 usage in month M is priced under the plan held at M's end: an upgrade applied
+        # before M's close would price M under the new plan.
+        closed = conn.execute(
+            select(t.invoices.c.id).where(
+                t.invoices.c.account_id == account_id, t.invoices.c.billing_month == before.index
+            )
+        ).first()
+        if closed is None:
+            raise Conflict(f"{before} has ended and waits for its close (within the hour); upgrade after it")
     # A newer request replaces a pending one.
     conn.execute(
         update(pc)
