@@ -75,8 +75,10 @@ def _account(row) -> Account:
     )
 
 
-def load_accounts(conn: Connection, where: ColumnElement[bool] | None = None) -> list[Account]:
-    q = select(t.accounts).order_by(t.accounts.c.created_at, t.accounts.c.id)
+def load_accounts(
+    conn: Connection, where: ColumnElement[bool] | None = None, limit: int | None = None, offset: int = 0
+) -> list[Account]:
+    q = select(t.accounts).order_by(t.accounts.c.created_at, t.accounts.c.id).limit(limit).offset(offset)
     if where is not None:
         q = q.where(where)
     return [_account(r) for r in conn.execute(q)]

@@ -66,7 +66,7 @@ async def create_account(body: AccountIn, request: Request, who: Operator = Depe
 @router.get("/accounts", response_model=list[AccountOut], tags=["accounts"])
 def list_accounts(request: Request, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)):
     with get_app(request).db.read() as conn:
-        return [_account_out(a) for a in repo.load_accounts(conn)[offset : offset + limit]]
+        return [_account_out(a) for a in repo.load_accounts(conn, limit=limit, offset=offset)]
 
 
 @router.get("/accounts/{account_id}", response_model=AccountOut, tags=["accounts"])
