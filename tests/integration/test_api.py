@@ -673,3 +673,18 @@ def test_r12_tax_rate_from_the_api_is_exact_and_in_utc(api):
     created = ok(api.post("/v1/tax-rates", json={"country": "US", "rate": "0.0875", "valid_from": NOW}), 201)
     assert Decimal(created["rate"]) == Decimal("0.0875")
     assert instant(created["valid_from"]) == datetime(2026, 2, 28, 15, 0, tzinfo=UTC)
+
+
+def test_accounts_are_listed_a_page_at_a_time_in_sign_up_order(api, app, clock):
+    """API contract: limit and offset page through the accounts, oldest first."""
+    from tests import factories as f
+
+    f.device_type(app)
+    f.plan(app)
+    ids = []
+    for name in ("first", "second", "third"):
+        ids.append(f.account(app, name=name))
+        clock.set(clock.now() + timedelta(seconds=1))
+    page = ok(api.get("/v1/accounts", params={"limit": 2, "offset": 1}))
+    assert [a["id"] for a in page] == ids[1:]
+    assert [a["name"] for a in ok(api.get("/v1/accounts", params={"limit": 1}))] == ["first"]
