@@ -28,13 +28,20 @@ def run_worker(app: App, *, once: bool = False, interval: int = 3600) -> None:
 
 
 def _log(report) -> None:
-    close = report.close
+    close, collect = report.close, report.collect
     log.info(
-        "due jobs: closed %s (%d invoices), %d points expired, %d skipped",
+        "due jobs: closed %s (%d invoices, %d skipped); collected %d, declined %d, unknown %d, "
+        "suspended %d; %d transfer reminders, %d card warnings, %d points expired",
         ", ".join(close.months) or "nothing",
         close.invoices,
-        report.points_expired,
         len(close.skipped),
+        len(collect.paid),
+        len(collect.declined),
+        len(collect.unknown),
+        len(collect.suspended),
+        report.reminders,
+        report.cards_warned,
+        report.points_expired,
     )
     for account_id, month, why in close.skipped:
         log.warning("not closed: account %s month %s: %s", account_id, month, why)
