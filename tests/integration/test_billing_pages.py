@@ -46,6 +46,7 @@ def test_r20_billing_page_shows_the_month_so_far_with_estimate_chart_and_points(
     html = page.text
     assert "Sakura Robotics" in html and "Other Company" not in html
     assert re.search(r"<td>esp32</td><td class=\"num\">5</td><td class=\"num\">5</td>", html)
+    assert "Tax 10% on 600 JPY" in html
     assert 'id="estimate-total">660 JPY' in html and 'id="estimate-due">460 JPY' in html
     assert "−200" in html and "Credit points: 200" in html
     assert "peak 5" in html and "<svg" in html

@@ -4,6 +4,7 @@ link that opens a session scoped to one account: no page takes an account id fro
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -22,6 +23,8 @@ from ..api.context import get_app
 from .billing_page import billing_context
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters["percent"] = lambda rate: f"{(Decimal(rate) * 100).normalize():f}"  # 0.1 -> "10"
+templates.env.filters["yen"] = lambda amount: f"{amount:,}"
 pages = APIRouter(prefix="/billing", include_in_schema=False)
 PAGE_SIZE = 50
 SWITCH_NOTES = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 from sqlalchemy import Connection, select
@@ -21,9 +22,11 @@ from ...services.usage_now import usage_now
 WIDTH, HEIGHT, PAD = 640, 200, 32
 
 
-def chart_svg(steps: list[tuple[datetime, int]], start: datetime, end: datetime, now: datetime, peak: int) -> Markup:
+def chart_svg(
+    steps: list[tuple[datetime, int]], start: datetime, end: datetime, now: datetime, peak: int, tz: str
+) -> Markup:
     """Active devices through the month as a step line, with the peak marked: why the count is what it is."""
-    span = (end - start).total_seconds()
+    span, zone = (end - start).total_seconds(), ZoneInfo(tz)
     top = max([peak, *(n for _, n in steps), 1])
 
     def x(at: datetime) -> float:
@@ -45,8 +48,9 @@ def chart_svg(steps: list[tuple[datetime, int]], start: datetime, end: datetime,
         f'<line x1="{PAD}" y1="{y(peak):.1f}" x2="{WIDTH - PAD}" y2="{y(peak):.1f}" class="peak"/>'
         f'<text x="{WIDTH - PAD}" y="{y(peak) - 6:.1f}" text-anchor="end" class="peak-label">peak {peak}</text>'
         f'<polyline points="{" ".join(points)}" class="series"/>'
-        f'<text x="{PAD}" y="{HEIGHT - 8}">{start:%b %d}</text>'
-        f'<text x="{WIDTH - PAD}" y="{HEIGHT - 8}" text-anchor="end">{end:%b %d}</text></svg>'
+        f'<text x="{PAD - 6}" y="{HEIGHT - PAD + 4}" text-anchor="end">0</text>'
+        f'<text x="{PAD}" y="{HEIGHT - 8}">{start.astimezone(zone):%b %d}</text>'
+        f'<text x="{WIDTH - PAD}" y="{HEIGHT - 8}" text-anchor="end">{end.astimezone(zone):%b %d}</text></svg>'
     )
 
 
@@ -99,13 +103,13 @@ def billing_context(conn: Connection, app, account_id: str) -> dict:
     account = repo.get_account(conn, account_id)
     usage = usage_now(conn, now, app.settings, account_id)
     steps = active_steps(_history(conn, account_id, usage.period_end), usage.period_start, usage.period_end)
-    peak = max((n for _, n in steps if True), default=0)
+    peak = max((n for _, n in steps), default=0)
     cards = pay.load_cards(conn, account_id)
     suspended, features = account_entitlements(conn, account_id)
     return dict(
         account=account,
         usage=usage,
-        chart=chart_svg(steps, usage.period_start, usage.period_end, now, peak),
+        chart=chart_svg(steps, usage.period_start, usage.period_end, now, peak, account.timezone),
         invoices=views.invoices(conn, t.invoices.c.account_id == account_id, limit=100),
         cards=cards,
         points=points_view(conn, now, account_id),
