@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import and_, select
 from starlette.exceptions import HTTPException
 
 from ...adapters.db import repository as repo
 from ...adapters.db import schema as t
 from ...adapters.db import views
+from ...adapters.pdf.invoice_csv import render_invoice_csv
+from ...adapters.pdf.invoice_pdf import render_invoice_pdf
 from ...domain.errors import NotFound
 from ...domain.invoice import InvoiceDraft
 from ...domain.tax import TaxStatus
 from ...services.open_account import NewAccount, open_account
 from ...services.points import grant_points, points_view
-from ...services.portal_links import LINK_LIFETIME, make_link_token
 from ...services.register_device import register_device
 from ...services.switch_devices import switch_devices
 from ...services.usage_now import usage_now
@@ -62,18 +64,6 @@ async def create_account(body: AccountIn, request: Request, who: Operator = Depe
         return 201, _account_out(account, purchase)
 
     return await idempotent(request, who, work)
-
-
-@router.post("/accounts/{account_id}/billing-links", status_code=201, tags=["accounts"])
-def billing_link(account_id: str, request: Request):
-    """R20: a short-lived signed link (15 minutes) to the account's billing page, for the operator's
-    platform to send its user to; it opens a session for that account alone."""
-    app = get_app(request)
-    with app.db.read() as conn:
-        repo.get_account(conn, account_id)
-    now = app.clock.now()
-    token = make_link_token(request.app.state.secret_key, account_id, now)
-    return {"url": str(request.base_url) + "billing/open?token=" + token, "expires_at": now + LINK_LIFETIME}
 
 
 @router.get("/accounts", response_model=list[AccountOut], tags=["accounts"])
@@ -243,6 +233,43 @@ def account_invoices(account_id: str, request: Request, limit: int = Query(100, 
     with get_app(request).db.read() as conn:
         repo.get_account(conn, account_id)
         return views.invoices(conn, t.invoices.c.account_id == account_id, limit)
+
+
+def _invoice_and_timezone(request: Request, invoice_id: str) -> tuple[dict, str]:
+    with get_app(request).db.read() as conn:
+        invoice = views.invoice(conn, invoice_id)
+        return invoice, repo.get_account(conn, invoice["account_id"]).timezone
+
+
+def _attachment(content: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+# Before /invoices/{invoice_id}, whose parameter would otherwise take "ID.pdf" whole.
+@router.get(
+    "/invoices/{invoice_id}.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "The invoice as a PDF file."}},
+    tags=["invoices"],
+)
+def get_invoice_pdf(invoice_id: str, request: Request, lang: Literal["ja", "en"] = Query("ja")):
+    """R14: the qualified invoice (適格請求書) as a PDF, in Japanese (default) or English."""
+    invoice, timezone = _invoice_and_timezone(request, invoice_id)
+    return _attachment(render_invoice_pdf(invoice, lang, timezone), "application/pdf", f"{invoice['number']}.pdf")
+
+
+@router.get(
+    "/invoices/{invoice_id}.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "The invoice's lines, one row per tier."}},
+    tags=["invoices"],
+)
+def get_invoice_csv(invoice_id: str, request: Request):
+    """R14: the invoice's lines as CSV (UTF-8 with a BOM), one row per tier of a usage line."""
+    invoice, _ = _invoice_and_timezone(request, invoice_id)
+    return _attachment(render_invoice_csv(invoice), "text/csv; charset=utf-8", f"{invoice['number']}.csv")
 
 
 @router.get("/invoices/{invoice_id}", response_model=InvoiceOut, tags=["invoices"])

@@ -1,0 +1,1 @@
+"""Invoice documents: the qualified invoice (R14) as PDF, and its lines as CSV."""
