@@ -25,6 +25,7 @@ class Settings:
     sandbox_webhook_secret: str = "whsec_c2FuZGJveC13ZWJob29rLXNlY3JldC1mb3ItZGVtbw=="
     retry_schedule: str = "0,3,7,14"  # R19: days from the first card try; 4 tries over 14 days
     bank_transfer_grace_days: int = 14  # R19: suspension this long after an unpaid transfer's due date
+    secret_key: str = ""  # signs billing-page links and sessions; empty: a random one per process
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -43,6 +44,7 @@ class Settings:
             sandbox_webhook_secret=env.get("FLEETBILL_SANDBOX_WEBHOOK_SECRET", cls.sandbox_webhook_secret),
             retry_schedule=env.get("FLEETBILL_RETRY_SCHEDULE", cls.retry_schedule),
             bank_transfer_grace_days=int(env.get("FLEETBILL_BANK_TRANSFER_GRACE_DAYS", cls.bank_transfer_grace_days)),
+            secret_key=env.get("FLEETBILL_SECRET_KEY", ""),
         )
         values.update(overrides)
         settings = cls(**values)

@@ -612,6 +612,7 @@ MAIN_PATHS = {
     "/v1/accounts/{account_id}/collection-method": {"post"},
     "/v1/accounts/{account_id}/entitlements": {"get"},
     "/v1/accounts/{account_id}/plan": {"post"},
+    "/v1/accounts/{account_id}/billing-links": {"post"},
     "/v1/invoices/{invoice_id}/transfers": {"post"},
     "/v1/invoices/{invoice_id}/payments": {"get"},
     "/v1/collect": {"post"},

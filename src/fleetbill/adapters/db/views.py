@@ -57,7 +57,7 @@ def invoice(conn: Connection, invoice_id: str) -> dict:
 def devices(conn: Connection, where: ColumnElement[bool], limit: int, offset: int) -> list[dict]:
     d = t.devices
     cols = [d.c.id, d.c.account_id, d.c.device_type_id, d.c.name, d.c.key_last4, d.c.active, d.c.registered_at]
-    q = select(*cols).where(where).order_by(d.c.registered_at, d.c.id).limit(limit).offset(offset)
+    q = select(*cols).where(where).order_by(d.c.registered_at, d.c.name, d.c.id).limit(limit).offset(offset)
     return [dict(r._mapping) for r in conn.execute(q)]
 
 

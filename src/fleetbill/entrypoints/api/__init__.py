@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
+
 from fastapi import Depends, FastAPI
+from starlette.middleware.sessions import SessionMiddleware
 
 from ...bootstrap import App
 from ...clock import TestClock
+from .. import web
 from . import problems, routes_accounts, routes_catalog, routes_jobs, routes_payments
 from .context import storable_params
 
@@ -24,7 +28,17 @@ time zone. Money is an integer in the currency's minor unit (JPY: yen).
 def create_api(app: App) -> FastAPI:
     api = FastAPI(title="fleetbill", version="0.1.0", description=DESCRIPTION, dependencies=[Depends(storable_params)])
     api.state.fleetbill = app
+    # Signs billing-page links and sessions; without a configured key, links last until a restart.
+    api.state.secret_key = app.settings.secret_key or secrets.token_urlsafe(32)
+    api.add_middleware(
+        SessionMiddleware,
+        secret_key=api.state.secret_key,
+        session_cookie="fleetbill_billing",
+        max_age=3600,
+        same_site="lax",
+    )
     problems.install(api)
+    api.include_router(web.pages)
     api.include_router(routes_catalog.router)
     api.include_router(routes_accounts.router)
     api.include_router(routes_jobs.router)

@@ -19,6 +19,7 @@ from ...domain.invoice import InvoiceDraft
 from ...domain.tax import TaxStatus
 from ...services.open_account import NewAccount, open_account
 from ...services.points import grant_points, points_view
+from ...services.portal_links import LINK_LIFETIME, make_link_token
 from ...services.register_device import register_device
 from ...services.switch_devices import switch_devices
 from ...services.usage_now import usage_now
@@ -64,6 +65,18 @@ async def create_account(body: AccountIn, request: Request, who: Operator = Depe
         return 201, _account_out(account, purchase)
 
     return await idempotent(request, who, work)
+
+
+@router.post("/accounts/{account_id}/billing-links", status_code=201, tags=["accounts"])
+def billing_link(account_id: str, request: Request):
+    """R20: a short-lived signed link (15 minutes) to the account's billing page, for the operator's
+    platform to send its user to; it opens a session for that account alone."""
+    app = get_app(request)
+    with app.db.read() as conn:
+        repo.get_account(conn, account_id)
+    now = app.clock.now()
+    token = make_link_token(request.app.state.secret_key, account_id, now)
+    return {"url": str(request.base_url) + "billing/open?token=" + token, "expires_at": now + LINK_LIFETIME}
 
 
 @router.get("/accounts", response_model=list[AccountOut], tags=["accounts"])

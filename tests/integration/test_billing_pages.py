@@ -1,0 +1,112 @@
+"""The billing page (R20) and device settings (R21), reached by a signed link, scoped to one account."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from fleetbill.adapters.db import schema as t
+from fleetbill.services.points import grant_points
+from tests import factories as f
+
+
+@pytest.fixture
+def two_accounts(app):
+    f.device_type(app)
+    f.plan(app, prices={"esp32": f.FIRST_3_FREE})
+    a = f.account(app, name="Sakura Robotics")
+    b = f.account(app, name="Other Company")
+    return a, b
+
+
+def open_page(api, account_id: str) -> None:
+    link = api.post(f"/v1/accounts/{account_id}/billing-links").json()["url"]
+    opened = api.get(link.replace("http://testserver", ""), follow_redirects=False)
+    assert opened.status_code == 303 and opened.headers["location"] == "/billing"
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def test_r20_billing_page_shows_the_month_so_far_with_estimate_chart_and_points(api, app, two_accounts):
+    # given Sakura with 5 esp32 Active (first 3 free, then 300) and 200 points
+    a, _ = two_accounts
+    f.devices(app, a, 5)
+    with app.db.transaction() as conn:
+        grant_points(conn, app.clock.now(), a, 200, "welcome", "test")
+    # when its billing page is opened through a link
+    open_page(api, a)
+    page = api.get("/billing")
+    # then: running peak 5, Active now 5; estimate 2 x 300 = 600 + 10% = 660; points 200; to pay 460
+    assert page.status_code == 200
+    html = page.text
+    assert "Sakura Robotics" in html and "Other Company" not in html
+    assert re.search(r"<td>esp32</td><td class=\"num\">5</td><td class=\"num\">5</td>", html)
+    assert "Tax 10% on 600 JPY" in html
+    assert 'id="estimate-total">660 JPY' in html and 'id="estimate-due">460 JPY' in html
+    assert "−200" in html and "Credit points: 200" in html
+    assert "peak 5" in html and "<svg" in html
+
+
+def test_r20_links_expire_and_cannot_be_forged(api, app, clock, two_accounts):
+    a, _ = two_accounts
+    url = api.post(f"/v1/accounts/{a}/billing-links").json()["url"].replace("http://testserver", "")
+    assert api.get(url + "x", follow_redirects=False).status_code == 404  # tampered
+    clock.set(clock.now() + timedelta(minutes=16))
+    assert api.get(url, follow_redirects=False).status_code == 404  # older than 15 minutes
+    assert api.get("/billing").status_code == 401  # and no session was opened
+
+
+def test_r21_devices_page_a_page_at_a_time_and_filtered(api, app, two_accounts):
+    a, _ = two_accounts
+    ids = f.devices(app, a, 120)
+    f.switch(app, a, ids[:30], False)
+    open_page(api, a)
+    assert api.get("/billing/devices").text.count('name="device_ids"') == 50
+    assert api.get("/billing/devices", params={"page": 3}).text.count('name="device_ids"') == 20
+    inactive = api.get("/billing/devices", params={"status": "inactive"}).text
+    assert inactive.count('name="device_ids"') == 30 and "30 devices" in inactive
+
+
+def test_r21_switching_inactive_says_what_it_changes_and_the_estimate_keeps_the_peak(api, app, clock, two_accounts):
+    # given 5 devices Active for an hour: the month's peak is 5
+    a, _ = two_accounts
+    ids = f.devices(app, a, 5)
+    clock.set(clock.now() + timedelta(hours=1))
+    open_page(api, a)
+    token = csrf(api.get("/billing/devices").text)
+    # when two are switched Inactive from the page
+    done = api.post("/billing/devices/switch", data={"csrf": token, "device_ids": ids[:2], "active": "false"})
+    # then the page says what it changes; the peak (and this month's estimate, 660) stays, 3 Active now
+    assert done.status_code == 200 and "not charged from next month" in done.text
+    billing = api.get("/billing").text
+    assert re.search(r"<td>esp32</td><td class=\"num\">5</td><td class=\"num\">3</td>", billing)
+    assert 'id="estimate-total">660 JPY' in billing
+
+
+def test_r21_a_session_cannot_touch_another_accounts_devices_and_forms_need_the_token(api, app, db, two_accounts):
+    a, b = two_accounts
+    f.devices(app, a, 1)
+    theirs = f.devices(app, b, 1)
+    open_page(api, a)
+    token = csrf(api.get("/billing/devices").text)
+    # another account's device is refused, and stays Active
+    assert (
+        api.post("/billing/devices/switch", data={"csrf": token, "device_ids": theirs, "active": "false"}).status_code
+        == 404
+    )
+    # a form without this session's token is refused
+    mine = api.get("/billing/devices").text
+    my_id = re.search(r'name="device_ids" value="([^"]+)"', mine).group(1)
+    assert (
+        api.post(
+            "/billing/devices/switch", data={"csrf": "forged", "device_ids": [my_id], "active": "false"}
+        ).status_code
+        == 403
+    )
+    with db.read() as conn:
+        assert conn.execute(select(t.devices.c.active)).scalars().all() == [True, True]
