@@ -110,3 +110,30 @@ def test_r21_a_session_cannot_touch_another_accounts_devices_and_forms_need_the_
     )
     with db.read() as conn:
         assert conn.execute(select(t.devices.c.active)).scalars().all() == [True, True]
+
+
+def test_r20_r14_the_page_offers_its_own_invoices_as_pdf_and_csv_and_no_one_elses(api, app, clock, two_accounts):
+    # given both accounts with a closed January: Sakura 4 esp32 (1 paid: 300 + 30 tax = 330)
+    from datetime import UTC, datetime
+
+    from fleetbill.services.close_month import close_due_months
+
+    a, b = two_accounts
+    f.devices(app, a, 4)
+    f.devices(app, b, 4)
+    clock.set(datetime(2026, 2, 1, tzinfo=UTC))
+    close_due_months(app.db, clock, app.settings)
+    invoices = api.get(f"/v1/accounts/{a}/invoices").json()
+    theirs = api.get(f"/v1/accounts/{b}/invoices").json()[0]["id"]
+    open_page(api, a)
+    # when Sakura follows the PDF and CSV links on its page
+    html = api.get("/billing").text
+    pdf_link = re.search(r'href="(/billing/invoices/[^"]+\.pdf)"', html).group(1)
+    pdf = api.get(pdf_link)
+    csv_text = api.get(pdf_link.replace(".pdf", ".csv")).content.decode("utf-8-sig")
+    # then it gets its own invoice, and another account's is not found
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF") and invoices[0]["number"] in pdf.headers["content-disposition"]
+    assert invoices[0]["number"] in csv_text and "300" in csv_text
+    assert api.get(f"/billing/invoices/{theirs}.pdf").status_code == 404
+    assert api.get(f"/billing/invoices/{theirs}.csv").status_code == 404

@@ -9,13 +9,16 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import and_, func, select
 from starlette.exceptions import HTTPException
 
 from ...adapters.db import schema as t
+from ...adapters.db import repository as repo
 from ...adapters.db import views
+from ...adapters.pdf.invoice_csv import render_invoice_csv
+from ...adapters.pdf.invoice_pdf import render_invoice_pdf
 from ...domain.errors import InvalidInput
 from ...services.portal_links import read_link_token
 from ...services.switch_devices import switch_devices
@@ -62,6 +65,26 @@ def billing(request: Request, account_id: str = Depends(session_account)):
     with app.db.read() as conn:
         context = billing_context(conn, app, account_id)
     return templates.TemplateResponse(request, "billing.html", context)
+
+
+@pages.get("/invoices/{invoice_id}.{fmt}")
+def invoice_file(
+    request: Request, invoice_id: str, fmt: str, account_id: str = Depends(session_account), lang: str = "ja"
+):
+    """R20: an invoice of this session's account as a PDF (ja or en) or a CSV of its lines."""
+    app = get_app(request)
+    with app.db.read() as conn:
+        found = views.invoices(conn, and_(t.invoices.c.id == invoice_id, t.invoices.c.account_id == account_id), 1)
+        timezone = repo.get_account(conn, account_id).timezone
+    if not found or fmt not in ("pdf", "csv") or lang not in ("ja", "en"):
+        raise HTTPException(404, "no such invoice for this account")
+    invoice = found[0]
+    if fmt == "pdf":
+        body, media = render_invoice_pdf(invoice, lang, timezone), "application/pdf"
+    else:
+        body, media = render_invoice_csv(invoice), "text/csv; charset=utf-8"
+    disposition = f'attachment; filename="{invoice["number"]}.{fmt}"'
+    return Response(body, media_type=media, headers={"Content-Disposition": disposition})
 
 
 @pages.get("/devices", response_class=HTMLResponse)
