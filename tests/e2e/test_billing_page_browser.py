@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import json
 import urllib.request
+from datetime import timedelta
 
 from tests import factories as f
 

@@ -14,8 +14,8 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import and_, func, select
 from starlette.exceptions import HTTPException
 
-from ...adapters.db import schema as t
 from ...adapters.db import repository as repo
+from ...adapters.db import schema as t
 from ...adapters.db import views
 from ...adapters.pdf.invoice_csv import render_invoice_csv
 from ...adapters.pdf.invoice_pdf import render_invoice_pdf
