@@ -137,3 +137,11 @@ def test_r20_r14_the_page_offers_its_own_invoices_as_pdf_and_csv_and_no_one_else
     assert invoices[0]["number"] in csv_text and "300" in csv_text
     assert api.get(f"/billing/invoices/{theirs}.pdf").status_code == 404
     assert api.get(f"/billing/invoices/{theirs}.csv").status_code == 404
+
+
+def test_r20_page_errors_are_pages_that_say_what_to_do(api, two_accounts):
+    expired = api.get("/billing/open", params={"token": "forged"}, follow_redirects=False)
+    assert expired.status_code == 404 and expired.headers["content-type"].startswith("text/html")
+    assert "ask for a new one" in expired.text
+    no_session = api.get("/billing")
+    assert no_session.status_code == 401 and "open the billing page from the link" in no_session.text

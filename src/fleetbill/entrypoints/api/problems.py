@@ -6,7 +6,8 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from markupsafe import escape
 from starlette.exceptions import HTTPException
 
 from ...adapters.gateway.port import GatewayError
@@ -16,10 +17,23 @@ log = logging.getLogger("fleetbill.api")
 PROBLEM = "application/problem+json"
 
 
-def problem(status: int, title: str, detail: str, request: Request, **extra) -> JSONResponse:
+def problem(status: int, title: str, detail: str, request: Request, **extra) -> Response:
+    if request.url.path.startswith("/billing"):
+        return _page(status, title, detail)
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": request.url.path}
     body.update(extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def _page(status: int, title: str, detail: str) -> HTMLResponse:
+    """The customer's pages answer errors as a page a person reads, with the same message."""
+    return HTMLResponse(
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
+        f'content="width=device-width, initial-scale=1"><title>{escape(title)} · fleetbill</title></head>'
+        f'<body style="font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem">'
+        f"<h1>{escape(title)}</h1><p>{escape(detail)}</p></body></html>",
+        status_code=status,
+    )
 
 
 def _where(loc) -> str:
