@@ -53,8 +53,15 @@ def record_transfer(conn: Connection, now: datetime, invoice_id: str, amount: in
     inv = conn.execute(select(t.invoices).where(t.invoices.c.id == invoice_id).with_for_update()).first()
     if inv is None:
         raise NotFound(f"no invoice {invoice_id}")
-    if inv.status == "paid":
-        raise Conflict(f"invoice {inv.number} is already paid; nothing is left to record")
+    if inv.status != "open":
+        raise Conflict(f"invoice {inv.number} is {inv.status}; nothing is left to record")
+    a = p.payment_attempts
+    if conn.execute(select(a.c.id).where(a.c.invoice_id == inv.id, a.c.outcome.in_(["pending", "unknown"]))).first():
+        # A card charge may have gone through: recording a transfer now could collect twice.
+        raise Conflict(
+            f"a card charge for {inv.number} is awaiting the gateway's answer; record the transfer after "
+            "the next collection run has resolved it"
+        )
     if amount <= 0:
         raise InvalidInput(f"amount must be a positive number of {inv.currency}, not {amount}")
     if not reference.strip():

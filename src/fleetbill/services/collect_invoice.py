@@ -69,13 +69,17 @@ def _begin_attempt(db: Database, invoice, card, try_number: int, tries_made: int
         same = select(a.c.id).where(a.c.invoice_id == invoice.id, a.c.try_number == try_number, a.c.card_id == card.id)
         if conn.execute(same).first() is not None:
             return None
+        # NOTE: R16, R18 only what is left: points and any transfer already received are not charged again.
+        left = invoice.amount_due - pay.amount_received(conn, invoice.id)
+        if left <= 0:
+            return None
         attempt_id = repo.new_id()
         attempt = dict(
             id=attempt_id,
             invoice_id=invoice.id,
             card_id=card.id,
             try_number=try_number,
-            amount=invoice.amount_due,
+            amount=left,
             currency=invoice.currency,
             idempotency_key=f"charge:{invoice.id}:{attempt_id}",
             outcome="pending",
@@ -118,6 +122,17 @@ def _settle(db: Database, clock: Clock, attempt: dict, result: ChargeResult, rep
         if not changed or result.outcome is not ChargeOutcome.SUCCEEDED:
             return False
         invoice = _invoice(conn, attempt["invoice_id"])
+        if invoice.status != "open":
+            # The money was taken: keep it on the record, and tell finance it must go back.
+            notify(
+                conn,
+                now,
+                invoice.account_id,
+                "overpaid",
+                f"{invoice.number} was paid twice; a refund of {attempt['amount']:,} {invoice.currency} is due",
+                invoice=invoice.number,
+                amount=attempt["amount"],
+            )
         paid = pay.record_payment(
             conn,
             invoice,
@@ -288,8 +303,34 @@ def _after_failed_try(db, clock, policy: RetryPolicy, invoice, coll, cards, repo
                 next_try_at=nxt.isoformat(),
             )
             return
+        if cancel_unpaid_upgrade(conn, now, invoice):
+            return
         suspend(conn, now, invoice, f"card payment failed {tries} times: {why}")
         report.suspended.append(invoice.account_id)
+
+
+def cancel_unpaid_upgrade(conn: Connection, now: datetime, invoice) -> bool:
+    """R10: an upgrade whose payment never came does not happen: the plan the account has stays on,
+    and the upgrade's invoice is void (nothing was delivered for it). True if it was one."""
+    pc = p.plan_changes
+    cancelled = conn.execute(
+        update(pc)
+        .where(pc.c.purchase_invoice_id == invoice.id, pc.c.applied_at.is_(None), pc.c.cancelled_at.is_(None))
+        .values(cancelled_at=now)
+    ).rowcount
+    if not cancelled:
+        return False
+    conn.execute(update(t.invoices).where(t.invoices.c.id == invoice.id).values(status="void"))
+    conn.execute(update(p.collections).where(p.collections.c.invoice_id == invoice.id).values(state="cancelled"))
+    notify(
+        conn,
+        now,
+        invoice.account_id,
+        "upgrade_cancelled",
+        f"Your upgrade was cancelled: {invoice.number} could not be paid; your plan stays as it was",
+        invoice=invoice.number,
+    )
+    return True
 
 
 def suspend(conn: Connection, now: datetime, invoice, reason: str) -> None:

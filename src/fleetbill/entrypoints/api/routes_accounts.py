@@ -80,7 +80,9 @@ def billing_link(account_id: str, request: Request):
 
 
 @router.get("/accounts", response_model=list[AccountOut], tags=["accounts"])
-def list_accounts(request: Request, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)):
+def list_accounts(
+    request: Request, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=100_000_000)
+):
     with get_app(request).db.read() as conn:
         return [_account_out(a) for a in repo.load_accounts(conn, limit=limit, offset=offset)]
 
@@ -120,7 +122,7 @@ def list_devices(
     device_type_id: str | None = None,
     active: bool | None = None,
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=100_000_000),
 ):
     d = t.devices
     where = [d.c.account_id == account_id]

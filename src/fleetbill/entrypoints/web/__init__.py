@@ -91,7 +91,7 @@ def invoice_file(
 def devices(
     request: Request,
     account_id: str = Depends(session_account),
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=1_000_000),
     device_type: str = "",
     status: str = Query("", pattern="^(|active|inactive)$"),
     note: str = "",
