@@ -1,5 +1,7 @@
 """Card and bank transfer on one invoice, and upgrades that are never paid: still collected once."""
 
+# ruff: noqa: F811  (the fixtures `billing` and `plans` are imported from their modules)
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -36,7 +38,8 @@ def test_r18_r16_after_a_partial_transfer_the_card_is_charged_only_what_is_left(
     billing.at(JAN_CLOSE)
     billing.run()
     invoice = billing.invoice(acme)
-    assert billing.api.post(f"/v1/invoices/{invoice['id']}/transfers", json={"amount": 100, "reference": "part"}).status_code == 201
+    transfer = {"amount": 100, "reference": "part"}
+    assert billing.api.post(f"/v1/invoices/{invoice['id']}/transfers", json=transfer).status_code == 201
     # when a good card is added: it is charged at once
     billing.add_card(acme, VISA)
     # then it is charged the 10 left (110 - 100), and the invoice is paid with 110 received
