@@ -149,12 +149,13 @@ def apply_due_downgrades(conn: Connection, now: datetime) -> int:
     return applied
 
 
-def pending_downgrades(conn: Connection) -> dict[str, tuple[str, datetime]]:
-    """Downgrades waiting for their renewal: account id -> (plan id, when it takes effect)."""
+def pending_downgrades(conn: Connection, account_id: str | None = None) -> dict[str, tuple[str, datetime]]:
+    """Downgrades waiting for their renewal (of one account, or all): account id -> (plan id, when)."""
     pc = p.plan_changes
-    rows = conn.execute(
-        select(pc.c.account_id, pc.c.to_plan_id, pc.c.effective_at).where(
-            pc.c.kind == "downgrade", pc.c.applied_at.is_(None), pc.c.cancelled_at.is_(None)
-        )
+    q = select(pc.c.account_id, pc.c.to_plan_id, pc.c.effective_at).where(
+        pc.c.kind == "downgrade", pc.c.applied_at.is_(None), pc.c.cancelled_at.is_(None)
     )
+    if account_id is not None:
+        q = q.where(pc.c.account_id == account_id)
+    rows = conn.execute(q)
     return {r.account_id: (r.to_plan_id, r.effective_at) for r in rows}

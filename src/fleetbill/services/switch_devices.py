@@ -15,6 +15,12 @@ from .devices import refuse_closed_month
 
 MAX_BULK = 10_000
 
+# NOTE: R21 what a switch changes, shown by the API and the device settings page alike.
+WHAT_IT_CHANGES = {
+    False: "Already counted this month if it was Active; not charged from next month while it stays Inactive.",
+    True: "Counts toward this month's peak from now on.",
+}
+
 
 @dataclass(frozen=True)
 class SwitchResult:

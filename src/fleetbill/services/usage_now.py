@@ -45,7 +45,7 @@ def usage_now(conn: Connection, now: datetime, settings: Settings, account_id: s
         ).all()
     )
     plan = repo.get_plan(conn, account.plan_id)
-    down = pending_downgrades(conn).get(account.id)
+    down = pending_downgrades(conn, account.id).get(account.id)
     renewal = None
     if down is not None and down[1] == end:
         renewal = (repo.get_plan(conn, down[0]), repo.load_price_versions(conn, [down[0]])[down[0]])

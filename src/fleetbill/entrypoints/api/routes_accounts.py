@@ -21,7 +21,7 @@ from ...services.open_account import NewAccount, open_account
 from ...services.points import grant_points, points_view
 from ...services.portal_links import LINK_LIFETIME, make_link_token
 from ...services.register_device import register_device
-from ...services.switch_devices import switch_devices
+from ...services.switch_devices import WHAT_IT_CHANGES, switch_devices
 from ...services.usage_now import usage_now
 from .context import Operator, get_app, idempotent, operator, request_id
 from .schemas import (
@@ -41,11 +41,6 @@ from .schemas import (
 )
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(operator)])
-
-SWITCH_NOTE = {
-    False: "Already counted this month if it was Active; not charged from next month while it stays Inactive.",
-    True: "Counts toward this month's peak from now on.",
-}
 
 
 def _account_out(account, purchase_invoice_id=None) -> dict:
@@ -142,7 +137,9 @@ async def switch_many(account_id: str, body: BulkStatusIn, request: Request, who
 
     def work(conn):
         r = switch_devices(conn, now, account_id, body.device_ids, body.active, who.actor, rid)
-        return 200, SwitchOut(changed=r.changed, unchanged=r.unchanged, effective_at=now, note=SWITCH_NOTE[body.active])
+        return 200, SwitchOut(
+            changed=r.changed, unchanged=r.unchanged, effective_at=now, note=WHAT_IT_CHANGES[body.active]
+        )
 
     return await idempotent(request, who, work)
 
@@ -168,7 +165,9 @@ async def switch_one(device_id: str, body: DeviceStatusIn, request: Request, who
     def work(conn):
         account_id = _device(conn, device_id).account_id
         r = switch_devices(conn, now, account_id, [device_id], body.active, who.actor, rid)
-        return 200, SwitchOut(changed=r.changed, unchanged=r.unchanged, effective_at=now, note=SWITCH_NOTE[body.active])
+        return 200, SwitchOut(
+            changed=r.changed, unchanged=r.unchanged, effective_at=now, note=WHAT_IT_CHANGES[body.active]
+        )
 
     return await idempotent(request, who, work)
 

@@ -21,7 +21,7 @@ from ...adapters.pdf.invoice_csv import render_invoice_csv
 from ...adapters.pdf.invoice_pdf import render_invoice_pdf
 from ...domain.errors import InvalidInput
 from ...services.portal_links import read_link_token
-from ...services.switch_devices import switch_devices
+from ...services.switch_devices import WHAT_IT_CHANGES, switch_devices
 from ..api.context import get_app
 from .billing_page import billing_context
 
@@ -30,11 +30,6 @@ templates.env.filters["percent"] = lambda rate: f"{(Decimal(rate) * 100).normali
 templates.env.filters["yen"] = lambda amount: f"{amount:,}"
 pages = APIRouter(prefix="/billing", include_in_schema=False)
 PAGE_SIZE = 50
-SWITCH_NOTES = {
-    False: "Switched Inactive: already counted this month if it was Active; not charged from next month "
-    "while it stays Inactive.",
-    True: "Switched Active: it counts toward this month's peak from now on.",
-}
 
 
 def session_account(request: Request) -> str:
@@ -121,7 +116,7 @@ def devices(
             types=types,
             device_type=device_type,
             status=status,
-            note=SWITCH_NOTES.get(note == "active") if note else None,
+            note=WHAT_IT_CHANGES[note == "active"] if note else None,
             csrf=request.session["csrf"],
             link=lambda p: "/billing/devices?" + urlencode(query | {"page": p}),
         ),
