@@ -4,13 +4,10 @@ link that opens a session scoped to one account: no page takes an account id fro
 from __future__ import annotations
 
 import secrets
-from decimal import Decimal
-from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import and_, func, select
 from starlette.exceptions import HTTPException
 
@@ -24,10 +21,8 @@ from ...services.portal_links import read_link_token
 from ...services.switch_devices import WHAT_IT_CHANGES, switch_devices
 from ..api.context import get_app
 from .billing_page import billing_context
+from .rendering import templates
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.filters["percent"] = lambda rate: f"{(Decimal(rate) * 100).normalize():f}"  # 0.1 -> "10"
-templates.env.filters["yen"] = lambda amount: f"{amount:,}"
 pages = APIRouter(prefix="/billing", include_in_schema=False)
 PAGE_SIZE = 50
 

@@ -1,0 +1,3 @@
+"""Japanese for the operator's console: English text -> Japanese."""
+
+JA: dict[str, str] = {}
