@@ -13,7 +13,9 @@ from .i18n import template_context
 
 HERE = Path(__file__).parent
 _env = Environment(
-    loader=ChoiceLoader([FileSystemLoader(HERE / "templates"), FileSystemLoader(HERE.parent / "console" / "templates")]),
+    loader=ChoiceLoader(
+        [FileSystemLoader(HERE / "templates"), FileSystemLoader(HERE.parent / "console" / "templates")]
+    ),
     autoescape=select_autoescape(default=True),
 )
 _env.filters["percent"] = lambda rate: f"{(Decimal(rate) * 100).normalize():f}"  # 0.1 -> "10"
