@@ -79,7 +79,7 @@ def settings(database_url) -> Settings:
 @pytest.fixture
 def app(settings, clock):
     db = Database(settings.database_url)
-    ensure_reference_data(db, settings)
+    ensure_reference_data(db, settings, clock.now())
     yield App(settings, db, clock, SandboxGateway(settings.sandbox_webhook_secret))
     db.dispose()
 

@@ -83,4 +83,4 @@ def switch(app: App, account_id: str, device_ids: Sequence[str], active: bool) -
 
 def tax_rate(app: App, country: str, rate: str, valid_from: datetime, subdivision: str | None = None) -> None:
     with app.db.transaction() as conn:
-        add_tax_rate(conn, TaxRate(country, subdivision, Decimal(rate), valid_from))
+        add_tax_rate(conn, TaxRate(country, subdivision, Decimal(rate), valid_from), "test", app.clock.now())

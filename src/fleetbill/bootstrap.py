@@ -56,7 +56,7 @@ def migrate(db: Database) -> None:
         command.upgrade(cfg, "head")
 
 
-def ensure_reference_data(db: Database, settings: Settings) -> None:
+def ensure_reference_data(db: Database, settings: Settings, now: datetime) -> None:
     """The issuer (R14) from the settings and Japan's tax rate (R12), if missing."""
     with db.transaction() as conn:
         i = t.issuers
@@ -69,7 +69,7 @@ def ensure_reference_data(db: Database, settings: Settings) -> None:
             conn.execute(update(i).where(i.c.id == DEFAULT_ISSUER).values(**values))
         else:
             conn.execute(insert(i), dict(id=DEFAULT_ISSUER, last_sequence=0, **values))
-        seed_japan(conn)
+        seed_japan(conn, now)
 
 
 def build(settings: Settings | None = None, clock: Clock | None = None, start: datetime | None = None) -> App:
@@ -77,7 +77,7 @@ def build(settings: Settings | None = None, clock: Clock | None = None, start: d
     settings = settings or Settings.from_env()
     db = Database(settings.database_url)
     migrate(db)
-    ensure_reference_data(db, settings)
     if clock is None:
         clock = TestClock(start or SystemClock().now()) if settings.test_mode else SystemClock()
+    ensure_reference_data(db, settings, clock.now())
     return App(settings, db, clock, gateway_for(settings))

@@ -67,7 +67,7 @@ def harness(request):
 def app(settings, clock, harness):
     """The app of tests/conftest.py, on this test's gateway."""
     db = Database(settings.database_url)
-    ensure_reference_data(db, settings)
+    ensure_reference_data(db, settings, clock.now())
     yield App(settings, db, clock, harness.gateway)
     db.dispose()
 

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, func, insert, select
 
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
+from ..adapters.db.audit import audit
 from ..domain.catalog import check_price_change
 from ..domain.errors import Conflict
 from ..domain.periods import BillingMonth
@@ -24,6 +25,7 @@ def announce_price_change(
     month: BillingMonth,
     fixed_fee: int,
     prices: Mapping[str, Sequence[Tier]],
+    actor: str,
 ) -> dict:
     """Store the version and queue a notice to each account on the plan, or refuse it whole."""
     plan = repo.get_plan(conn, plan_id)
@@ -56,4 +58,15 @@ def announce_price_change(
                 for i in account_ids
             ],
         )
+    audit(
+        conn,
+        now,
+        actor,
+        "price_version.announced",
+        subject=plan_id,
+        effective_month=str(month),
+        fixed_fee=fixed_fee,
+        prices={k: [[tier.up_to, tier.unit_price] for tier in v] for k, v in prices.items()},
+        notified_accounts=len(account_ids),
+    )
     return {"id": version_id, "plan_id": plan_id, "effective_month": str(month), "notified_accounts": len(account_ids)}

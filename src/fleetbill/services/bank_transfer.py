@@ -11,6 +11,7 @@ from ..adapters.db import payments_repo as pay
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..adapters.db import schema_payments as p
+from ..adapters.db.audit import audit
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from .change_plan import apply_paid_upgrades
 from .collect_invoice import suspend
@@ -41,6 +42,7 @@ def set_collection_method(conn: Connection, now: datetime, account_id: str, meth
             )
     bs = p.billing_settings
     values = dict(collection_method=method, changed_by=actor, changed_at=now)
+    audit(conn, now, actor, "collection_method.changed", account_id=account_id, subject=method)
     if pay.billing_settings(conn, account_id) is None:
         conn.execute(insert(bs), dict(account_id=account_id, gateway_customer=None, **values))
     else:

@@ -17,6 +17,7 @@ from ..adapters.db import payments_repo as pay
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..adapters.db import schema_payments as p
+from ..adapters.db.audit import audit
 from ..domain.catalog import version_in_force
 from ..domain.errors import Conflict, InvalidInput
 from ..domain.periods import BillingMonth
@@ -83,14 +84,33 @@ def change_plan(conn: Connection, now: datetime, settings: Settings, account_id:
         renewal = account.contract(old).next_renewal(now)
         change |= dict(effective_at=renewal.start(account.timezone))
         conn.execute(insert(pc), change)
+        _audit(conn, now, change, None)
         return change | {"applied_at": None, "purchase_invoice_id": None}
     bought = replace(account, plan_id=new.id, contract_started_at=now)
     invoice_id = issue_purchase_invoice(conn, now, settings, bought, new)
     change |= dict(effective_at=now, purchase_invoice_id=invoice_id)
     conn.execute(insert(pc), change)
+    _audit(conn, now, change, invoice_id)
     accepted = invoice_id is None or pay.collection_method(conn, account_id) == "bank_transfer"
     applied = apply_upgrade(conn, change["id"], now) if accepted else None
     return change | {"applied_at": applied}
+
+
+def _audit(conn: Connection, now: datetime, change: dict, invoice_id: str | None) -> None:
+    invoice = conn.execute(select(t.invoices).where(t.invoices.c.id == invoice_id)).first() if invoice_id else None
+    audit(
+        conn,
+        now,
+        change["actor"],
+        "plan.change_requested",
+        account_id=change["account_id"],
+        subject=f"{change['from_plan_id']} -> {change['to_plan_id']}",
+        amount=invoice.total if invoice else None,
+        currency=invoice.currency if invoice else None,
+        kind=change["kind"],
+        effective_at=change["effective_at"],
+        invoice=invoice.number if invoice else None,
+    )
 
 
 def apply_upgrade(conn: Connection, change_id: str, now: datetime) -> datetime:

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, DateTime, and_, exists, func, or_, select, ty
 
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
+from ..adapters.db.audit import audit
 from ..adapters.db.engine import Database
 from ..adapters.db.schema import UTCDateTime
 from ..adapters.db.usage import billable_quantities, distinct_quantities, peak_query
@@ -431,7 +432,9 @@ class _Writer:
             self._progress("writing", self._written, self._total)
 
 
-def close_due_months(db: Database, clock: Clock, settings: Settings, progress: Progress | None = None) -> CloseReport:
+def close_due_months(
+    db: Database, clock: Clock, settings: Settings, progress: Progress | None = None, actor: str = "worker"
+) -> CloseReport:
     """R15: close every ended month that is still open, oldest first, each in one transaction.
 
     Idempotent and crash-safe: a month's invoices, their numbers and point uses commit together
@@ -446,5 +449,16 @@ def close_due_months(db: Database, clock: Clock, settings: Settings, progress: P
         with db.transaction() as conn:
             if conn.dialect.name == "postgresql":
                 _postgres_settings(conn)
+            invoices, billed = report.invoices, report.billed
             close_month(conn, month, bounds, settings, now, report, progress)
+            if report.invoices > invoices:
+                audit(
+                    conn,
+                    now,
+                    actor,
+                    "close.run",
+                    subject=str(month),
+                    amount=report.billed - billed,
+                    invoices=report.invoices - invoices,
+                )
     return report

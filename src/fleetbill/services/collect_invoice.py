@@ -17,6 +17,7 @@ from ..adapters.db import payments_repo as pay
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..adapters.db import schema_payments as p
+from ..adapters.db.audit import audit
 from ..adapters.db.engine import Database
 from ..adapters.gateway.port import ChargeOutcome, ChargeRequest, ChargeResult, PaymentGateway
 from ..clock import Clock
@@ -321,6 +322,17 @@ def cancel_unpaid_upgrade(conn: Connection, now: datetime, invoice) -> bool:
     if not cancelled:
         return False
     conn.execute(update(t.invoices).where(t.invoices.c.id == invoice.id).values(status="void"))
+    audit(
+        conn,
+        now,
+        "worker",
+        "invoice.voided",
+        account_id=invoice.account_id,
+        subject=invoice.number,
+        amount=-invoice.amount_due,
+        currency=invoice.currency,
+        reason="the upgrade it was for was never paid",
+    )
     conn.execute(update(p.collections).where(p.collections.c.invoice_id == invoice.id).values(state="cancelled"))
     notify(
         conn,
@@ -345,10 +357,19 @@ def suspend(conn: Connection, now: datetime, invoice, reason: str) -> None:
         notify(
             conn, now, invoice.account_id, "suspended", f"Features disabled: {invoice.number} is unpaid", reason=reason
         )
+        audit(
+            conn,
+            now,
+            "worker",
+            "account.suspended",
+            account_id=invoice.account_id,
+            subject=invoice.number,
+            reason=reason,
+        )
 
 
 def collect_due(
-    db: Database, gateway: PaymentGateway, clock: Clock, policy: RetryPolicy, progress=None
+    db: Database, gateway: PaymentGateway, clock: Clock, policy: RetryPolicy, progress=None, actor: str = "worker"
 ) -> CollectReport:
     """Every card invoice whose try is due now, and every attempt whose outcome is still unknown."""
     report = CollectReport()
@@ -368,4 +389,17 @@ def collect_due(
         try_invoice(db, gateway, clock, policy, invoice_id, report)
         if progress:
             progress("collecting", n, len(todo))
+    if todo:
+        with db.transaction() as conn:
+            audit(
+                conn,
+                clock.now(),
+                actor,
+                "collection.run",
+                invoices=len(todo),
+                paid=len(report.paid),
+                declined=len(report.declined),
+                unknown=len(report.unknown),
+                suspended=len(report.suspended),
+            )
     return report

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, and_, func, insert, select
 
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
+from ..adapters.db.audit import audit
 from ..domain.errors import InvalidInput
 from ..domain.points import usable_balance
 
@@ -39,6 +40,18 @@ def grant_points(
         actor=actor,
     )
     conn.execute(insert(t.point_grants), grant)
+    audit(
+        conn,
+        now,
+        actor,
+        "points.granted",
+        account_id=account.id,
+        subject=grant["id"],
+        amount=amount,
+        currency=account.currency,
+        reason=grant["reason"],
+        expires_at=expires_at,
+    )
     conn.execute(
         insert(t.point_entries),
         dict(
@@ -94,4 +107,8 @@ def expire_points(conn: Connection, now: datetime) -> int:
                 for r in rows
             ],
         )
+        for r in rows:
+            audit(
+                conn, now, "worker", "points.expired", account_id=r.account_id, subject=r.id, amount=-int(r.remaining)
+            )
     return sum(int(r.remaining) for r in rows)

@@ -9,13 +9,14 @@ from sqlalchemy import Connection, insert, select
 
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
+from ..adapters.db.audit import audit
 from ..domain.errors import Conflict
 from ..domain.tax import TaxRate, check_rate, check_region
 
 JAPAN_CONSUMPTION_TAX = TaxRate("JP", None, Decimal("0.10"), datetime.fromisoformat("2019-10-01T00:00:00+09:00"))
 
 
-def add_tax_rate(conn: Connection, rate: TaxRate) -> dict:
+def add_tax_rate(conn: Connection, rate: TaxRate, actor: str, now: datetime) -> dict:
     """A new rate from `valid_from`; accounts pick it up at their next renewal (R13)."""
     check_region(rate.country, rate.subdivision)
     check_rate(rate.rate)
@@ -37,10 +38,19 @@ def add_tax_rate(conn: Connection, rate: TaxRate) -> dict:
         valid_from=rate.valid_from,
     )
     conn.execute(insert(tr), row)
+    audit(
+        conn,
+        now,
+        actor,
+        "tax_rate.added",
+        subject=rate.subdivision or rate.country,
+        rate=str(rate.rate),
+        valid_from=rate.valid_from,
+    )
     return row
 
 
-def seed_japan(conn: Connection) -> None:
+def seed_japan(conn: Connection, now: datetime) -> None:
     """Japan's 10% consumption tax, so a new installation can bill Japanese accounts at once."""
     if not any(r.country == "JP" for r in repo.load_tax_rates(conn)):
-        add_tax_rate(conn, JAPAN_CONSUMPTION_TAX)
+        add_tax_rate(conn, JAPAN_CONSUMPTION_TAX, "system", now)

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, and_, func, insert, select, update
 from ...domain.cards import Card
 from . import schema as t
 from . import schema_payments as p
+from .audit import audit
 
 
 def load_cards(conn: Connection, account_id: str, *, lock: bool = False) -> list[Card]:
@@ -67,6 +68,18 @@ def record_payment(
             received_at=now,
         ),
     )
+    audit(
+        conn,
+        now,
+        actor,
+        "payment.received",
+        account_id=invoice.account_id,
+        subject=invoice.number,
+        amount=amount,
+        currency=invoice.currency,
+        method=method,
+        reference=reference,
+    )
     if amount_received(conn, invoice.id) < invoice.amount_due:
         return False
     conn.execute(update(t.invoices).where(t.invoices.c.id == invoice.id).values(status="paid"))
@@ -95,4 +108,6 @@ def lift_suspension_if_settled(conn: Connection, account_id: str, now: datetime)
     lifted = conn.execute(
         update(s).where(s.c.account_id == account_id, s.c.lifted_at.is_(None)).values(lifted_at=now)
     ).rowcount
+    if lifted:
+        audit(conn, now, "worker", "account.reinstated", account_id=account_id, reason="every failed invoice is paid")
     return bool(lifted)

@@ -93,7 +93,7 @@ async def announce_prices(plan_id: str, body: PriceVersionIn, request: Request, 
     return await idempotent(
         request,
         who,
-        lambda c: (201, announce_price_change(c, now, plan_id, month, body.fixed_fee, _tiers(body.prices))),
+        lambda c: (201, announce_price_change(c, now, plan_id, month, body.fixed_fee, _tiers(body.prices), who.actor)),
     )
 
 
@@ -103,7 +103,7 @@ async def create_tax_rate(body: TaxRateIn, request: Request, who: Operator = Dep
     rate = TaxRate(body.country, body.subdivision, Decimal(body.rate), body.valid_from)
 
     def work(conn):
-        add_tax_rate(conn, rate)
+        add_tax_rate(conn, rate, who.actor, get_app(request).clock.now())
         return 201, TaxRateOut(
             country=rate.country, subdivision=rate.subdivision, rate=rate.rate, valid_from=rate.valid_from
         )

@@ -34,7 +34,7 @@ async def close(request: Request, who: Operator = Depends(operator)):
     return await idempotent(
         request,
         who,
-        lambda _: (200, close_out(close_due_months(app.db, app.clock, app.settings))),
+        lambda _: (200, close_out(close_due_months(app.db, app.clock, app.settings, actor=who.actor))),
         own_transactions=True,
     )
 

@@ -200,7 +200,7 @@ async def collect(request: Request, who: Operator = Depends(operator)):
     return await idempotent(
         request,
         who,
-        lambda _: (200, asdict(collect_due(app.db, app.gateway, app.clock, policy(app)))),
+        lambda _: (200, asdict(collect_due(app.db, app.gateway, app.clock, policy(app), actor=who.actor))),
         own_transactions=True,
     )
 

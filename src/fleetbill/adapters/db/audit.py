@@ -1,0 +1,44 @@
+"""The audit log: every action that moves money (or decides whether it moves) writes one row, in
+the same transaction as the action, so the log never says something happened that did not, and
+never misses something that did.
+
+Actions: payment.received (card or transfer), points.granted, points.expired, invoice.voided,
+plan.change_requested, collection_method.changed, price_version.announced, tax_rate.added,
+account.suspended, account.reinstated, close.run, collection.run.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import Connection, insert
+
+from . import schema_console as c
+
+
+def audit(
+    conn: Connection,
+    at: datetime,
+    actor: str,
+    action: str,
+    *,
+    account_id: str | None = None,
+    subject: str | None = None,
+    amount: int | None = None,
+    currency: str | None = None,
+    **details,
+) -> None:
+    conn.execute(
+        insert(c.audit_log),
+        dict(
+            at=at,
+            actor=actor[:100],
+            action=action,
+            account_id=account_id,
+            subject=subject,
+            amount=amount,
+            currency=currency,
+            details=json.dumps(details, default=str, ensure_ascii=False, sort_keys=True),
+        ),
+    )
