@@ -109,19 +109,17 @@ def test_r16_points_granted_and_expired_are_logged(app, clock, invoiced):
 
 
 def test_r9_a_price_version_and_r12_a_tax_rate_are_logged_and_a_refused_one_is_not(app, clock, invoiced):
+    april, february, staff = BillingMonth.parse("2026-04"), BillingMonth.parse("2026-02"), "staff:ken@x.jp"
     with app.db.transaction() as conn:
-        announce_price_change(
-            conn, clock.now(), "invoiced", BillingMonth.parse("2026-04"), 0, {"esp32": [Tier(None, 120)]}, "staff:ken@x.jp"
-        )
+        announce_price_change(conn, clock.now(), "invoiced", april, 0, {"esp32": [Tier(None, 120)]}, staff)
     entry = log(app)[-1]
-    assert (entry["action"], entry["subject"], entry["actor"]) == ("price_version.announced", "invoiced", "staff:ken@x.jp")
+    assert (entry["action"], entry["subject"], entry["actor"]) == ("price_version.announced", "invoiced", staff)
     assert entry["details"]["prices"] == {"esp32": [[None, 120]]}
     assert entry["details"]["effective_month"] == "2026-04"
     before = log(app)
-    with pytest.raises(BillingError, match="notice"), app.db.transaction() as conn:  # R9: February is inside the 30-day notice
-        announce_price_change(
-            conn, clock.now(), "invoiced", BillingMonth.parse("2026-02"), 0, {"esp32": [Tier(None, 90)]}, "staff:ken@x.jp"
-        )
+    # R9: February is inside the 30-day notice
+    with pytest.raises(BillingError, match="notice"), app.db.transaction() as conn:
+        announce_price_change(conn, clock.now(), "invoiced", february, 0, {"esp32": [Tier(None, 90)]}, staff)
     assert log(app) == before
     f.tax_rate(app, "JP", "0.12", datetime(2027, 4, 1, tzinfo=UTC))
     entry = log(app)[-1]
