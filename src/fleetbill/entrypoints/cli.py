@@ -15,6 +15,8 @@ from ..settings import Settings
 app = typer.Typer(help="fleetbill: monthly billing by peak active devices.", no_args_is_help=True)
 api_key = typer.Typer(help="Operator API keys.")
 app.add_typer(api_key, name="api-key")
+staff = typer.Typer(help="Operator staff who log in to the console (/console).")
+app.add_typer(staff, name="staff")
 console = Console(width=None if sys.stdout.isatty() else 120)
 
 
@@ -131,3 +133,30 @@ def create_key(name: str = typer.Argument(..., help="Who uses the key, e.g. 'pla
     with built.db.transaction() as conn:
         _, key = create_api_key(conn, built.clock.now(), name)
     console.print(key, soft_wrap=True, highlight=False)
+
+
+@staff.command("create")
+def create_staff(
+    email: str = typer.Argument(..., help="Their login, e.g. hana@example.jp."),
+    name: str = typer.Option(..., help="Their name, shown in the console."),
+    password: str = typer.Option(
+        ...,
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+        envvar="FLEETBILL_STAFF_PASSWORD",
+        help="At least 12 characters; stored as an argon2id hash. Asked for when not given.",
+    ),
+) -> None:
+    """Give a person a console login."""
+    from ..domain.errors import BillingError
+    from ..services.staff import create_staff as create
+
+    built = build()
+    try:
+        with built.db.transaction() as conn:
+            created = create(conn, built.clock.now(), email, name, password)
+    except BillingError as refused:
+        console.print(f"[red]{refused.detail}[/]")
+        raise typer.Exit(2) from None
+    console.print(f"{created.email} can log in at /console")

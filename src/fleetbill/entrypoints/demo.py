@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import secrets
 from datetime import timedelta
 
 from rich.console import Console
@@ -31,8 +32,10 @@ from ..services.open_account import NewAccount, open_account
 from ..services.points import grant_points
 from ..services.register_device import register_device
 from ..services.run_due_jobs import run_due_jobs
+from ..services.staff import create_staff
 from ..services.switch_devices import switch_devices
 
+DEMO_STAFF = "finance@demo.fleetbill.test"
 DEVICE_TYPES = {"obniz-board": "obniz Board", "esp32": "ESP32 DevKit", "m5stack": "M5Stack Core"}
 PLANS = [
     (
@@ -196,9 +199,12 @@ def run_demo(app: App, console: Console) -> None:
                 _simulate_day(sim, clock, rng, ids)
                 run_due_jobs(app.db, clock, app.settings, app.gateway)
                 _pay_transfers(sim, clock, ids[1])
+            password = secrets.token_urlsafe(12)
             with app.db.transaction() as conn:
                 _, key = create_api_key(conn, real_now, "demo")
+                create_staff(conn, real_now, DEMO_STAFF, "Demo Finance", password)
         console.print(f"seeded the demo; an operator API key for it: [bold]{key}[/] (shown once)")
+        console.print(f"console login (shown once): [bold]{DEMO_STAFF}[/] / [bold]{password}[/]")
     run_due_jobs(app.db, app.clock, app.settings, app.gateway)
     _print_invoices(app, console)
     _print_accounts(app, console)
@@ -258,4 +264,7 @@ def _print_invoices(app: App, console: Console) -> None:
                 inv["status"],
             )
     console.print(table)
-    console.print("See them through the API: [bold]fleetbill serve[/], then http://127.0.0.1:8000/docs")
+    console.print(
+        "See them: [bold]fleetbill serve[/], then the console at http://127.0.0.1:8000/console "
+        "and the API at http://127.0.0.1:8000/docs"
+    )

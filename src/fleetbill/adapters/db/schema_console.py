@@ -45,3 +45,14 @@ audit_log = Table(
     Index("ix_audit_log_account_at", "account_id", "at"),
     Index("ix_audit_log_at", "at"),
 )
+
+# A money-moving console form carries a one-time nonce, stored with the action it did: the same
+# form sent twice (a double click, a reload) is refused instead of recording a transfer twice.
+console_forms = Table(
+    "console_forms",
+    metadata,
+    Column("nonce", String(64), primary_key=True),
+    Column("staff_id", String(36), ForeignKey("staff_users.id"), nullable=False),
+    Column("action", String(40), nullable=False),
+    _instant("submitted_at"),
+)

@@ -9,7 +9,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from ...bootstrap import App
 from ...clock import TestClock
-from .. import web
+from .. import console, web
 from ..web import i18n
 from . import problems, routes_accounts, routes_catalog, routes_jobs, routes_payments
 from .context import storable_params
@@ -41,6 +41,7 @@ def create_api(app: App) -> FastAPI:
     problems.install(api)
     api.include_router(web.pages)
     api.include_router(i18n.switch)
+    api.include_router(console.router)
     api.include_router(routes_catalog.router)
     api.include_router(routes_accounts.router)
     api.include_router(routes_jobs.router)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import escape
 from starlette.exceptions import HTTPException
 
@@ -18,7 +19,10 @@ PROBLEM = "application/problem+json"
 
 
 def problem(status: int, title: str, detail: str, request: Request, **extra) -> Response:
-    if request.url.path.startswith("/billing"):
+    path = request.url.path
+    if path.startswith("/console") and status == 401 and request.method == "GET":
+        return RedirectResponse(f"/console/login?next={quote(path)}", status_code=303)
+    if path.startswith(("/billing", "/console")):
         return _page(status, title, detail)
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": request.url.path}
     body.update(extra)
@@ -26,7 +30,7 @@ def problem(status: int, title: str, detail: str, request: Request, **extra) -> 
 
 
 def _page(status: int, title: str, detail: str) -> HTMLResponse:
-    """The customer's pages answer errors as a page a person reads, with the same message."""
+    """The customer's pages and the console answer errors as a page a person reads, with the same message."""
     return HTMLResponse(
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
         f'content="width=device-width, initial-scale=1"><title>{escape(title)} · fleetbill</title></head>'

@@ -1,0 +1,12 @@
+"""The operator's console (staff only): see console.pages for what it does, console.auth for
+how staff log in."""
+
+from fastapi import APIRouter
+
+from . import auth, pages
+
+router = APIRouter()
+router.include_router(auth.router)
+router.include_router(pages.router)
+
+__all__ = ["router"]

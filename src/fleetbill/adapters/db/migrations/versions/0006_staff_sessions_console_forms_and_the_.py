@@ -1,8 +1,8 @@
-"""staff, sessions and the audit log
+"""staff, sessions, console forms and the audit log
 
 Revision ID: 0006
 Revises: 0005
-Create Date: 2026-11-26 15:32:09.060323
+Create Date: 2026-11-26 15:35:06.736303
 """
 
 from alembic import op
@@ -29,6 +29,14 @@ def upgrade() -> None:
     sa.Column('created_at', fleetbill.adapters.db.schema.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_users')),
     sa.UniqueConstraint('email', name=op.f('uq_staff_users_email'))
+    )
+    op.create_table('console_forms',
+    sa.Column('nonce', sa.String(length=64), nullable=False),
+    sa.Column('staff_id', sa.String(length=36), nullable=False),
+    sa.Column('action', sa.String(length=40), nullable=False),
+    sa.Column('submitted_at', fleetbill.adapters.db.schema.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_users.id'], name=op.f('fk_console_forms_staff_id_staff_users')),
+    sa.PrimaryKeyConstraint('nonce', name=op.f('pk_console_forms'))
     )
     op.create_table('staff_sessions',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
@@ -73,5 +81,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_staff_sessions_staff_id'))
 
     op.drop_table('staff_sessions')
+    op.drop_table('console_forms')
     op.drop_table('staff_users')
     # ### end Alembic commands ###

@@ -1,0 +1,107 @@
+"""Staff log in to the console with a password; the session is a server-side row behind an
+HttpOnly, SameSite=Strict cookie limited to /console, and every form carries its CSRF token."""
+
+from __future__ import annotations
+
+import secrets
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException
+
+from ...adapters.db import schema_console as c
+from ...domain.errors import Conflict
+from ...services import staff
+from ..api.context import get_app
+from ..web.rendering import templates
+
+COOKIE = "fleetbill_console"
+LOGIN_COOKIE = "fleetbill_console_login"  # double-submit token of the login form
+router = APIRouter(prefix="/console", include_in_schema=False)
+
+
+def staff_session(request: Request) -> staff.Session:
+    app = get_app(request)
+    with app.db.read() as conn:
+        found = staff.session(conn, app.clock.now(), request.cookies.get(COOKIE))
+    if found is None:
+        raise HTTPException(401, "log in to the console first; sessions last 8 hours")
+    return found
+
+
+def check_csrf(session: staff.Session, csrf: str) -> None:
+    if not secrets.compare_digest(csrf, session.csrf):
+        raise HTTPException(403, "this form has expired; reload the page and try again")
+
+
+def once(conn, request: Request, session: staff.Session, nonce: str, action: str) -> None:
+    """Refuse a money-moving form sent a second time (double click, reload); in the action's transaction."""
+    if not 16 <= len(nonce) <= 64:
+        raise HTTPException(400, "this form is missing its one-time token; reload the page and try again")
+    try:
+        conn.execute(
+            insert(c.console_forms),
+            dict(nonce=nonce, staff_id=session.staff.id, action=action, submitted_at=get_app(request).clock.now()),
+        )
+    except IntegrityError:  # the transaction is rolled back with the refusal
+        raise Conflict(
+            "this form was already sent and done once; see the audit log, and reload to do it again"
+        ) from None
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/console", error: str | None = None, status: int = 200):
+    token = secrets.token_urlsafe(24)
+    page = templates.TemplateResponse(
+        request, "console_login.html", dict(next=next, error=error, login_csrf=token), status_code=status
+    )
+    page.set_cookie(LOGIN_COOKIE, token, max_age=3600, httponly=True, samesite="strict", path="/console")
+    return page
+
+
+@router.post("/login")
+def log_in(
+    request: Request,
+    email: str = Form(""),
+    password: str = Form(""),
+    login_csrf: str = Form(""),
+    next: str = Form("/console"),
+):
+    if not secrets.compare_digest(login_csrf, request.cookies.get(LOGIN_COOKIE, "")):
+        return login_page(request, next, "this form has expired; try again", 403)
+    app = get_app(request)
+    with app.db.transaction() as conn:  # commits the failure count too
+        login = staff.log_in(conn, app.clock.now(), email, password)
+    if login.refused:
+        return login_page(request, next, login.refused, 401)
+    if not next.startswith("/console"):
+        next = "/console"
+    answer = RedirectResponse(next, status_code=303)
+    answer.set_cookie(
+        COOKIE,
+        login.token,
+        max_age=staff.SESSION_HOURS * 3600,
+        httponly=True,
+        samesite="strict",
+        path="/console",
+        secure=_secure(request),
+    )
+    answer.delete_cookie(LOGIN_COOKIE, path="/console")
+    return answer
+
+
+@router.post("/logout")
+def log_out(request: Request, csrf: str = Form(""), session: staff.Session = Depends(staff_session)):
+    check_csrf(session, csrf)
+    app = get_app(request)
+    with app.db.transaction() as conn:
+        staff.log_out(conn, app.clock.now(), request.cookies.get(COOKIE, ""))
+    answer = RedirectResponse("/console/login", status_code=303)
+    answer.delete_cookie(COOKIE, path="/console")
+    return answer

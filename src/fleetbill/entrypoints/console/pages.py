@@ -1,0 +1,657 @@
+"""The operator's console: accounts, invoices, bank transfers, points, plans and prices, tax
+rates, the close and the collection by hand, suspended accounts, and the audit log.
+
+Every page needs a staff session; every form posts its CSRF token; the forms that move money
+also carry a one-time nonce (auth.once), so a double click cannot record a transfer twice. A
+refused action shows the page again with the reason and a 4xx status, and changes nothing:
+the service's checks run inside the transaction that would have written.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import and_, exists, func, or_, select, true
+from starlette.exceptions import HTTPException
+
+from ...adapters.db import payments_repo as pay
+from ...adapters.db import repository as repo
+from ...adapters.db import schema as t
+from ...adapters.db import schema_console as c
+from ...adapters.db import schema_payments as p
+from ...adapters.db import views
+from ...adapters.pdf.invoice_csv import render_invoice_csv
+from ...adapters.pdf.invoice_pdf import render_invoice_pdf
+from ...domain.dunning import RetryPolicy
+from ...domain.errors import BillingError, InvalidInput
+from ...domain.periods import BillingMonth
+from ...domain.rating import Tier
+from ...domain.tax import TaxRate
+from ...services import staff
+from ...services.announce_price_change import announce_price_change
+from ...services.bank_transfer import record_transfer, set_collection_method
+from ...services.change_plan import change_plan
+from ...services.close_month import close_due_months
+from ...services.collect_invoice import collect_due
+from ...services.entitlements import account_entitlements
+from ...services.open_collections import open_collections
+from ...services.points import grant_points, points_view
+from ...services.tax_table import add_tax_rate
+from ..api.context import get_app
+from ..web.rendering import templates
+from .auth import check_csrf, once, staff_session
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+PAGE = 50
+OPERATOR_ZONE = "Asia/Tokyo"  # dates typed in the console (point expiry) are the operator's days
+
+
+def render(request: Request, session: staff.Session, name: str, http_status: int = 200, **context) -> Response:
+    context |= dict(staff=session.staff, csrf=session.csrf, nonce=secrets.token_urlsafe(24))
+    return templates.TemplateResponse(request, name, context, status_code=http_status)
+
+
+def _pages(total: int) -> int:
+    return max(1, -(-total // PAGE))
+
+
+# --- accounts --------------------------------------------------------------------------------------
+
+
+@router.get("")
+def home():
+    return RedirectResponse("/console/accounts", status_code=303)
+
+
+def _suspended():
+    s = p.suspensions
+    return exists().where(s.c.account_id == t.accounts.c.id, s.c.lifted_at.is_(None))
+
+
+@router.get("/accounts")
+def accounts(
+    request: Request,
+    session: staff.Session = Depends(staff_session),
+    q: str = Query("", max_length=200),
+    status: str = Query("", pattern="^(|suspended|bank_transfer)$"),
+    page: int = Query(1, ge=1, le=1_000_000),
+):
+    """Search by name, email or id; filter the suspended ones, or those paying by transfer."""
+    a, bs = t.accounts, p.billing_settings
+    method = func.coalesce(bs.c.collection_method, "card")
+    where = []
+    if q.strip():
+        text = q.strip()
+        where.append(
+            or_(
+                a.c.name.icontains(text, autoescape=True),
+                a.c.billing_email.icontains(text, autoescape=True),
+                a.c.id == text,
+            )
+        )
+    if status == "suspended":
+        where.append(_suspended())
+    elif status == "bank_transfer":
+        where.append(method == "bank_transfer")
+    base = select(a.c.id).outerjoin(bs, bs.c.account_id == a.c.id).where(and_(true(), *where))
+    app = get_app(request)
+    with app.db.read() as conn:
+        total = conn.execute(select(func.count()).select_from(base.subquery())).scalar()
+        rows = conn.execute(
+            select(
+                a.c.id,
+                a.c.name,
+                a.c.billing_email,
+                a.c.plan_id,
+                a.c.country,
+                method.label("method"),
+                _suspended().label("suspended"),
+            )
+            .outerjoin(bs, bs.c.account_id == a.c.id)
+            .where(and_(true(), *where))
+            .order_by(a.c.name, a.c.id)
+            .limit(PAGE)
+            .offset((page - 1) * PAGE)
+        ).all()
+    query = {"q": q, "status": status}
+    return render(
+        request,
+        session,
+        "console_accounts.html",
+        accounts=rows,
+        total=total,
+        q=q,
+        status=status,
+        page=page,
+        pages=_pages(total),
+        link=lambda n: "/console/accounts?" + urlencode(query | {"page": n}),
+    )
+
+
+def _account_page(request: Request, session: staff.Session, account_id: str, status: int = 200, error=None):
+    app = get_app(request)
+    now = app.clock.now()
+    with app.db.read() as conn:
+        account = repo.get_account(conn, account_id)
+        suspended, features = account_entitlements(conn, account_id)
+        s = p.suspensions
+        suspension = conn.execute(
+            select(s.c.reason, s.c.suspended_at).where(s.c.account_id == account_id, s.c.lifted_at.is_(None))
+        ).first()
+        context = dict(
+            account=account,
+            method=pay.collection_method(conn, account_id),
+            suspension=suspension,
+            cards=pay.load_cards(conn, account_id),
+            invoices=_invoice_rows(conn, t.invoices.c.account_id == account_id, 24, 0),
+            points=points_view(conn, now, account_id),
+            plans=sorted(repo.load_plans(conn).values(), key=lambda plan: plan.id),
+        )
+    return render(request, session, "console_account.html", status, error=error, **context)
+
+
+@router.get("/accounts/{account_id}")
+def account(request: Request, account_id: str, session: staff.Session = Depends(staff_session)):
+    return _account_page(request, session, account_id)
+
+
+def _act(request: Request, session: staff.Session, nonce: str | None, action: str, work, again):
+    """Run a form's work in one transaction (with its one-time nonce if it moves money); on a
+    refusal show the page again, via `again(status, error)`, with nothing changed."""
+    app = get_app(request)
+    try:
+        with app.db.transaction() as conn:
+            if nonce is not None:
+                once(conn, request, session, nonce, action)
+            return work(conn, app)
+    except BillingError as refused:
+        return again(refused.status, refused.detail)
+
+
+@router.post("/accounts/{account_id}/points")
+def grant(
+    request: Request,
+    account_id: str,
+    session: staff.Session = Depends(staff_session),
+    csrf: str = Form(""),
+    nonce: str = Form(""),
+    amount: str = Form(""),
+    reason: str = Form(""),
+    expires_on: str = Form(""),
+):
+    """R16: grant points (1 point = 1 JPY), optionally expiring at the end of a day (Tokyo)."""
+    check_csrf(session, csrf)
+    again = lambda status, error: _account_page(request, session, account_id, status, error)  # noqa: E731
+
+    def work(conn, app):
+        expires = _end_of_day(expires_on) if expires_on.strip() else None
+        grant_points(conn, app.clock.now(), account_id, _whole(amount, "points"), reason, session.staff.actor, expires)
+        return RedirectResponse(f"/console/accounts/{account_id}?done=points#points", status_code=303)
+
+    return _act(request, session, nonce, "points.granted", work, again)
+
+
+@router.post("/accounts/{account_id}/collection-method")
+def collection_method(
+    request: Request,
+    account_id: str,
+    session: staff.Session = Depends(staff_session),
+    csrf: str = Form(""),
+    method: str = Form(""),
+):
+    """R18: card or bank transfer, on plans that allow it."""
+    check_csrf(session, csrf)
+    again = lambda status, error: _account_page(request, session, account_id, status, error)  # noqa: E731
+
+    def work(conn, app):
+        set_collection_method(conn, app.clock.now(), account_id, method, session.staff.actor)
+        return RedirectResponse(f"/console/accounts/{account_id}?done=method", status_code=303)
+
+    return _act(request, session, None, "collection_method.changed", work, again)
+
+
+@router.post("/accounts/{account_id}/plan")
+def plan_change(
+    request: Request,
+    account_id: str,
+    session: staff.Session = Depends(staff_session),
+    csrf: str = Form(""),
+    nonce: str = Form(""),
+    plan_id: str = Form(""),
+):
+    """R10: an upgrade invoices its prorated first period and starts when paid; a downgrade waits
+    for the renewal."""
+    check_csrf(session, csrf)
+    again = lambda status, error: _account_page(request, session, account_id, status, error)  # noqa: E731
+
+    def work(conn, app):
+        change_plan(conn, app.clock.now(), app.settings, account_id, plan_id, session.staff.actor)
+        return RedirectResponse(f"/console/accounts/{account_id}?done=plan", status_code=303)
+
+    return _act(request, session, nonce, "plan.change_requested", work, again)
+
+
+# --- invoices --------------------------------------------------------------------------------------
+
+
+def _invoice_rows(conn, where, limit: int, offset: int) -> list[dict]:
+    inv, a, col = t.invoices, t.accounts, p.collections
+    received = (
+        select(func.coalesce(func.sum(p.payments.c.amount), 0))
+        .where(p.payments.c.invoice_id == inv.c.id)
+        .scalar_subquery()
+    )
+    rows = conn.execute(
+        select(
+            inv.c.id,
+            inv.c.number,
+            inv.c.account_id,
+            a.c.name.label("account_name"),
+            a.c.timezone,
+            inv.c.billing_month,
+            inv.c.kind,
+            inv.c.total,
+            inv.c.amount_due,
+            inv.c.currency,
+            inv.c.status,
+            inv.c.issued_at,
+            received.label("received"),
+            col.c.method,
+            col.c.state,
+            col.c.due_at,
+        )
+        .join(a, a.c.id == inv.c.account_id)
+        .outerjoin(col, col.c.invoice_id == inv.c.id)
+        .where(where)
+        .order_by(inv.c.sequence.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return [
+        dict(r._mapping)
+        | {
+            "billing_month": str(BillingMonth(r.billing_month)) if r.billing_month is not None else None,
+            # due at the start of a day in the account's zone: the last day to pay is the one before
+            "due_day": (r.due_at.astimezone(ZoneInfo(r.timezone)) - timedelta(microseconds=1)).date()
+            if r.due_at
+            else None,
+        }
+        for r in rows
+    ]
+
+
+@router.get("/invoices")
+def invoices(
+    request: Request,
+    session: staff.Session = Depends(staff_session),
+    q: str = Query("", max_length=100),
+    status: str = Query("", pattern="^(|open|paid|void|overdue)$"),
+    page: int = Query(1, ge=1, le=1_000_000),
+):
+    """Every invoice, newest first; by number or account name; open, paid, void, or overdue
+    (a failed card collection or a transfer past its due date)."""
+    inv, a, col = t.invoices, t.accounts, p.collections
+    app = get_app(request)
+    where = [true()]
+    if q.strip():
+        where.append(or_(inv.c.number == q.strip(), a.c.name.icontains(q.strip(), autoescape=True)))
+    if status == "overdue":
+        where.append(
+            and_(
+                inv.c.status == "open",
+                or_(col.c.state == "failed", and_(col.c.due_at.is_not(None), col.c.due_at < app.clock.now())),
+            )
+        )
+    elif status:
+        where.append(inv.c.status == status)
+    with app.db.read() as conn:
+        total = conn.execute(
+            select(func.count())
+            .select_from(inv.join(a, a.c.id == inv.c.account_id).outerjoin(col, col.c.invoice_id == inv.c.id))
+            .where(and_(*where))
+        ).scalar()
+        rows = _invoice_rows(conn, and_(*where), PAGE, (page - 1) * PAGE)
+    query = {"q": q, "status": status}
+    return render(
+        request,
+        session,
+        "console_invoices.html",
+        invoices=rows,
+        total=total,
+        q=q,
+        status=status,
+        page=page,
+        pages=_pages(total),
+        link=lambda n: "/console/invoices?" + urlencode(query | {"page": n}),
+    )
+
+
+def _invoice_page(request: Request, session: staff.Session, invoice_id: str, status: int = 200, error=None):
+    app = get_app(request)
+    with app.db.read() as conn:
+        invoice = views.invoice(conn, invoice_id)
+        account = repo.get_account(conn, invoice["account_id"])
+        pm = p.payments
+        payments = conn.execute(
+            select(pm).where(pm.c.invoice_id == invoice_id).order_by(pm.c.received_at, pm.c.id)
+        ).all()
+        attempts = conn.execute(
+            select(p.payment_attempts)
+            .where(p.payment_attempts.c.invoice_id == invoice_id)
+            .order_by(p.payment_attempts.c.attempted_at)
+        ).all()
+        collection = conn.execute(select(p.collections).where(p.collections.c.invoice_id == invoice_id)).first()
+    received = sum(x.amount for x in payments)
+    return render(
+        request,
+        session,
+        "console_invoice.html",
+        status,
+        error=error,
+        invoice=invoice,
+        account=account,
+        payments=payments,
+        attempts=attempts,
+        collection=collection,
+        received=received,
+        left=invoice["amount_due"] - received,
+    )
+
+
+@router.get("/invoices/{invoice_id}.{fmt}")
+def invoice_file(
+    request: Request, invoice_id: str, fmt: str, lang: str = "ja", session: staff.Session = Depends(staff_session)
+):
+    """R14: the invoice as the customer gets it: PDF (ja or en) or CSV of its lines."""
+    if fmt not in ("pdf", "csv") or lang not in ("ja", "en"):
+        raise HTTPException(404, "invoices are offered as .pdf (lang=ja or en) and .csv")
+    app = get_app(request)
+    with app.db.read() as conn:
+        found = views.invoice(conn, invoice_id)
+        timezone = repo.get_account(conn, found["account_id"]).timezone
+    if fmt == "pdf":
+        body, media = render_invoice_pdf(found, lang, timezone), "application/pdf"
+    else:
+        body, media = render_invoice_csv(found), "text/csv; charset=utf-8"
+    disposition = f'attachment; filename="{found["number"]}.{fmt}"'
+    return Response(body, media_type=media, headers={"Content-Disposition": disposition})
+
+
+@router.get("/invoices/{invoice_id}")
+def invoice(request: Request, invoice_id: str, session: staff.Session = Depends(staff_session)):
+    return _invoice_page(request, session, invoice_id)
+
+
+@router.post("/invoices/{invoice_id}/transfers")
+def transfer(
+    request: Request,
+    invoice_id: str,
+    session: staff.Session = Depends(staff_session),
+    csrf: str = Form(""),
+    nonce: str = Form(""),
+    amount: str = Form(""),
+    reference: str = Form(""),
+):
+    """R18: a bank transfer that arrived, full or partial; the invoice is paid when covered."""
+    check_csrf(session, csrf)
+    again = lambda status, error: _invoice_page(request, session, invoice_id, status, error)  # noqa: E731
+
+    def work(conn, app):
+        record_transfer(conn, app.clock.now(), invoice_id, _whole(amount, "JPY"), reference, session.staff.actor)
+        return RedirectResponse(f"/console/invoices/{invoice_id}?done=transfer", status_code=303)
+
+    return _act(request, session, nonce, "payment.received", work, again)
+
+
+# --- plans and prices, tax rates ---------------------------------------------------------------
+
+
+def _plans_page(request: Request, session: staff.Session, status: int = 200, error=None, form=None):
+    app = get_app(request)
+    with app.db.read() as conn:
+        plans = [views.plan(conn, plan_id) for plan_id in sorted(repo.load_plans(conn))]
+    return render(
+        request,
+        session,
+        "console_plans.html",
+        status,
+        error=error,
+        plans=plans,
+        form=form or {},
+        now=app.clock.now(),
+    )
+
+
+@router.get("/plans")
+def plans(request: Request, session: staff.Session = Depends(staff_session)):
+    return _plans_page(request, session)
+
+
+def parse_prices(text: str) -> dict[str, list[Tier]]:
+    """One tier a line: `<device type> <up to, or "-" for no limit> <JPY a device a month>`,
+    e.g. `esp32 3 0` then `esp32 - 300` (first 3 free, then 300)."""
+    prices: dict[str, list[Tier]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = line.split()
+        if len(parts) != 3:
+            raise InvalidInput(f"prices, line {number}: write '<device type> <up to or -> <price>', e.g. 'esp32 - 300'")
+        device_type, up_to, price = parts
+        prices.setdefault(device_type, []).append(
+            Tier(
+                None if up_to == "-" else _whole(up_to, f"devices (line {number})"),
+                _whole(price, f"JPY (line {number})", zero=True),
+            )
+        )
+    if not prices:
+        raise InvalidInput("prices: give at least one device type's price")
+    return prices
+
+
+@router.post("/plans/{plan_id}/price-versions")
+def announce(
+    request: Request,
+    plan_id: str,
+    session: staff.Session = Depends(staff_session),
+    csrf: str = Form(""),
+    nonce: str = Form(""),
+    effective_month: str = Form(""),
+    fixed_fee: str = Form("0"),
+    prices: str = Form(""),
+):
+    """R9: new prices from a month's start, refused inside the plan's notice period."""
+    check_csrf(session, csrf)
+    form = dict(plan_id=plan_id, effective_month=effective_month, fixed_fee=fixed_fee, prices=prices)
+    again = lambda status, error: _plans_page(request, session, status, error, form)  # noqa: E731
+
+    def work(conn, app):
+        month = BillingMonth.parse(effective_month.strip())
+        fee = _whole(fixed_fee or "0", "JPY fixed fee", zero=True)
+        announce_price_change(conn, app.clock.now(), plan_id, month, fee, parse_prices(prices), session.staff.actor)
+        return RedirectResponse("/console/plans?done=prices", status_code=303)
+
+    return _act(request, session, nonce, "price_version.announced", work, again)
+
+
+def _tax_page(request: Request, session: staff.Session, status: int = 200, error=None, form=None):
+    app = get_app(request)
+    with app.db.read() as conn:
+        rates = sorted(repo.load_tax_rates(conn), key=lambda r: (r.country, r.subdivision or "", r.valid_from))
+    rates = [replace(r, valid_from=r.valid_from.astimezone(ZoneInfo(OPERATOR_ZONE))) for r in rates]
+    return render(request, session, "console_tax.html", status, error=error, rates=rates, form=form or {})
+
+
+@router.get("/tax-rates")
+def tax_rates(request: Request, session: staff.Session = Depends(staff_session)):
+    return _tax_page(request, session)
+
+
+@router.post("/tax-rates")
+def add_rate(
+    request: Request,
+    session: staff.Session = Depends(staff_session),
+    csrf: str = Form(""),
+    nonce: str = Form(""),
+    country: str = Form(""),
+    subdivision: str = Form(""),
+    percent: str = Form(""),
+    valid_from: str = Form(""),
+):
+    """R12, R13: a dated rate; accounts take it at their next renewal."""
+    check_csrf(session, csrf)
+    form = dict(country=country, subdivision=subdivision, percent=percent, valid_from=valid_from)
+    again = lambda status, error: _tax_page(request, session, status, error, form)  # noqa: E731
+
+    def work(conn, app):
+        rate = TaxRate(
+            country.strip().upper(), subdivision.strip().upper() or None, _percent(percent), _instant(valid_from)
+        )
+        add_tax_rate(conn, rate, session.staff.actor, app.clock.now())
+        return RedirectResponse("/console/tax-rates?done=rate", status_code=303)
+
+    return _act(request, session, nonce, "tax_rate.added", work, again)
+
+
+# --- jobs and the audit log ----------------------------------------------------------------------
+
+
+@router.get("/jobs")
+def jobs(request: Request, session: staff.Session = Depends(staff_session)):
+    return render(request, session, "console_jobs.html", result=None)
+
+
+@router.post("/jobs/close")
+def run_close(request: Request, session: staff.Session = Depends(staff_session), csrf: str = Form("")):
+    """R15: close every ended month still open (idempotent: a second run finds nothing to do)."""
+    check_csrf(session, csrf)
+    app = get_app(request)
+    report = close_due_months(app.db, app.clock, app.settings, actor=session.staff.actor)
+    with app.db.transaction() as conn:
+        opened = open_collections(conn, app.clock.now())
+    result = dict(
+        kind="close",
+        months=report.months,
+        invoices=report.invoices,
+        billed=report.billed,
+        opened=opened,
+        skipped=report.skipped,
+    )
+    return render(request, session, "console_jobs.html", result=result)
+
+
+@router.post("/jobs/collect")
+def run_collection(request: Request, session: staff.Session = Depends(staff_session), csrf: str = Form("")):
+    """R15, R19: charge every card invoice whose try is due now (no invoice is charged twice)."""
+    check_csrf(session, csrf)
+    app = get_app(request)
+    report = collect_due(
+        app.db, app.gateway, app.clock, RetryPolicy.parse(app.settings.retry_schedule), actor=session.staff.actor
+    )
+    result = dict(
+        kind="collect",
+        paid=len(report.paid),
+        declined=len(report.declined),
+        unknown=len(report.unknown),
+        suspended=len(report.suspended),
+    )
+    return render(request, session, "console_jobs.html", result=result)
+
+
+@router.get("/audit")
+def audit_log(
+    request: Request,
+    session: staff.Session = Depends(staff_session),
+    account: str = Query("", max_length=36),
+    action: str = Query("", max_length=40),
+    actor: str = Query("", max_length=100),
+    page: int = Query(1, ge=1, le=1_000_000),
+):
+    """Who moved money, when, how much: newest first, by account, action or actor."""
+    log, a = c.audit_log, t.accounts
+    where = [true()]
+    if account:
+        where.append(log.c.account_id == account)
+    if action:
+        where.append(log.c.action == action)
+    if actor:
+        where.append(log.c.actor.icontains(actor, autoescape=True))
+    app = get_app(request)
+    with app.db.read() as conn:
+        total = conn.execute(select(func.count()).select_from(log).where(and_(*where))).scalar()
+        rows = conn.execute(
+            select(log, a.c.name.label("account_name"))
+            .outerjoin(a, a.c.id == log.c.account_id)
+            .where(and_(*where))
+            .order_by(log.c.id.desc())
+            .limit(PAGE)
+            .offset((page - 1) * PAGE)
+        ).all()
+        actions = conn.execute(select(log.c.action).distinct().order_by(log.c.action)).scalars().all()
+    entries = [dict(r._mapping) | {"details": json.loads(r.details)} for r in rows]
+    query = {"account": account, "action": action, "actor": actor}
+    return render(
+        request,
+        session,
+        "console_audit.html",
+        entries=entries,
+        total=total,
+        page=page,
+        pages=_pages(total),
+        actions=actions,
+        account=account,
+        action=action,
+        actor=actor,
+        link=lambda n: "/console/audit?" + urlencode(query | {"page": n}),
+    )
+
+
+# --- form fields ---------------------------------------------------------------------------------
+
+
+def _whole(text: str, unit: str, zero: bool = False) -> int:
+    cleaned = text.strip().replace(",", "").replace("_", "")
+    if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 15:
+        raise InvalidInput(f"{text!r} is not a whole number of {unit}")
+    value = int(cleaned)
+    if value == 0 and not zero:
+        raise InvalidInput(f"give a positive number of {unit}, not 0")
+    return value
+
+
+def _percent(text: str) -> Decimal:
+    try:
+        value = Decimal(text.strip().rstrip("%"))
+    except InvalidOperation:
+        raise InvalidInput(f"{text!r} is not a percentage, e.g. 10 or 8.5") from None
+    if not value.is_finite():
+        raise InvalidInput(f"{text!r} is not a percentage, e.g. 10 or 8.5")
+    return value / 100
+
+
+def _instant(text: str) -> datetime:
+    """An ISO date-time with its offset, or a date (midnight in Tokyo)."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"{text!r} is not a date (2027-04-01) or a date-time with offset (2027-04-01T00:00+09:00)"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(OPERATOR_ZONE))
+
+
+def _end_of_day(text: str) -> datetime:
+    """Points granted "until 2026-12-31" last through that day in Tokyo."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a date like 2026-12-31") from None
+    return datetime.combine(day, time(23, 59, 59), ZoneInfo(OPERATOR_ZONE))

@@ -1,0 +1,150 @@
+"""Operator staff: accounts with a password (argon2id), console sessions, and lockout.
+
+A session is a random token in an HttpOnly cookie; only its SHA-256 is stored, with the CSRF
+token of the forms it may post and an expiry, so logging out (or disabling the person) ends it
+server-side. Five wrong passwords in a row lock the login for 15 minutes; the answer to a
+wrong password and to an unknown email is the same, and costs the same (a hash is verified
+either way), so the login form does not tell who works here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Connection, delete, insert, select, update
+
+from ..adapters.db import repository as repo
+from ..adapters.db import schema_console as c
+from ..domain.errors import Conflict, InvalidInput
+
+SESSION_HOURS = 8
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD = 12
+_hasher = PasswordHasher()  # argon2id, RFC 9106's low-memory profile (64 MiB, 3 passes)
+_DUMMY = _hasher.hash("never a password anyone has")
+WRONG = "wrong email or password"
+LOCKED = "too many wrong passwords in a row: try again in 15 minutes"
+
+
+@dataclass(frozen=True)
+class Login:
+    """A login's outcome: a cookie token and its session, or why it was refused (safe to show).
+    Returned, not raised, so that the caller commits the failure count with the refusal."""
+
+    token: str | None = None
+    session: Session | None = None
+    refused: str | None = None
+
+
+@dataclass(frozen=True)
+class Staff:
+    id: str
+    email: str
+    name: str
+
+    @property
+    def actor(self) -> str:
+        return f"staff:{self.email}"
+
+
+@dataclass(frozen=True)
+class Session:
+    staff: Staff
+    csrf: str
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters; a passphrase of a few words is best")
+
+
+def create_staff(conn: Connection, now: datetime, email: str, name: str, password: str) -> Staff:
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 320:
+        raise InvalidInput(f"{email!r} is not an email address")
+    if not name.strip():
+        raise InvalidInput("name must say who this is")
+    check_password(password)
+    if conn.execute(select(c.staff_users.c.id).where(c.staff_users.c.email == email)).first():
+        raise Conflict(f"{email} already has a console login")
+    staff = Staff(repo.new_id(), email, name.strip())
+    conn.execute(
+        insert(c.staff_users),
+        dict(
+            id=staff.id,
+            email=email,
+            name=staff.name,
+            password_hash=_hasher.hash(password),
+            failed_logins=0,
+            created_at=now,
+        ),
+    )
+    return staff
+
+
+def log_in(conn: Connection, now: datetime, email: str, password: str) -> Login:
+    """Counts failures and locks after MAX_FAILURES in a row; commit the transaction either way."""
+    u = c.staff_users
+    row = conn.execute(select(u).where(u.c.email == email.strip().lower())).first()
+    if row is None or row.disabled_at is not None:
+        _verify(_DUMMY, password)
+        return Login(refused=WRONG)
+    if row.locked_until is not None and row.locked_until > now:
+        return Login(refused=LOCKED)
+    if not _verify(row.password_hash, password):
+        failures = row.failed_logins + 1
+        locked = now + LOCKOUT if failures >= MAX_FAILURES else None
+        conn.execute(
+            update(u).where(u.c.id == row.id).values(failed_logins=0 if locked else failures, locked_until=locked)
+        )
+        return Login(refused=LOCKED if locked else WRONG)
+    values: dict = dict(failed_logins=0, locked_until=None)
+    if _hasher.check_needs_rehash(row.password_hash):
+        values["password_hash"] = _hasher.hash(password)
+    conn.execute(update(u).where(u.c.id == row.id).values(**values))
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+    conn.execute(
+        insert(c.staff_sessions),
+        dict(
+            token_hash=_token_hash(token),
+            staff_id=row.id,
+            csrf=csrf,
+            created_at=now,
+            expires_at=now + timedelta(hours=SESSION_HOURS),
+        ),
+    )
+    return Login(token, Session(Staff(row.id, row.email, row.name), csrf))
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def session(conn: Connection, now: datetime, token: str | None) -> Session | None:
+    if not token:
+        return None
+    s, u = c.staff_sessions, c.staff_users
+    row = conn.execute(
+        select(u.c.id, u.c.email, u.c.name, s.c.csrf)
+        .join(u, u.c.id == s.c.staff_id)
+        .where(s.c.token_hash == _token_hash(token), s.c.expires_at > now, u.c.disabled_at.is_(None))
+    ).first()
+    return Session(Staff(row.id, row.email, row.name), row.csrf) if row else None
+
+
+def log_out(conn: Connection, now: datetime, token: str) -> None:
+    s = c.staff_sessions
+    conn.execute(delete(s).where((s.c.token_hash == _token_hash(token)) | (s.c.expires_at <= now)))

@@ -1,0 +1,366 @@
+"""The operator's console (issue 4, item 4): staff log in with a password (argon2id), and from it
+search accounts, record bank transfers (R18), grant points (R16), announce prices with the
+notice check (R9), add tax rates (R12, R13), run the close and the collection (R15), see the
+suspended accounts (R19) and the audit log. Every refusal is a 4xx page that changes nothing.
+
+Catalog: esp32 at 100 JPY a device a month; Japan's 10%. Accounts in Tokyo, signed up at
+2026-01-05T03:00Z; January closes after 2026-01-31T15:00Z. Kyoto Sensors has 3 devices all
+January and pays by bank transfer: its January invoice is 3 x 100 + 10% = 330 JPY.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from fleetbill.adapters.db import schema as t
+from fleetbill.adapters.db import schema_console as c
+from fleetbill.adapters.db import schema_payments as p
+from fleetbill.domain.catalog import Plan
+from fleetbill.domain.contract import ContractTerm
+from fleetbill.domain.metering import CountingMode
+from fleetbill.domain.rating import Tier
+from fleetbill.entrypoints.api import create_api
+from fleetbill.services import catalog, staff
+from fleetbill.services.bank_transfer import set_collection_method
+from fleetbill.services.points import points_view
+from tests import factories as f
+
+FEB_1 = datetime(2026, 2, 1, 0, 0, tzinfo=UTC)
+EMAIL, PASSWORD = "hana@example.jp", "correct horse battery staple"
+
+
+@pytest.fixture
+def books(app, clock):
+    """Two accounts: Kyoto Sensors (3 devices, pays by transfer) and Sakura Robotics (1 device)."""
+    f.device_type(app)
+    with app.db.transaction() as conn:
+        plan = Plan("invoiced", "Invoiced", "JPY", ContractTerm.MONTHLY, 30, CountingMode.PEAK, ("api",), True)
+        catalog.create_plan(conn, clock.now(), plan, 0, {"esp32": [Tier(None, 100)]})
+        staff.create_staff(conn, clock.now(), EMAIL, "Hana Sato", PASSWORD)
+    f.plan(app, "basic")
+    kyoto = f.account(app, "invoiced", name="Kyoto Sensors")
+    sakura = f.account(app, "basic", name="Sakura Robotics")
+    f.devices(app, kyoto, 3)
+    f.devices(app, sakura, 1)
+    with app.db.transaction() as conn:
+        set_collection_method(conn, clock.now(), kyoto, "bank_transfer", "test")
+    return {"kyoto": kyoto, "sakura": sakura}
+
+
+@pytest.fixture
+def browser_client(app):
+    with TestClient(create_api(app), raise_server_exceptions=False) as client:
+        yield client
+
+
+def log_in(client, email: str = EMAIL, password: str = PASSWORD):
+    form = client.get("/console/login")
+    token = re.search(r'name="login_csrf" value="([^"]+)"', form.text).group(1)
+    return client.post(
+        "/console/login",
+        data={"email": email, "password": password, "login_csrf": token, "next": "/console/accounts"},
+        follow_redirects=False,
+    )
+
+
+@pytest.fixture
+def console(browser_client, books):
+    assert log_in(browser_client).status_code == 303
+    return browser_client
+
+
+def form_fields(html: str, action: str) -> dict[str, str]:
+    """The hidden fields (csrf, nonce) of the form posting to `action`."""
+    form = re.search(rf'<form method="post" action="{re.escape(action)}".*?</form>', html, re.S).group(0)
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+
+
+def post_form(client, page: str, action: str, **fields):
+    hidden = form_fields(client.get(page).text, action)
+    return client.post(action, data=hidden | fields, follow_redirects=False)
+
+
+def january_invoice(app, account_id: str):
+    with app.db.read() as conn:
+        return conn.execute(select(t.invoices).where(t.invoices.c.account_id == account_id)).one()
+
+
+def travel(console, clock, to: datetime) -> None:
+    """Move the clock; a console session lasts 8 hours, so log in again after."""
+    clock.set(to)
+    assert log_in(console).status_code == 303
+
+
+def close_january(console, clock) -> str:
+    travel(console, clock, FEB_1)
+    done = post_form(console, "/console/jobs", "/console/jobs/close")
+    assert done.status_code == 200
+    return re.search(r'id="result">([^<]+)<', done.text).group(1)
+
+
+def audit_rows(app) -> list:
+    with app.db.read() as conn:
+        return conn.execute(select(c.audit_log).order_by(c.audit_log.c.id)).all()
+
+
+# --- logging in -------------------------------------------------------------------------------------
+
+
+def test_the_password_is_stored_as_an_argon2id_hash_never_as_itself(app, books):
+    with app.db.read() as conn:
+        stored = conn.execute(select(c.staff_users.c.password_hash)).scalar_one()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(browser_client, books):
+    wrong = log_in(browser_client, password="not the password at all")
+    unknown = log_in(browser_client, email="nobody@example.jp")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "wrong email or password" in wrong.text and "wrong email or password" in unknown.text
+    assert "fleetbill_console" not in wrong.cookies
+
+
+def test_five_wrong_passwords_lock_the_login_for_15_minutes(browser_client, clock, books):
+    for _ in range(5):
+        assert log_in(browser_client, password="guessing again and again").status_code == 401
+    locked = log_in(browser_client)  # even the right password
+    assert locked.status_code == 401 and "15 minutes" in locked.text
+    clock.set(clock.now() + timedelta(minutes=15, seconds=1))
+    assert log_in(browser_client).status_code == 303
+
+
+def test_pages_need_a_staff_session_and_neither_a_billing_session_nor_an_api_key_is_one(api, browser_client, books):
+    assert browser_client.get("/console/accounts", follow_redirects=False).headers["location"] == (
+        "/console/login?next=/console/accounts"
+    )
+    refused = browser_client.post(f"/console/accounts/{books['kyoto']}/points", data={"amount": "100"})
+    assert refused.status_code == 401
+    # a customer's billing-page session (and the operator's API key) opens the billing page, not the console
+    link = api.post(f"/v1/accounts/{books['kyoto']}/billing-links").json()["url"]
+    assert api.get(link.replace("http://testserver", "")).status_code == 200
+    assert api.get("/console/invoices", follow_redirects=False).status_code == 303
+    assert api.post("/console/jobs/close", data={"csrf": "x"}).status_code == 401
+
+
+def test_logging_out_ends_the_session_on_the_server(console, app):
+    cookie = console.cookies.get("fleetbill_console")
+    assert post_form(console, "/console/accounts", "/console/logout").status_code == 303
+    console.cookies.set("fleetbill_console", cookie, path="/console")  # a stolen copy of the cookie
+    assert console.get("/console/accounts", follow_redirects=False).status_code == 303
+    with app.db.read() as conn:
+        assert conn.execute(select(func.count()).select_from(c.staff_sessions)).scalar() == 0
+
+
+def test_a_login_form_from_elsewhere_is_refused(browser_client, books):
+    answer = browser_client.post("/console/login", data={"email": EMAIL, "password": PASSWORD, "login_csrf": "x"})
+    assert answer.status_code == 403 and "fleetbill_console" not in answer.cookies
+
+
+# --- accounts --------------------------------------------------------------------------------------
+
+
+def test_accounts_are_searched_by_name_and_filtered_by_how_they_pay(console, books):
+    found = console.get("/console/accounts", params={"q": "kyoto"}).text
+    assert "Kyoto Sensors" in found and "Sakura Robotics" not in found and "1 accounts" in found
+    by_transfer = console.get("/console/accounts", params={"status": "bank_transfer"}).text
+    assert "Kyoto Sensors" in by_transfer and "Sakura Robotics" not in by_transfer
+    assert console.get("/console/accounts", params={"q": "%"}).text.count("/console/accounts/") == 0
+
+
+def test_r16_points_granted_from_the_console_are_in_the_balance_and_the_audit_log(console, app, books):
+    page = f"/console/accounts/{books['sakura']}"
+    done = post_form(console, page, f"{page}/points", amount="1,500", reason="Outage apology", expires_on="2026-12-31")
+    assert done.status_code == 303
+    with app.db.read() as conn:
+        view = points_view(conn, app.clock.now(), books["sakura"])
+    assert view.balance == 1500
+    assert view.ledger[-1]["reason"] == "Outage apology"
+    last = audit_rows(app)[-1]
+    assert (last.action, last.actor, last.amount, last.account_id) == (
+        "points.granted",
+        f"staff:{EMAIL}",
+        1500,
+        books["sakura"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("amount", "reason", "expires_on", "says"),
+    [
+        ("abc", "x", "", "'abc' is not a whole number of points"),
+        ("0", "x", "", "give a positive number of points"),
+        ("-5", "x", "", "is not a whole number"),
+        ("100", "  ", "", "reason must say why"),
+        ("100", "x", "2025-01-01", "is not in the future"),
+        ("100", "x", "31/12/2026", "is not a date like 2026-12-31"),
+    ],
+)
+def test_r16_a_bad_grant_is_refused_with_its_reason_and_grants_nothing(
+    console, app, books, amount, reason, expires_on, says
+):
+    page = f"/console/accounts/{books['sakura']}"
+    before = len(audit_rows(app))
+    refused = post_form(console, page, f"{page}/points", amount=amount, reason=reason, expires_on=expires_on)
+    assert refused.status_code == 422
+    assert says in refused.text.replace("&#39;", "'")
+    assert len(audit_rows(app)) == before
+
+
+def test_a_form_with_a_wrong_csrf_token_changes_nothing(console, app, books):
+    page = f"/console/accounts/{books['sakura']}"
+    hidden = form_fields(console.get(page).text, f"{page}/points")
+    refused = console.post(f"{page}/points", data=hidden | {"csrf": "forged", "amount": "100", "reason": "x"})
+    assert refused.status_code == 403
+    with app.db.read() as conn:
+        assert points_view(conn, app.clock.now(), books["sakura"]).balance == 0
+
+
+# --- invoices and transfers ---------------------------------------------------------------------------
+
+
+def test_r15_closing_by_hand_bills_january_and_a_second_run_does_nothing(console, app, clock, books):
+    said = close_january(console, clock)
+    # Kyoto 330 + Sakura 110 = 440 JPY
+    assert said == "Closed 2026-01: 2 invoices, 440 JPY billed; 2 collections opened."
+    again = post_form(console, "/console/jobs", "/console/jobs/close")
+    assert "Closed —: 0 invoices, 0 JPY billed; 0 collections opened." in again.text
+
+
+def test_r18_a_transfer_in_two_parts_pays_the_invoice_and_a_double_submit_records_once(console, app, clock, books):
+    close_january(console, clock)
+    invoice = january_invoice(app, books["kyoto"])
+    page = f"/console/invoices/{invoice.id}"
+    assert 'id="left">330 JPY' in console.get(page).text
+    # when 300 arrives, and the same form is sent twice (a double click)
+    hidden = form_fields(console.get(page).text, f"{page}/transfers")
+    first = console.post(
+        f"{page}/transfers", data=hidden | {"amount": "300", "reference": "MUFG 0001"}, follow_redirects=False
+    )
+    second = console.post(
+        f"{page}/transfers", data=hidden | {"amount": "300", "reference": "MUFG 0001"}, follow_redirects=False
+    )
+    assert first.status_code == 303
+    assert second.status_code == 409 and "already sent" in second.text
+    assert 'id="left">30 JPY' in console.get(page).text
+    # then the last 30 pays it
+    assert post_form(console, page, f"{page}/transfers", amount="30", reference="MUFG 0002").status_code == 303
+    assert january_invoice(app, books["kyoto"]).status == "paid"
+    with app.db.read() as conn:
+        amounts = conn.execute(select(p.payments.c.amount).where(p.payments.c.invoice_id == invoice.id)).scalars().all()
+    assert sorted(amounts) == [30, 300]
+    paid = [r for r in audit_rows(app) if r.action == "payment.received"]
+    assert [(r.amount, r.actor, r.subject) for r in paid] == [
+        (300, f"staff:{EMAIL}", invoice.number),
+        (30, f"staff:{EMAIL}", invoice.number),
+    ]
+
+
+def test_r18_a_transfer_for_more_than_is_left_is_refused_and_records_nothing(console, app, clock, books):
+    close_january(console, clock)
+    invoice = january_invoice(app, books["kyoto"])
+    page = f"/console/invoices/{invoice.id}"
+    refused = post_form(console, page, f"{page}/transfers", amount="331", reference="MUFG 0001")
+    assert refused.status_code == 422
+    assert "331 JPY is more than the 330 JPY left to pay" in refused.text
+    with app.db.read() as conn:
+        assert conn.execute(select(func.count()).select_from(p.payments)).scalar() == 0
+
+
+def test_r14_the_console_downloads_any_accounts_invoice_as_pdf_and_csv(console, app, clock, books):
+    close_january(console, clock)
+    invoice = january_invoice(app, books["sakura"])
+    pdf = console.get(f"/console/invoices/{invoice.id}.pdf?lang=en")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    csv = console.get(f"/console/invoices/{invoice.id}.csv")
+    assert csv.status_code == 200 and invoice.number in csv.text
+    assert console.get(f"/console/invoices/{invoice.id}.xml").status_code == 404
+
+
+def test_invoices_are_filtered_by_status_and_overdue_transfers_show(console, app, clock, books):
+    close_january(console, clock)
+    open_ones = console.get("/console/invoices", params={"status": "open"}).text
+    # R18: January's transfer is due by the end of February (Tokyo)
+    assert "Kyoto Sensors" in open_ones and "transfer due 2026-02-28" in open_ones
+    travel(console, clock, datetime(2026, 2, 28, 14, 59, tzinfo=UTC))  # 23:59 on Feb 28 in Tokyo
+    assert "Kyoto Sensors" not in console.get("/console/invoices", params={"status": "overdue"}).text
+    travel(console, clock, datetime(2026, 2, 28, 15, 1, tzinfo=UTC))  # 00:01 on March 1 in Tokyo: past due
+    assert "Kyoto Sensors" in console.get("/console/invoices", params={"status": "overdue"}).text
+
+
+# --- plans, tax, collection, audit ---------------------------------------------------------------
+
+
+def test_r9_a_price_change_inside_the_notice_period_is_refused_and_one_outside_is_announced(console, app, books):
+    action = "/console/plans/basic/price-versions"
+    refused = post_form(
+        console, "/console/plans", action, effective_month="2026-02", fixed_fee="0", prices="esp32 - 120"
+    )
+    assert refused.status_code in (409, 422) and "notice" in refused.text
+    assert 'value="2026-02"' in refused.text  # the form keeps what was typed
+    bad = post_form(console, "/console/plans", action, effective_month="2026-04", fixed_fee="0", prices="esp32 120")
+    assert bad.status_code == 422 and "prices, line 1" in bad.text
+    done = post_form(
+        console, "/console/plans", action, effective_month="2026-04", fixed_fee="0", prices="esp32 3 0\nesp32 - 120"
+    )
+    assert done.status_code == 303
+    shown = console.get("/console/plans").text
+    assert "2026-04" in shown and "up to 3 0 JPY" in shown and "then 120 JPY" in shown
+    assert audit_rows(app)[-1].action == "price_version.announced"
+
+
+def test_r12_a_tax_rate_is_added_and_a_bad_region_is_refused(console, app, books):
+    done = post_form(
+        console,
+        "/console/tax-rates",
+        "/console/tax-rates",
+        country="jp",
+        subdivision="",
+        percent="12",
+        valid_from="2027-04-01",
+    )
+    assert done.status_code == 303
+    shown = console.get("/console/tax-rates").text
+    assert "12%" in shown and "2027-04-01T00:00:00+09:00" in shown
+    refused = post_form(
+        console,
+        "/console/tax-rates",
+        "/console/tax-rates",
+        country="XX",
+        subdivision="",
+        percent="10",
+        valid_from="2027-04-01",
+    )
+    assert refused.status_code == 422 and "XX" in refused.text
+
+
+def test_r19_collection_by_hand_and_the_suspended_list(console, app, clock, books):
+    # Sakura has no card: its 110 JPY invoice cannot be charged and, after the retries, is suspended
+    close_january(console, clock)
+    said = post_form(console, "/console/jobs", "/console/jobs/collect").text
+    assert "Collection:" in said
+    for _ in range(4):
+        travel(console, clock, clock.now() + timedelta(days=8))
+        post_form(console, "/console/jobs", "/console/jobs/collect")
+    suspended = console.get("/console/accounts", params={"status": "suspended"}).text
+    assert "Sakura Robotics" in suspended and "Kyoto Sensors" not in suspended
+    assert "Suspended" in console.get(f"/console/accounts/{books['sakura']}").text
+
+
+def test_the_audit_log_page_lists_and_filters_money_moving_actions(console, app, books):
+    page = f"/console/accounts/{books['sakura']}"
+    post_form(console, page, f"{page}/points", amount="700", reason="Goodwill")
+    log = console.get("/console/audit", params={"action": "points.granted"}).text
+    assert "<td>points.granted</td>" in log and "+700 JPY" in log and f"staff:{EMAIL}" in log
+    assert "<td>collection_method.changed</td>" not in log
+    assert "<td>collection_method.changed</td>" in console.get("/console/audit").text
+
+
+def test_the_console_reads_in_japanese(console, books):
+    console.cookies.set("fleetbill_lang", "ja")
+    page = console.get("/console/accounts").text
+    assert '<html lang="ja">' in page and "アカウント" in page and "監査ログ" in page
