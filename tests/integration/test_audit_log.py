@@ -98,14 +98,14 @@ def test_r16_points_granted_and_expired_are_logged(app, clock, invoiced):
     with app.db.transaction() as conn:
         assert expire_points(conn, clock.now()) == 500
     granted, expired = log(app)[-2:]
-    assert (granted["action"], granted["amount"], granted["actor"], granted["subject"]) == (
+    assert (granted["action"], granted["amount"], granted["actor"], granted["account_id"]) == (
         "points.granted",
         500,
         "staff:ken@example.jp",
-        grant["id"],
+        invoiced,
     )
-    assert granted["details"]["reason"] == "outage apology"
-    assert (expired["action"], expired["amount"], expired["account_id"]) == ("points.expired", -500, invoiced)
+    assert (granted["details"]["reason"], granted["details"]["grant"]) == ("outage apology", grant["id"])
+    assert (expired["action"], expired["amount"], expired["details"]["grant"]) == ("points.expired", -500, grant["id"])
 
 
 def test_r9_a_price_version_and_r12_a_tax_rate_are_logged_and_a_refused_one_is_not(app, clock, invoiced):

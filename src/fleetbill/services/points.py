@@ -46,11 +46,11 @@ def grant_points(
         actor,
         "points.granted",
         account_id=account.id,
-        subject=grant["id"],
         amount=amount,
         currency=account.currency,
         reason=grant["reason"],
         expires_at=expires_at,
+        grant=grant["id"],
     )
     conn.execute(
         insert(t.point_entries),
@@ -108,7 +108,5 @@ def expire_points(conn: Connection, now: datetime) -> int:
             ],
         )
         for r in rows:
-            audit(
-                conn, now, "worker", "points.expired", account_id=r.account_id, subject=r.id, amount=-int(r.remaining)
-            )
+            audit(conn, now, "worker", "points.expired", account_id=r.account_id, amount=-int(r.remaining), grant=r.id)
     return sum(int(r.remaining) for r in rows)
