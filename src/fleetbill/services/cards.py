@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import datetime
 
@@ -12,10 +13,14 @@ from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..adapters.db import schema_payments as p
 from ..adapters.db.engine import Database
-from ..adapters.gateway.port import CardRejected, PaymentGateway
+from ..adapters.gateway.port import CardRejected, GatewayError, PaymentGateway
 from ..clock import Clock
 from ..domain.cards import MAX_CARDS, Card
+from ..domain.dunning import RetryPolicy
 from ..domain.errors import Conflict, InvalidInput, NotFound
+from .collect_invoice import CollectReport, try_invoice
+
+log = logging.getLogger("fleetbill.cards")
 
 TOO_MANY = (
     f"an account keeps at most {MAX_CARDS} cards; remove one first "
@@ -23,7 +28,7 @@ TOO_MANY = (
 )
 
 
-def _customer(db: Database, gateway: PaymentGateway, clock: Clock, account) -> str:
+def gateway_customer(db: Database, gateway: PaymentGateway, clock: Clock, account) -> str:
     """The account's customer at the gateway, created the first time a card is added."""
     with db.read() as conn:
         row = pay.billing_settings(conn, account.id)
@@ -63,7 +68,7 @@ def add_card(
         return next(c for c in on_file if c.token == token)
     if len(on_file) >= MAX_CARDS:
         raise Conflict(TOO_MANY)
-    saved = gateway.attach_card(_customer(db, gateway, clock, account), token, f"attach:{account_id}:{token}")
+    saved = gateway.attach_card(gateway_customer(db, gateway, clock, account), token, f"attach:{account_id}:{token}")
     if isinstance(saved, CardRejected):
         # NOTE: R17 the gateway's message may quote what it was sent, which may be a card number pasted
         # where the token belongs: never repeat it.
@@ -140,3 +145,36 @@ def remove_card(conn: Connection, now: datetime, account_id: str, card_id: str) 
     conn.execute(update(p.cards).where(p.cards.c.id == card_id).values(removed_at=now, is_default=False))
     if card.is_default and others:
         conn.execute(update(p.cards).where(p.cards.c.id == others[0].id).values(is_default=True))
+
+
+def remove_and_detach(db: Database, gateway: PaymentGateway, clock: Clock, account_id: str, card_id: str) -> None:
+    """Take the card off file (refused as `remove_card` says), then ask the gateway to forget it."""
+    with db.transaction() as conn:
+        card = _card(conn, account_id, card_id)
+        remove_card(conn, clock.now(), account_id, card_id)
+    try:
+        gateway.detach_card(card.token, f"detach:{card_id}")
+    except GatewayError as e:  # the card is off file already; the gateway forgets it later
+        log.warning("card %s removed, but the gateway did not detach it: %s", card_id, e)
+
+
+def retry_unpaid(
+    db: Database, gateway: PaymentGateway, clock: Clock, policy: RetryPolicy, account_id: str, card_id: str
+) -> list[str]:
+    """R19: a new card while an invoice is unpaid: charge it again at once, with that card first.
+    Returns the invoices tried."""
+    c = p.collections
+    with db.read() as conn:
+        unpaid = (
+            conn.execute(
+                select(c.c.invoice_id).where(
+                    c.c.account_id == account_id, c.c.method == "card", c.c.state.in_(["collecting", "failed"])
+                )
+            )
+            .scalars()
+            .all()
+        )
+    report = CollectReport()
+    for invoice_id in unpaid:
+        try_invoice(db, gateway, clock, policy, invoice_id, report, extra=True, prefer_card=card_id)
+    return list(unpaid)

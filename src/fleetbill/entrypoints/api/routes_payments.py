@@ -13,7 +13,7 @@ from ...adapters.db import payments_repo as pay
 from ...adapters.db import repository as repo
 from ...adapters.db import schema as t
 from ...adapters.db import schema_payments as p
-from ...adapters.gateway.port import GatewayError, InvalidWebhook
+from ...adapters.gateway.port import InvalidWebhook
 from ...domain.dunning import RetryPolicy
 from ...domain.errors import InvalidInput, NotFound
 from ...services import cards as card_service
@@ -61,25 +61,6 @@ def list_cards(account_id: str, request: Request):
         return [card_out(c, app.clock.now()) for c in pay.load_cards(conn, account_id)]
 
 
-def retry_unpaid(app, account_id: str, card_id: str) -> list[str]:
-    """R19: a new card while an invoice is unpaid: charge it again at once."""
-    c = p.collections
-    with app.db.read() as conn:
-        unpaid = (
-            conn.execute(
-                select(c.c.invoice_id).where(
-                    c.c.account_id == account_id, c.c.method == "card", c.c.state.in_(["collecting", "failed"])
-                )
-            )
-            .scalars()
-            .all()
-        )
-    report = CollectReport()
-    for invoice_id in unpaid:
-        try_invoice(app.db, app.gateway, app.clock, policy(app), invoice_id, report, extra=True, prefer_card=card_id)
-    return unpaid
-
-
 @router.post("/accounts/{account_id}/cards", status_code=201, response_model=CardAdded, tags=["cards"])
 async def add_card(account_id: str, body: CardIn, request: Request, who: Operator = Depends(operator)):
     """R17: register a card by the gateway's token (at most two; the first is the default).
@@ -88,7 +69,8 @@ async def add_card(account_id: str, body: CardIn, request: Request, who: Operato
 
     def work(_):
         card = card_service.add_card(app.db, app.gateway, app.clock, account_id, body.token, body.default)
-        return 201, card_out(card, app.clock.now()) | {"retried_invoices": retry_unpaid(app, account_id, card.id)}
+        retried = card_service.retry_unpaid(app.db, app.gateway, app.clock, policy(app), account_id, card.id)
+        return 201, card_out(card, app.clock.now()) | {"retried_invoices": retried}
 
     return await idempotent(request, who, work, own_transactions=True)
 
@@ -107,13 +89,7 @@ async def make_default(account_id: str, card_id: str, request: Request, who: Ope
 def remove_card(account_id: str, card_id: str, request: Request):
     """R17: refused (409) when it would leave an unpaid invoice or a paid plan with no way to pay."""
     app = get_app(request)
-    with app.db.transaction() as conn:
-        token = conn.execute(select(p.cards.c.token).where(p.cards.c.id == card_id)).scalar()
-        card_service.remove_card(conn, app.clock.now(), account_id, card_id)
-    try:
-        app.gateway.detach_card(token, f"detach:{card_id}")
-    except GatewayError as e:  # the card is off file already; the gateway forgets it later
-        log.warning("card %s removed, but the gateway did not detach it: %s", card_id, e)
+    card_service.remove_and_detach(app.db, app.gateway, app.clock, account_id, card_id)
     return Response(status_code=204)
 
 
