@@ -22,6 +22,9 @@ class Settings:
     stripe_api_key: str = ""
     stripe_webhook_secret: str = ""
     stripe_api_base: str = ""  # e.g. a local fake Stripe server in tests
+    # The billing page's card form: Stripe.js, with the publishable key, takes the card number (R17).
+    stripe_publishable_key: str = ""
+    stripe_js_url: str = "https://js.stripe.com/v3/"  # localstripe serves a fake one at /js.stripe.com/v3/
     sandbox_webhook_secret: str = "whsec_c2FuZGJveC13ZWJob29rLXNlY3JldC1mb3ItZGVtbw=="
     retry_schedule: str = "0,3,7,14"  # R19: days from the first card try; 4 tries over 14 days
     bank_transfer_grace_days: int = 14  # R19: suspension this long after an unpaid transfer's due date
@@ -41,6 +44,8 @@ class Settings:
             stripe_api_key=env.get("FLEETBILL_STRIPE_API_KEY", ""),
             stripe_webhook_secret=env.get("FLEETBILL_STRIPE_WEBHOOK_SECRET", ""),
             stripe_api_base=env.get("FLEETBILL_STRIPE_API_BASE", ""),
+            stripe_publishable_key=env.get("FLEETBILL_STRIPE_PUBLISHABLE_KEY", ""),
+            stripe_js_url=env.get("FLEETBILL_STRIPE_JS_URL", cls.stripe_js_url),
             sandbox_webhook_secret=env.get("FLEETBILL_SANDBOX_WEBHOOK_SECRET", cls.sandbox_webhook_secret),
             retry_schedule=env.get("FLEETBILL_RETRY_SCHEDULE", cls.retry_schedule),
             bank_transfer_grace_days=int(env.get("FLEETBILL_BANK_TRANSFER_GRACE_DAYS", cls.bank_transfer_grace_days)),

@@ -51,12 +51,27 @@ class StripeGateway:
             raise _gateway_error(error) from error
         return customer.id
 
-    def attach_card(self, customer: str, token: str, idempotency_key: str) -> Card | CardRejected:
-        """Attach a PaymentMethod made by Stripe.js to the customer; Stripe checks the card then."""
+    def card_setup_secret(self, customer: str, idempotency_key: str) -> str:
+        """A SetupIntent's client secret, for Stripe.js to save a card for this customer's later
+        off-session charges (the billing page's card form): the number goes from the browser to Stripe."""
         try:
-            method = self._client.v1.payment_methods.attach(
-                token, params={"customer": customer}, options={"idempotency_key": idempotency_key}
+            intent = self._client.v1.setup_intents.create(
+                params={"customer": customer, "payment_method_types": ["card"], "usage": "off_session"},
+                options={"idempotency_key": idempotency_key},
             )
+        except stripe.StripeError as error:
+            raise _gateway_error(error) from error
+        return intent.client_secret or ""
+
+    def attach_card(self, customer: str, token: str, idempotency_key: str) -> Card | CardRejected:
+        """Attach a PaymentMethod made by Stripe.js to the customer; Stripe checks the card then.
+        One that a SetupIntent of this customer already attached is taken as it is."""
+        try:
+            method = self._client.v1.payment_methods.retrieve(token)
+            if _id(getattr(method, "customer", None)) != customer:
+                method = self._client.v1.payment_methods.attach(
+                    token, params={"customer": customer}, options={"idempotency_key": idempotency_key}
+                )
         except stripe.CardError as error:
             return CardRejected(_decline_code(error), _message(error))
         except stripe.InvalidRequestError as error:  # no such PaymentMethod, already someone else's...
@@ -66,7 +81,8 @@ class StripeGateway:
         card = getattr(method, "card", None)
         if card is None:
             return CardRejected("payment_method_not_card", f"{token} is not a card.")
-        return Card(method.id, card.brand, card.last4, card.exp_month, card.exp_year)
+        # int(): localstripe keeps the expiry as the browser sent it, a string.
+        return Card(method.id, card.brand, card.last4, int(card.exp_month), int(card.exp_year))
 
     def detach_card(self, token: str, idempotency_key: str) -> None:
         """Detach the PaymentMethod: Stripe can charge it no more."""
@@ -190,6 +206,11 @@ def _error_code(error: stripe.StripeError) -> str:
         stripe.IdempotencyError: "idempotency_error",
     }
     return next((code for kind, code in kinds.items() if isinstance(error, kind)), "api_error")
+
+
+def _id(obj: Any) -> str | None:
+    """An expandable field's id, whether Stripe sent the id or the object."""
+    return obj if isinstance(obj, str) or obj is None else obj.id
 
 
 def _field(obj: Any, name: str) -> Any:
