@@ -11,6 +11,7 @@ from sqlalchemy import select
 from fleetbill.adapters.db import schema as t
 from fleetbill.services.points import grant_points
 from tests import factories as f
+from tests.pages import csrf, open_page
 
 
 @pytest.fixture
@@ -20,16 +21,6 @@ def two_accounts(app):
     a = f.account(app, name="Sakura Robotics")
     b = f.account(app, name="Other Company")
     return a, b
-
-
-def open_page(api, account_id: str) -> None:
-    link = api.post(f"/v1/accounts/{account_id}/billing-links").json()["url"]
-    opened = api.get(link.replace("http://testserver", ""), follow_redirects=False)
-    assert opened.status_code == 303 and opened.headers["location"] == "/billing"
-
-
-def csrf(html: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
 
 def test_r20_billing_page_shows_the_month_so_far_with_estimate_chart_and_points(api, app, two_accounts):

@@ -9,24 +9,33 @@ from pathlib import Path
 import pytest
 from starlette.requests import Request
 
+from fleetbill.domain.tax import NO_TAX_NOTES
 from fleetbill.entrypoints.web.i18n import catalog, language, translator
+from fleetbill.services.switch_devices import WHAT_IT_CHANGES
 
 PAGES = Path(__file__).parents[2] / "src" / "fleetbill" / "entrypoints"
 WRAPPED = re.compile(r"""_\(\s*(?P<q>["'])(?P<text>.+?)(?P=q)""")
 
 
 def wrapped_strings() -> set[str]:
+    """`_("...")` in the templates, and `_("...")` / `N_("...")` in the customer pages' Python."""
     found = set()
-    for template in PAGES.glob("*/templates/*.html"):
-        found |= {m["text"] for m in WRAPPED.finditer(template.read_text())}
+    for source in [*PAGES.glob("*/templates/*.html"), *PAGES.glob("web/*.py")]:
+        found |= {m["text"] for m in WRAPPED.finditer(source.read_text())}
     return found
 
 
 def test_every_wrapped_string_in_the_templates_has_its_japanese():
     strings = wrapped_strings()
-    assert "Billing" in strings  # the scan finds the templates' strings at all
+    assert {"Billing", "Card added.", "{name}: peak active devices"} <= strings  # templates and Python
     missing = sorted(s for s in strings if s not in catalog())
     assert missing == []
+
+
+def test_the_english_the_services_hand_to_the_pages_has_its_japanese():
+    # R21: what a switch changes, and the note of an invoice without tax, are shown on the pages
+    shown = [*WHAT_IT_CHANGES.values(), *NO_TAX_NOTES.values()]
+    assert [s for s in shown if s not in catalog()] == []
 
 
 def test_translation_fills_placeholders_in_either_language():

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from markupsafe import Markup
+from fastapi import Request
+from markupsafe import Markup, escape
 from sqlalchemy import Connection, select
 
 from ...adapters.db import payments_repo as pay
@@ -15,18 +16,45 @@ from ...adapters.db import schema_payments as p
 from ...adapters.db import views
 from ...domain.activity import active_steps
 from ...domain.metering import StatusChange
-from ...services.entitlements import account_entitlements
 from ...services.points import points_view
 from ...services.usage_now import usage_now
+from ..api.context import get_app
+from .i18n import N_, Translate, language, translator
+from .rendering import templates
 
 WIDTH, HEIGHT, PAD = 640, 200, 32
+USAGE_SUFFIX = ": peak active devices"  # how the core names a usage line (domain.invoice)
+
+# What the page says after a card action (`/billing?done=...`).
+DONE = {
+    "card-added": N_("Card added."),
+    "card-added-retried": N_("Card added. The unpaid invoices were charged to it at once; see their status below."),
+    "card-default": N_("This card is now the default: it is charged first."),
+    "card-removed": N_("Card removed."),
+}
+INVOICE_STATUS = {"paid": N_("Paid"), "open": N_("Unpaid"), "void": N_("Void")}
+POINT_KINDS = {"grant": N_("Granted"), "use": N_("Used"), "expire": N_("Expired")}
+COUNTING = {"peak": N_("peak"), "distinct": N_("distinct")}
+
+
+def _day(at: datetime, lang: str) -> str:
+    return f"{at.month}月{at.day}日" if lang == "ja" else f"{at:%b %d}"
 
 
 def chart_svg(
-    steps: list[tuple[datetime, int]], start: datetime, end: datetime, now: datetime, peak: int, tz: str
+    steps: list[tuple[datetime, int]],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    peak: int,
+    tz: str,
+    _: Translate = translator("en"),
+    lang: str = "en",
 ) -> Markup:
     """Active devices through the month as a step line, with the peak marked: why the count is what it is."""
     span, zone = (end - start).total_seconds(), ZoneInfo(tz)
+    label = escape(_("Active devices this month; peak {peak}", peak=peak))
+    peak_label = escape(_("peak {peak}", peak=peak))
     top = max([peak, *(n for _, n in steps), 1])
 
     def x(at: datetime) -> float:
@@ -43,14 +71,14 @@ def chart_svg(
         last = n
     points.append(f"{x(min(now, end)):.1f},{y(last or 0):.1f}")
     return Markup(
-        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="Active devices this month; peak {peak}" '
+        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{label}" '
         f'class="chart"><line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" class="axis"/>'
         f'<line x1="{PAD}" y1="{y(peak):.1f}" x2="{WIDTH - PAD}" y2="{y(peak):.1f}" class="peak"/>'
-        f'<text x="{WIDTH - PAD}" y="{y(peak) - 6:.1f}" text-anchor="end" class="peak-label">peak {peak}</text>'
+        f'<text x="{WIDTH - PAD}" y="{y(peak) - 6:.1f}" text-anchor="end" class="peak-label">{peak_label}</text>'
         f'<polyline points="{" ".join(points)}" class="series"/>'
         f'<text x="{PAD - 6}" y="{HEIGHT - PAD + 4}" text-anchor="end">0</text>'
-        f'<text x="{PAD}" y="{HEIGHT - 8}">{start.astimezone(zone):%b %d}</text>'
-        f'<text x="{WIDTH - PAD}" y="{HEIGHT - 8}" text-anchor="end">{end.astimezone(zone):%b %d}</text></svg>'
+        f'<text x="{PAD}" y="{HEIGHT - 8}">{_day(start.astimezone(zone), lang)}</text>'
+        f'<text x="{WIDTH - PAD}" y="{HEIGHT - 8}" text-anchor="end">{_day(end.astimezone(zone), lang)}</text></svg>'
     )
 
 
@@ -64,26 +92,37 @@ def _history(conn: Connection, account_id: str, end: datetime) -> list[StatusCha
     return [StatusChange(r.device_id, r.device_type_id, r.effective_at, r.active, r.id) for r in rows]
 
 
-def _banners(conn: Connection, account_id: str, cards, now: datetime, suspended: bool, features) -> list[dict]:
+def _banners(conn: Connection, account_id: str, cards, now: datetime) -> list[dict]:
+    """What needs the account's attention, each with what fixes it: `text` and `action` are English
+    for the translator, with `args` for their placeholders."""
     banners = []
-    if suspended:
+    suspension = pay.open_suspension(conn, account_id)
+    if suspension is not None:
+        number = conn.execute(select(t.invoices.c.number).where(t.invoices.c.id == suspension.invoice_id)).scalar()
+        by_transfer = pay.collection_method(conn, account_id) == "bank_transfer"
         banners.append(
             dict(
                 level="error",
-                text=features[0].reason if features else "suspended",
-                action="Add a card that can pay; the unpaid invoice is charged at once.",
+                text=N_("Your account is suspended: invoice {number} is unpaid, so the plan's features are off."),
+                action=N_("Pay it by bank transfer; the features come back as soon as it is recorded.")
+                if by_transfer
+                else N_("Add a card that can pay: the unpaid invoice is charged at once and the features come back."),
+                args=dict(number=number),
+                href=None if by_transfer else "/billing/cards/new",
             )
         )
     c = p.collections
     failing = conn.execute(
         select(c.c.next_try_at).where(c.c.account_id == account_id, c.c.state == "collecting", c.c.tries_made > 0)
     ).first()
-    if failing is not None and not suspended:
+    if failing is not None and suspension is None:
         banners.append(
             dict(
                 level="warning",
-                text="A payment failed.",
-                action=f"We try again on {failing.next_try_at:%Y-%m-%d}; add another card to pay now.",
+                text=N_("A payment failed."),
+                action=N_("We try again on {date}; add another card to pay now."),
+                args=dict(date=f"{failing.next_try_at:%Y-%m-%d}"),
+                href="/billing/cards/new",
             )
         )
     for card in cards:
@@ -91,29 +130,50 @@ def _banners(conn: Connection, account_id: str, cards, now: datetime, suspended:
             banners.append(
                 dict(
                     level="warning",
-                    text=f"Your {card.brand} card ending {card.last4} expires soon.",
-                    action="Add a new card, then remove this one.",
+                    text=N_("Your {brand} card ending {last4} expires soon."),
+                    action=N_("Add a new card, then remove this one."),
+                    args=dict(brand=card.brand.title(), last4=card.last4),
+                    href="/billing/cards/new",
                 )
             )
     return banners
 
 
-def billing_context(conn: Connection, app, account_id: str) -> dict:
+def describe(line, _: Translate) -> str:
+    """A line of the estimate in the reader's language: the core writes usage lines in English."""
+    text = line.description
+    if line.kind == "usage" and text.endswith(USAGE_SUFFIX):
+        return _("{name}: peak active devices", name=text[: -len(USAGE_SUFFIX)])
+    return text
+
+
+def billing_context(conn: Connection, app, account_id: str, _: Translate = translator("en"), lang: str = "en") -> dict:
     now = app.clock.now()
     account = repo.get_account(conn, account_id)
     usage = usage_now(conn, now, app.settings, account_id)
     steps = active_steps(_history(conn, account_id, usage.period_end), usage.period_start, usage.period_end)
-    peak = max((n for _, n in steps), default=0)
+    peak = max((n for _at, n in steps), default=0)
     cards = pay.load_cards(conn, account_id)
-    suspended, features = account_entitlements(conn, account_id)
     return dict(
         account=account,
         usage=usage,
-        chart=chart_svg(steps, usage.period_start, usage.period_end, now, peak, account.timezone),
+        chart=chart_svg(steps, usage.period_start, usage.period_end, now, peak, account.timezone, _, lang),
         invoices=views.invoices(conn, t.invoices.c.account_id == account_id, limit=100),
         cards=cards,
         points=points_view(conn, now, account_id),
-        banners=_banners(conn, account_id, cards, now, suspended, features),
-        features=features,
+        banners=_banners(conn, account_id, cards, now),
         now=now,
+        describe=lambda line: describe(line, _),
+        invoice_status=INVOICE_STATUS,
+        point_kinds=POINT_KINDS,
+        counting=COUNTING,
     )
+
+
+def render_billing(request: Request, account_id: str, *, status_code: int = 200, done: str = "", card_error=None):
+    """The billing page; `card_error` is a refusal of a card action, shown beside the cards."""
+    app, lang = get_app(request), language(request)
+    with app.db.read() as conn:
+        context = billing_context(conn, app, account_id, translator(lang), lang)
+    context.update(csrf=request.session["csrf"], done=DONE.get(done), card_error=card_error)
+    return templates.TemplateResponse(request, "billing.html", context, status_code=status_code)

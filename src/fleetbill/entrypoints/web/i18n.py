@@ -3,7 +3,8 @@
 Templates write English and wrap it in `_()`; the Japanese is looked up in a catalog, one per area
 (`locale_billing.JA` for the customer's pages, `console.locale.JA` for the operator's console), so
 there is no compile step and a test can check that every wrapped string has its translation.
-Placeholders use str.format names: `_("{n} devices", n=3)`.
+Placeholders use str.format names: `_("{n} devices", n=3)`. English chosen in Python and shown by
+a template is marked with `N_()` where it is written, so the same test finds it.
 
 The language is the `fleetbill_lang` cookie (set by /lang/{code}), else the browser's
 Accept-Language, else English.
@@ -20,6 +21,11 @@ LANGUAGES = ("en", "ja")
 COOKIE = "fleetbill_lang"
 
 Translate = Callable[..., str]
+
+
+def N_(text: str) -> str:  # noqa: N802 (gettext's name for it)
+    """Mark English written in Python for the catalog; it is translated where it is shown, `_(text)`."""
+    return text
 
 
 def catalog() -> dict[str, str]:

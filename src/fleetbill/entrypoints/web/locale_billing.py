@@ -1,6 +1,157 @@
-"""Japanese for the customer's pages (billing, device settings): English text -> Japanese."""
+"""Japanese for the customer's pages (billing, device settings, the card form): English -> Japanese.
+
+Terms follow the FAQ's own: デバイス, アクティブ / 非アクティブ, デバイスキー, クレジットポイント."""
 
 JA: dict[str, str] = {
+    # layout
     "Billing": "請求",
     "Device settings": "デバイス設定",
+    "Nothing was changed.": "変更されていません。",
+    # this month
+    "This month so far ({month})": "今月の利用状況（{month}）",
+    "Device type": "デバイスタイプ",
+    "Billable ({mode})": "課金対象（{mode}）",
+    "peak": "最大同時稼働",
+    "distinct": "延べ台数",
+    "Active now": "現在アクティブ",
+    "No devices yet.": "デバイスはまだありません。",
+    "Devices Active at once this month, all types; the dashed line is the peak so far.": (
+        "今月同時にアクティブだったデバイス数（全タイプ合計）。破線はここまでの最大値です。"
+    ),
+    "Active devices this month; peak {peak}": "今月のアクティブなデバイス数、最大 {peak} 台",
+    "peak {peak}": "最大 {peak}",
+    "Estimated charge for {month}": "{month} のご請求見込み",
+    "{name}: peak active devices": "{name}：月間最大稼働台数",
+    "Tax {rate}% on {amount} JPY": "消費税 {rate}%（{amount} 円に対して）",
+    "Total": "合計",
+    "Credit points that will be used": "充当されるクレジットポイント",
+    "To pay": "請求額",
+    "Tax exempt: no consumption tax is charged.": "非課税：消費税は課されません。",
+    "Reverse charge: the recipient accounts for the tax.": "リバースチャージ：消費税は受領者が申告・納付します。",
+    # banners
+    "Your account is suspended: invoice {number} is unpaid, so the plan's features are off.": (
+        "アカウントは停止中です：請求書 {number} が未払いのため、プランの機能は使えません。"
+    ),
+    "Add a card that can pay: the unpaid invoice is charged at once and the features come back.": (
+        "支払いのできるカードを登録してください。未払いの請求はすぐに決済され、機能が再開します。"
+    ),
+    "Pay it by bank transfer; the features come back as soon as it is recorded.": (
+        "銀行振込でお支払いください。入金が確認され次第、機能が再開します。"
+    ),
+    "A payment failed.": "お支払いに失敗しました。",
+    "We try again on {date}; add another card to pay now.": (
+        "{date} に再度決済します。今すぐ支払うには別のカードを登録してください。"
+    ),
+    "Your {brand} card ending {last4} expires soon.": "末尾 {last4} の {brand} カードはまもなく有効期限が切れます。",
+    "Add a new card, then remove this one.": "新しいカードを登録してから、このカードを削除してください。",
+    # invoices
+    "Invoices": "請求書",
+    "Number": "請求書番号",
+    "Month": "対象月",
+    "Status": "状態",
+    "Files": "ファイル",
+    "purchase": "購入",
+    "Paid": "支払済み",
+    "Unpaid": "未払い",
+    "Void": "無効",
+    "PDF (Japanese)": "PDF（日本語）",
+    "PDF (English)": "PDF（英語）",
+    "No invoice yet: the first comes after this month ends.": (
+        "請求書はまだありません。最初の請求書は今月の締め後に発行されます。"
+    ),
+    # cards
+    "Payment methods": "お支払い方法",
+    "expires {month}/{year}": "有効期限 {month}/{year}",
+    "Default": "既定",
+    "Make default": "既定にする",
+    "Remove": "削除",
+    "No card on file.": "登録済みのカードはありません。",
+    "Add a card": "カードを登録",
+    "An account keeps two cards at most: remove one to add another. A card cannot be edited: "
+    "add the new one, then remove the old.": (
+        "カードは2枚まで登録できます。追加するには1枚削除してください。カードは編集できません。"
+        "新しいカードを登録してから古いカードを削除してください。"
+    ),
+    "The default card is charged first, then the other one. Card numbers go straight to the payment processor: "
+    "we keep only the brand, the last 4 digits and the expiry.": (
+        "既定のカードから先に決済し、失敗した場合はもう1枚のカードで決済します。カード番号は決済代行会社に直接送られ、"
+        "当社はブランド・末尾4桁・有効期限のみを保存します。"
+    ),
+    "Card added.": "カードを登録しました。",
+    "Card added. The unpaid invoices were charged to it at once; see their status below.": (
+        "カードを登録しました。未払いの請求はこのカードですぐに決済しました。結果は下の請求書の状態をご覧ください。"
+    ),
+    "This card is now the default: it is charged first.": (
+        "このカードを既定にしました。今後はこのカードから決済します。"
+    ),
+    "Card removed.": "カードを削除しました。",
+    # the card form
+    "Card number": "カード番号",
+    "Expiry (MM / YY)": "有効期限（月 / 年）",
+    "Security code (CVC)": "セキュリティコード（CVC）",
+    "Make it the default card": "既定のカードにする",
+    "Add the card": "カードを登録する",
+    "Cancel": "キャンセル",
+    "The card number goes straight from your browser to the payment processor, which gives us a token for it: "
+    "we keep only the brand, the last 4 digits and the expiry.": (
+        "カード番号はお使いのブラウザから決済代行会社へ直接送られ、当社はその代わりのトークンを受け取ります。"
+        "当社が保存するのはブランド・末尾4桁・有効期限のみです。"
+    ),
+    "Your first card is the default one.": "最初に登録したカードが既定のカードになります。",
+    "Adding a card needs JavaScript: the card number goes to the payment processor from your browser, never to us.": (
+        "カードの登録には JavaScript が必要です。カード番号はブラウザから決済代行会社へ送られ、当社には送られません。"
+    ),
+    # points
+    "Credit points: {balance}": "クレジットポイント：{balance}",
+    "Granted": "付与",
+    "Used": "利用",
+    "Expired": "失効",
+    "No points.": "ポイントはありません。",
+    # device settings
+    "Register a device": "デバイスを追加",
+    "Type": "タイプ",
+    "Name": "名前",
+    "e.g. greenhouse-7": "例: greenhouse-7",
+    "Register and show its key": "追加してデバイスキーを表示",
+    "The device is Active, and counts toward this month's peak, from the moment its key is made. "
+    "The key is shown once.": (
+        "デバイスはキーが発行された時点からアクティブとなり、今月の最大稼働台数に数えられます。キーは一度だけ表示されます。"
+    ),
+    "Your plan has no device type to register.": "ご利用のプランで追加できるデバイスタイプはありません。",
+    "Devices": "デバイス一覧",
+    "all": "すべて",
+    "Active": "アクティブ",
+    "Inactive": "非アクティブ",
+    "Filter": "絞り込み",
+    "{n} devices": "{n} 台",
+    "Inactive devices are not charged from next month; a device Active at any moment this month already counts "
+    "toward this month's peak.": (
+        "非アクティブにしたデバイスは翌月から課金されません。今月一度でもアクティブだったデバイスは、"
+        "今月の最大稼働台数にすでに数えられています。"
+    ),
+    "Key": "デバイスキー",
+    "select {name}": "{name} を選択",
+    "issued, ends {last4}": "発行済み（末尾 {last4}）",
+    "Switch Inactive": "非アクティブにする",
+    "Switch Active": "アクティブにする",
+    "← previous": "← 前へ",
+    "next →": "次へ →",
+    "page {page} of {pages}": "{page} / {pages} ページ",
+    "{n} devices switched Inactive.": "{n} 台を非アクティブにしました。",
+    "{n} devices switched Active.": "{n} 台をアクティブにしました。",
+    "Already counted this month if it was Active; not charged from next month while it stays Inactive.": (
+        "今月アクティブだった場合は今月分にすでに数えられています。非アクティブのままなら翌月からは課金されません。"
+    ),
+    "Counts toward this month's peak from now on.": "今から今月の最大稼働台数に数えられます。",
+    "This form was sent already: the device it registered is in the list, and its key was shown then.": (
+        "このフォームは送信済みです。追加したデバイスは一覧にあり、キーはその際に表示しました。"
+    ),
+    # the key, once
+    "Device registered": "デバイスを追加しました",
+    "{name} ({type}) is registered and Active from now.": "{name}（{type}）を追加しました。今からアクティブです。",
+    "Its device key, shown this once: copy it now. We keep only a fingerprint of it and cannot show it again.": (
+        "デバイスキーは今回だけ表示されます。今すぐコピーしてください。当社はキーの指紋（ハッシュ）のみを保存するため、"
+        "再表示できません。"
+    ),
+    "Back to device settings": "デバイス設定に戻る",
 }

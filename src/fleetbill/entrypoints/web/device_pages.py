@@ -1,0 +1,156 @@
+"""Device settings (R21): the devices a page at a time, filtered; switch one or many; register one
+and show its key once."""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy import and_, func, select
+
+from ...adapters.db import repository as repo
+from ...adapters.db import schema as t
+from ...adapters.db import views
+from ...domain.errors import BillingError, InvalidInput, NotFound
+from ...services.register_device import register_device
+from ...services.switch_devices import WHAT_IT_CHANGES, switch_devices
+from ..api.context import get_app
+from ..api.schemas import check_storable_text
+from .i18n import N_
+from .rendering import templates
+from .session import check_csrf, session_account
+
+router = APIRouter()
+PAGE_SIZE = 50
+ACTOR = "billing-page"
+SWITCHED = {False: N_("{n} devices switched Inactive."), True: N_("{n} devices switched Active.")}
+ALREADY_SENT = N_("This form was sent already: the device it registered is in the list, and its key was shown then.")
+
+
+def _registrable_types(conn, account_id: str) -> list[tuple[str, str]]:
+    """(id, name) of the device types the account's plan has a price for: the only ones it can add."""
+    plan_id = repo.get_account(conn, account_id).plan_id
+    priced = {dt for v in repo.load_price_versions(conn, [plan_id])[plan_id] for dt in v.tiers}
+    names = repo.device_type_names(conn)
+    return sorted((dt, names.get(dt, dt)) for dt in priced)
+
+
+def _render(request: Request, account_id: str, *, page=1, device_type="", status="", note=None, error=None, code=200):
+    app, d = get_app(request), t.devices
+    where = [d.c.account_id == account_id]
+    if device_type:
+        where.append(d.c.device_type_id == device_type)
+    if status:
+        where.append(d.c.active == (status == "active"))
+    with app.db.read() as conn:
+        total = conn.execute(select(func.count()).select_from(d).where(and_(*where))).scalar()
+        rows = views.devices(conn, and_(*where), PAGE_SIZE, (page - 1) * PAGE_SIZE)
+        types = select(d.c.device_type_id).where(d.c.account_id == account_id).distinct()
+        types = sorted(conn.execute(types).scalars())
+        registrable = _registrable_types(conn, account_id)
+    query = {"device_type": device_type, "status": status}
+    return templates.TemplateResponse(
+        request,
+        "devices.html",
+        dict(
+            devices=rows,
+            total=total,
+            page=page,
+            pages=max(1, -(-total // PAGE_SIZE)),
+            types=types,
+            registrable=registrable,
+            device_type=device_type,
+            status=status,
+            note=note,
+            error=error,
+            csrf=request.session["csrf"],
+            form_id=secrets.token_urlsafe(16),  # one registration per form, however often it is sent
+            link=lambda p: "/billing/devices?" + urlencode(query | {"page": p}),
+        ),
+        status_code=code,
+    )
+
+
+@router.get("/devices")
+def devices(
+    request: Request,
+    account_id: str = Depends(session_account),
+    page: int = Query(1, ge=1, le=1_000_000),
+    device_type: str = "",
+    status: str = Query("", pattern="^(|active|inactive)$"),
+    note: str = Query("", pattern="^(|active|inactive|already)$"),
+    changed: int = Query(0, ge=0, le=1_000_000),
+):
+    """R21: the device list, a page at a time, filtered by type and status."""
+    notes = []
+    if note in ("active", "inactive"):
+        active = note == "active"
+        notes = [(SWITCHED[active], {"n": changed}), (WHAT_IT_CHANGES[active], {})]
+    elif note == "already":
+        notes = [(ALREADY_SENT, {})]
+    return _render(request, account_id, page=page, device_type=device_type, status=status, note=notes)
+
+
+def _refused(request: Request, account_id: str, error: BillingError):
+    """A refusal shown on the device page; another account's device is simply not found."""
+    if isinstance(error, NotFound):
+        raise error
+    return _render(request, account_id, error=error.detail, code=error.status)
+
+
+@router.post("/devices/switch")
+def switch(
+    request: Request,
+    account_id: str = Depends(session_account),
+    csrf: str = Form(...),
+    device_ids: list[str] = Form(default=[]),
+    active: str = Form(..., pattern="^(true|false)$"),
+):
+    """R2: switch the chosen devices; only this session's account's devices can be named."""
+    check_csrf(request, csrf)
+    app, on = get_app(request), active == "true"
+    try:
+        if not device_ids:
+            raise InvalidInput("choose at least one device to switch")
+        with app.db.transaction() as conn:
+            result = switch_devices(conn, app.clock.now(), account_id, device_ids, on, ACTOR)
+    except BillingError as e:
+        return _refused(request, account_id, e)
+    note = urlencode({"note": "active" if on else "inactive", "changed": len(result.changed)})
+    return RedirectResponse(f"/billing/devices?{note}", status_code=303)
+
+
+@router.post("/devices/register")
+def register(
+    request: Request,
+    account_id: str = Depends(session_account),
+    csrf: str = Form(...),
+    device_type: str = Form(..., max_length=64),
+    name: str = Form("", max_length=200),
+    form_id: str = Form(..., min_length=16, max_length=40),
+):
+    """R1, R21: register a device; its key is on this answer only (only its hash is kept)."""
+    check_csrf(request, csrf)
+    app = get_app(request)
+    # NOTE: R1 a device is billable from its key: a form sent twice (a double click, a reload) must not
+    # register a second one. The form's id is the request id on the device's first status record.
+    request_id = f"{ACTOR}:{form_id}"
+    sc = t.status_changes
+    try:
+        check_storable_text(name)
+        check_storable_text(form_id)
+    except ValueError as e:
+        return _refused(request, account_id, InvalidInput(f"name: {e}"))
+    try:
+        with app.db.transaction() as conn:
+            sent = select(sc.c.id).where(sc.c.account_id == account_id, sc.c.request_id == request_id)
+            if conn.execute(sent).first() is not None:
+                return RedirectResponse("/billing/devices?note=already", status_code=303)
+            device = register_device(conn, app.clock.now(), account_id, device_type, name, ACTOR, request_id)
+    except BillingError as e:
+        return _refused(request, account_id, e)
+    return templates.TemplateResponse(
+        request, "device_key.html", dict(device=device), headers={"Cache-Control": "no-store"}
+    )
