@@ -364,3 +364,41 @@ def test_the_console_reads_in_japanese(console, books):
     console.cookies.set("fleetbill_lang", "ja")
     page = console.get("/console/accounts").text
     assert '<html lang="ja">' in page and "アカウント" in page and "監査ログ" in page
+
+
+# --- every route is staff-only ------------------------------------------------------------------------
+
+
+def console_routes():
+    from fleetbill.entrypoints.console import pages
+
+    for route in pages.router.routes:
+        for method in route.methods:
+            path = route.path.replace("{account_id}", "a1").replace("{invoice_id}", "i1").replace("{plan_id}", "basic")
+            yield method, path.replace("{fmt}", "pdf")
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(set(console_routes())))
+def test_no_console_page_or_action_answers_without_a_staff_session(browser_client, books, method, path):
+    answer = browser_client.request(method, path, follow_redirects=False)
+    if method == "GET":
+        assert answer.status_code == 303 and answer.headers["location"].startswith("/console/login")
+    else:
+        assert answer.status_code == 401
+
+
+def test_r10_a_plan_change_from_the_console_is_logged_and_a_pointless_one_refused(console, app, books):
+    page = f"/console/accounts/{books['sakura']}"
+    refused = post_form(console, page, f"{page}/plan", plan_id="basic")
+    assert refused.status_code == 409 and "already" in refused.text
+    done = post_form(console, page, f"{page}/plan", plan_id="invoiced")
+    assert done.status_code == 303
+    last = audit_rows(app)[-1]
+    assert (last.action, last.actor, last.subject) == ("plan.change_requested", f"staff:{EMAIL}", "basic -> invoiced")
+
+
+def test_r18_bank_transfer_is_refused_for_a_plan_that_does_not_allow_it(console, app, books):
+    page = f"/console/accounts/{books['sakura']}"
+    refused = post_form(console, page, f"{page}/collection-method", method="bank_transfer")
+    assert refused.status_code == 409 and "does not allow bank transfer" in refused.text
+    assert "collection_method.changed" not in [r.action for r in audit_rows(app) if r.account_id == books["sakura"]]

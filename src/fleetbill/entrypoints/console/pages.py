@@ -67,7 +67,7 @@ def _pages(total: int) -> int:
 
 
 @router.get("")
-def home():
+def home(session: staff.Session = Depends(staff_session)):
     return RedirectResponse("/console/accounts", status_code=303)
 
 
