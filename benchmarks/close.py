@@ -129,12 +129,12 @@ def build(url: str, accounts: int, per_account: int, seed: int = 7) -> dict:
     settings = Settings(database_url=url)
     db = Database(url)
     migrate(db)
-    ensure_reference_data(db, settings)
     rng = random.Random(seed)
     start = {tz: MONTH.start(tz) for tz in TIMEZONES}
     end = {tz: MONTH.end(tz) for tz in TIMEZONES}
     prev_start = {tz: MONTH.next(-1).start(tz) for tz in TIMEZONES}
     catalog_at = prev_start["Asia/Tokyo"] - timedelta(days=30)
+    ensure_reference_data(db, settings, catalog_at)
     with db.transaction() as conn:
         for dt, (name, _) in DEVICE_TYPES.items():
             catalog.create_device_type(conn, catalog_at, dt, name)
