@@ -6,6 +6,8 @@ import shutil
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import uvicorn
@@ -23,9 +25,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def live_server(app):
-    """The API and pages served by uvicorn in a thread; yields (base url, operator key)."""
+@contextmanager
+def serve(app) -> Iterator[tuple[str, str]]:
+    """Serve the app's API and pages with uvicorn in a thread; yields (base url, operator key)."""
     with app.db.transaction() as conn:
         _, key = create_api_key(conn, app.clock.now(), "e2e")
     port = _free_port()
@@ -37,9 +39,18 @@ def live_server(app):
         if time.monotonic() > deadline:
             raise RuntimeError("the server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", key
-    server.should_exit = True
-    thread.join(5)
+    try:
+        yield f"http://127.0.0.1:{port}", key
+    finally:
+        server.should_exit = True
+        thread.join(5)
+
+
+@pytest.fixture
+def live_server(app):
+    """The API and pages served by uvicorn in a thread; yields (base url, operator key)."""
+    with serve(app) as served:
+        yield served
 
 
 @pytest.fixture
