@@ -117,3 +117,10 @@ def test_console_log_in_record_a_bank_transfer_and_grant_points_in_chromium(app,
     for name, path in (("console-plans", "/console/plans"), ("console-jobs", "/console/jobs")):
         page.goto(f"{base}{path}")
         shoot(page, name)
+
+    # and the same console reads in Japanese once the reader picks it
+    page.goto(f"{base}/console/invoices")
+    page.click("text=日本語")
+    assert page.locator("h1").inner_text() == "請求書"
+    assert page.locator("td.status-paid").first.inner_text() == "支払済み"
+    shoot(page, "console-invoices-ja")
