@@ -58,13 +58,14 @@ def account(
     subdivision: str | None = None,
     timezone: str = "Asia/Tokyo",
     tax_status: TaxStatus = TaxStatus.TAXABLE,
+    billing_email: str = "billing@example.com",
 ) -> str:
     with app.db.transaction() as conn:
         acc, _ = open_account(
             conn,
             app.clock.now(),
             app.settings,
-            NewAccount(name, country, plan_id, "billing@example.com", subdivision, timezone, "JPY", tax_status),
+            NewAccount(name, country, plan_id, billing_email, subdivision, timezone, "JPY", tax_status),
         )
     return acc.id
 

@@ -14,6 +14,7 @@ from .adapters.db import schema as t
 from .adapters.db.engine import Database
 from .adapters.db.repository import DEFAULT_ISSUER
 from .adapters.gateway import PaymentGateway, make_gateway
+from .adapters.mail import Mailer, SmtpMailer
 from .clock import Clock, SystemClock, TestClock
 from .services.tax_table import seed_japan
 from .settings import Settings
@@ -27,6 +28,7 @@ class App:
     db: Database
     clock: Clock
     gateway: PaymentGateway
+    mailer: Mailer | None = None  # None: notifications wait in the outbox
 
 
 def gateway_for(settings: Settings) -> PaymentGateway:
@@ -80,4 +82,5 @@ def build(settings: Settings | None = None, clock: Clock | None = None, start: d
     if clock is None:
         clock = TestClock(start or SystemClock().now()) if settings.test_mode else SystemClock()
     ensure_reference_data(db, settings, clock.now())
-    return App(settings, db, clock, gateway_for(settings))
+    mailer = SmtpMailer(settings.smtp_url) if settings.smtp_url else None
+    return App(settings, db, clock, gateway_for(settings), mailer)

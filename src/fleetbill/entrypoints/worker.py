@@ -14,7 +14,7 @@ log = logging.getLogger("fleetbill.worker")
 def run_worker(app: App, *, once: bool = False, interval: int = 3600) -> None:
     while True:
         try:
-            report = run_due_jobs(app.db, app.clock, app.settings, app.gateway)
+            report = run_due_jobs(app.db, app.clock, app.settings, app.gateway, mailer=app.mailer)
         except Exception:
             if once:
                 raise
@@ -43,5 +43,11 @@ def _log(report) -> None:
         report.cards_warned,
         report.points_expired,
     )
+    if report.mail is None:
+        log.info("notifications wait in the outbox: set FLEETBILL_SMTP_URL to email them")
+    elif report.mail.failed:
+        log.warning("emailed %d notifications, then stopped: %s", report.mail.sent, report.mail.failed)
+    else:
+        log.info("emailed %d notifications", report.mail.sent)
     for account_id, month, why in close.skipped:
         log.warning("not closed: account %s month %s: %s", account_id, month, why)

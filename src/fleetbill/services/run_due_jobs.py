@@ -1,5 +1,6 @@
 """The jobs that fall due with time, in order: the close, collection, reminders and suspension,
-card expiry warnings, point expiry. Each is idempotent; several workers may run them at once."""
+card expiry warnings, point expiry, then the notifications they wrote are emailed. Each is
+idempotent; several workers may run them at once."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 
 from ..adapters.db.engine import Database
 from ..adapters.gateway.port import PaymentGateway
+from ..adapters.mail import Mailer
 from ..clock import Clock
 from ..domain.dunning import RetryPolicy
 from ..settings import Settings
@@ -18,6 +20,7 @@ from .collect_invoice import CollectReport, collect_due
 from .idempotency import purge_idempotency_records
 from .open_collections import open_collections
 from .points import expire_points
+from .send_notifications import MailReport, send_notifications
 
 
 @dataclass(frozen=True)
@@ -27,10 +30,16 @@ class DueJobsReport:
     points_expired: int
     reminders: int = 0
     cards_warned: int = 0
+    mail: MailReport | None = None  # None: no SMTP server is configured
 
 
 def run_due_jobs(
-    db: Database, clock: Clock, settings: Settings, gateway: PaymentGateway, progress: Progress | None = None
+    db: Database,
+    clock: Clock,
+    settings: Settings,
+    gateway: PaymentGateway,
+    progress: Progress | None = None,
+    mailer: Mailer | None = None,
 ) -> DueJobsReport:
     # The close runs first so that points valid at a month's end pay for that month (R16) even
     # when the worker catches up after their expiry.
@@ -45,4 +54,6 @@ def run_due_jobs(
         warned = warn_expiring_cards(conn, now)
         expired = expire_points(conn, now)
         purge_idempotency_records(conn, now)
-    return DueJobsReport(close, collect, expired, reminders, warned)
+    # Last, so that what the steps above had to say is sent in the same run.
+    mail = send_notifications(db, mailer, clock, settings.mail_from) if mailer else None
+    return DueJobsReport(close, collect, expired, reminders, warned, mail)

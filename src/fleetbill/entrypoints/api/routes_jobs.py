@@ -77,7 +77,7 @@ async def run_jobs(request: Request, who: Operator = Depends(operator)):
     app = get_app(request)
 
     def work(_):
-        r = run_due_jobs(app.db, app.clock, app.settings, app.gateway)
+        r = run_due_jobs(app.db, app.clock, app.settings, app.gateway, mailer=app.mailer)
         return 200, {
             "close": close_out(r.close),
             "collect": asdict(r.collect),
