@@ -56,7 +56,7 @@ def test_r1_r21_registering_a_device_shows_its_key_once_and_it_counts_from_then(
     assert (history.actor, history.active, history.effective_at) == ("billing-page", True, clock.now())
     # and it is never shown again: the list has its last 4 characters only
     listed = api.get("/billing/devices").text
-    assert key not in listed and f"issued, ends {key[-4:]}" in listed
+    assert key not in listed and f"issued 2026-01-05, ends {key[-4:]}" in listed
     # R5: the fourth device is billed from now: 1 x 300 + 10% = 330 JPY
     assert 'id="estimate-total">330 JPY' in api.get("/billing").text
 
@@ -93,3 +93,21 @@ def test_r21_switching_says_how_many_changed_and_an_empty_choice_is_explained(ap
     nothing = api.post("/billing/devices/switch", data={"csrf": token, "active": "false"})
     assert nothing.status_code == 422 and "choose at least one device to switch" in nothing.text
     assert 'id="device-count">3 devices' in nothing.text
+
+
+def test_r2_r21_a_devices_own_switch_changes_that_device_only(api, app, account):
+    # given 3 Active devices, two of them ticked
+    ids = f.devices(app, account, 3)
+    open_page(api, account)
+    page = api.get("/billing/devices").text
+    assert page.count(">Make Inactive</button>") == 3
+    # when the third device's own button is pressed (the ticked boxes go with the form)
+    done = api.post(
+        "/billing/devices/switch", data={"csrf": csrf(page), "device_ids": ids[:2], "only": f"{ids[2]}:false"}
+    )
+    # then only that device is Inactive, and its button now switches it back
+    assert "1 device switched Inactive." in done.text
+    with app.db.read() as conn:
+        active = dict(conn.execute(select(t.devices.c.id, t.devices.c.active)).all())
+    assert active == {ids[0]: True, ids[1]: True, ids[2]: False}
+    assert f'value="{ids[2]}:true"' in done.text and done.text.count(">Make Active</button>") == 1

@@ -26,6 +26,7 @@ router = APIRouter()
 PAGE_SIZE = 50
 ACTOR = "billing-page"
 SWITCHED = {False: N_("{n} devices switched Inactive."), True: N_("{n} devices switched Active.")}
+SWITCHED_ONE = {False: N_("1 device switched Inactive."), True: N_("1 device switched Active.")}
 ALREADY_SENT = N_("This form was sent already: the device it registered is in the list, and its key was shown then.")
 
 
@@ -87,7 +88,8 @@ def devices(
     notes = []
     if note in ("active", "inactive"):
         active = note == "active"
-        notes = [(SWITCHED[active], {"n": changed}), (WHAT_IT_CHANGES[active], {})]
+        switched = SWITCHED_ONE[active] if changed == 1 else SWITCHED[active]
+        notes = [(switched, {"n": changed}), (WHAT_IT_CHANGES[active], {})]
     elif note == "already":
         notes = [(ALREADY_SENT, {})]
     return _render(request, account_id, page=page, device_type=device_type, status=status, note=notes)
@@ -106,14 +108,19 @@ def switch(
     account_id: str = Depends(session_account),
     csrf: str = Form(...),
     device_ids: list[str] = Form(default=[]),
-    active: str = Form(..., pattern="^(true|false)$"),
+    active: str = Form("", pattern="^(|true|false)$"),
+    only: str = Form("", pattern="^(|.+:(true|false))$", max_length=100),
 ):
-    """R2: switch the chosen devices; only this session's account's devices can be named."""
+    """R2: switch the chosen devices (or the one whose own button was pressed: `only` is
+    "<device id>:<true|false>"); only this session's account's devices can be named."""
     check_csrf(request, csrf)
+    if only:
+        device, _, active = only.rpartition(":")
+        device_ids = [device]
     app, on = get_app(request), active == "true"
     try:
-        if not device_ids:
-            raise InvalidInput("choose at least one device to switch")
+        if not device_ids or not active:
+            raise InvalidInput("choose at least one device to switch, then Switch Active or Switch Inactive")
         with app.db.transaction() as conn:
             result = switch_devices(conn, app.clock.now(), account_id, device_ids, on, ACTOR)
     except BillingError as e:

@@ -131,7 +131,10 @@ JA: dict[str, str] = {
     ),
     "Key": "デバイスキー",
     "select {name}": "{name} を選択",
-    "issued, ends {last4}": "発行済み（末尾 {last4}）",
+    "issued {date}, ends {last4}": "{date} 発行（末尾 {last4}）",
+    "Make Inactive": "非アクティブに",
+    "Make Active": "アクティブに",
+    "The ones chosen:": "選択したデバイスを",
     "Switch Inactive": "非アクティブにする",
     "Switch Active": "アクティブにする",
     "← previous": "← 前へ",
@@ -139,6 +142,9 @@ JA: dict[str, str] = {
     "page {page} of {pages}": "{page} / {pages} ページ",
     "{n} devices switched Inactive.": "{n} 台を非アクティブにしました。",
     "{n} devices switched Active.": "{n} 台をアクティブにしました。",
+    "1 device switched Inactive.": "1 台を非アクティブにしました。",
+    "1 device switched Active.": "1 台をアクティブにしました。",
+    "1 device": "1 台",
     "Already counted this month if it was Active; not charged from next month while it stays Inactive.": (
         "今月アクティブだった場合は今月分にすでに数えられています。非アクティブのままなら翌月からは課金されません。"
     ),
