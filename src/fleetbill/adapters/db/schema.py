@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -232,6 +233,7 @@ invoices = Table(
     UniqueConstraint("issuer_id", "sequence"),
     # NOTE: R15 one monthly invoice per account and month, whatever runs the close and how often.
     UniqueConstraint("account_id", "billing_month"),
+    Index("ix_invoices_sequence", "sequence"),  # the console lists every invoice, newest first
 )
 
 invoice_lines = Table(
@@ -293,4 +295,16 @@ notifications = Table(
     Column("body", Text, nullable=False),
     _instant("created_at"),
     _instant("sent_at", nullable=True),
+    # Emailing (services/send_notifications): claimed by a sender, tries, the last refusal, and
+    # failed_at once the server refused it for good (a mailbox that does not exist).
+    _instant("claimed_at", nullable=True),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_error", String(300), nullable=True),
+    _instant("failed_at", nullable=True),
+    Index(
+        "ix_notifications_unsent",
+        "id",
+        postgresql_where=text("sent_at IS NULL AND failed_at IS NULL"),
+        sqlite_where=text("sent_at IS NULL AND failed_at IS NULL"),
+    ),
 )

@@ -44,6 +44,7 @@ audit_log = Table(
     Column("details", Text, nullable=False),  # JSON: what a person needs to reconstruct the action
     Index("ix_audit_log_account_at", "account_id", "at"),
     Index("ix_audit_log_at", "at"),
+    Index("ix_audit_log_action_id", "action", "id"),
 )
 
 # A money-moving console form carries a one-time nonce, stored with the action it did: the same
