@@ -62,6 +62,9 @@ def _begin_attempt(db: Database, invoice, card, try_number: int, tries_made: int
     counted, or this card already charged in this try (then: None)."""
     with db.transaction() as conn:
         c, a = p.collections, p.payment_attempts
+        # The invoice row first, as record_transfer locks it: a transfer being recorded and this
+        # charge wait for each other, so the charge sees the transfer, or the transfer the charge.
+        conn.execute(select(t.invoices.c.id).where(t.invoices.c.id == invoice.id).with_for_update())
         row = conn.execute(select(c.c.tries_made).where(c.c.invoice_id == invoice.id).with_for_update()).first()
         if row is None or row.tries_made != tries_made:
             return None
@@ -122,17 +125,32 @@ def _settle(db: Database, clock: Clock, attempt: dict, result: ChargeResult, rep
         ).rowcount
         if not changed or result.outcome is not ChargeOutcome.SUCCEEDED:
             return False
-        invoice = _invoice(conn, attempt["invoice_id"])
-        if invoice.status != "open":
-            # The money was taken: keep it on the record, and tell finance it must go back.
+        invoice = conn.execute(
+            select(t.invoices).where(t.invoices.c.id == attempt["invoice_id"]).with_for_update()
+        ).one()
+        over = pay.amount_received(conn, invoice.id) + attempt["amount"] - invoice.amount_due
+        if over > 0:
+            # The money was taken: keep it on the record, and tell the customer and finance that
+            # the part above what was due must go back.
             notify(
                 conn,
                 now,
                 invoice.account_id,
                 "overpaid",
-                f"{invoice.number} was paid twice; a refund of {attempt['amount']:,} {invoice.currency} is due",
+                f"{invoice.number} was paid {over:,} {invoice.currency} too much; it will be refunded",
                 invoice=invoice.number,
-                amount=attempt["amount"],
+                amount=over,
+            )
+            audit(
+                conn,
+                now,
+                "gateway",
+                "refund.due",
+                account_id=invoice.account_id,
+                subject=invoice.number,
+                amount=-over,
+                currency=invoice.currency,
+                reference=result.reference,
             )
         paid = pay.record_payment(
             conn,
