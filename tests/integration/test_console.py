@@ -402,3 +402,25 @@ def test_r18_bank_transfer_is_refused_for_a_plan_that_does_not_allow_it(console,
     refused = post_form(console, page, f"{page}/collection-method", method="bank_transfer")
     assert refused.status_code == 409 and "does not allow bank transfer" in refused.text
     assert "collection_method.changed" not in [r.action for r in audit_rows(app) if r.account_id == books["sakura"]]
+
+
+def test_r10_an_upgrade_from_the_console_is_charged_at_once_and_starts_when_paid(console, app, books):
+    from fleetbill.adapters.gateway.sandbox import tokenize
+    from fleetbill.services.cards import add_card
+
+    # given Sakura on basic with a good card, and a "pro" plan with a 1,000 JPY monthly fee
+    with app.db.transaction() as conn:
+        plan = Plan("pro", "Pro", "JPY", ContractTerm.MONTHLY, 30, CountingMode.PEAK, ("api", "priority"))
+        catalog.create_plan(conn, app.clock.now(), plan, 1000, {"esp32": [Tier(None, 100)]})
+    add_card(app.db, app.gateway, app.clock, books["sakura"], tokenize("4242424242424242", 12, 2030, "123"))
+    # when staff move it to pro
+    page = f"/console/accounts/{books['sakura']}"
+    assert post_form(console, page, f"{page}/plan", plan_id="pro").status_code == 303
+    # then the prorated fee is charged on the spot and the account is on pro already
+    with app.db.read() as conn:
+        purchase = conn.execute(
+            select(t.invoices).where(t.invoices.c.account_id == books["sakura"], t.invoices.c.kind == "purchase")
+        ).one()
+        on = conn.execute(select(t.accounts.c.plan_id).where(t.accounts.c.id == books["sakura"])).scalar()
+    assert purchase.status == "paid" and [ch.amount for ch in app.gateway.charges] == [purchase.amount_due]
+    assert purchase.amount_due > 0 and on == "pro"

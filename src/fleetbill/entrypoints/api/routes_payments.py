@@ -19,10 +19,10 @@ from ...domain.errors import InvalidInput, NotFound
 from ...services import cards as card_service
 from ...services import change_plan as plan_change_service
 from ...services.bank_transfer import record_transfer, set_collection_method
+from ...services.buy_plan import charge_purchase
 from ...services.card_updates import apply_card_update
-from ...services.collect_invoice import CollectReport, collect_due, try_invoice
+from ...services.collect_invoice import collect_due
 from ...services.entitlements import account_entitlements
-from ...services.open_collections import open_collections
 from .context import Operator, get_app, idempotent, operator
 from .schemas import (
     CardAdded,
@@ -148,13 +148,7 @@ async def change_plan(account_id: str, body: PlanChangeIn, request: Request, who
             change = plan_change_service.change_plan(
                 conn, app.clock.now(), app.settings, account_id, body.plan_id, who.actor
             )
-        if change["purchase_invoice_id"] and change["applied_at"] is None:
-            with app.db.transaction() as conn:
-                open_collections(conn, app.clock.now())
-            try_invoice(app.db, app.gateway, app.clock, policy(app), change["purchase_invoice_id"], CollectReport())
-            with app.db.read() as conn:
-                pc = p.plan_changes
-                change["applied_at"] = conn.execute(select(pc.c.applied_at).where(pc.c.id == change["id"])).scalar()
+        change["applied_at"] = charge_purchase(app.db, app.gateway, app.clock, policy(app), change)
         return 200, change
 
     return await idempotent(request, who, work, own_transactions=True)

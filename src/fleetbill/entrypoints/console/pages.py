@@ -38,6 +38,7 @@ from ...domain.tax import TaxRate
 from ...services import staff
 from ...services.announce_price_change import announce_price_change
 from ...services.bank_transfer import record_transfer, set_collection_method
+from ...services.buy_plan import charge_purchase
 from ...services.change_plan import change_plan
 from ...services.close_month import close_due_months
 from ...services.collect_invoice import collect_due
@@ -227,16 +228,20 @@ def plan_change(
     nonce: str = Form(""),
     plan_id: str = Form(""),
 ):
-    """R10: an upgrade invoices its prorated first period and starts when paid; a downgrade waits
-    for the renewal."""
+    """R10: an upgrade invoices its prorated first period, charged at once, and starts when paid;
+    a downgrade waits for the renewal."""
     check_csrf(session, csrf)
     again = lambda status, error: _account_page(request, session, account_id, status, error)  # noqa: E731
 
     def work(conn, app):
-        change_plan(conn, app.clock.now(), app.settings, account_id, plan_id, session.staff.actor)
-        return RedirectResponse(f"/console/accounts/{account_id}?done=plan", status_code=303)
+        return change_plan(conn, app.clock.now(), app.settings, account_id, plan_id, session.staff.actor)
 
-    return _act(request, session, nonce, "plan.change_requested", work, again)
+    change = _act(request, session, nonce, "plan.change_requested", work, again)
+    if isinstance(change, Response):  # refused: the page again, with why
+        return change
+    app = get_app(request)
+    charge_purchase(app.db, app.gateway, app.clock, RetryPolicy.parse(app.settings.retry_schedule), change)
+    return RedirectResponse(f"/console/accounts/{account_id}?done=plan", status_code=303)
 
 
 # --- invoices --------------------------------------------------------------------------------------
