@@ -23,12 +23,14 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    type_coerce,
     union_all,
 )
 
 from ...domain.metering import CountingMode
 from .schema import UTCDateTime, accounts, plans, status_changes
 
+Step = tuple[datetime, int]  # (instant, devices Active from then on)
 Bounds = Mapping[str, tuple[datetime, datetime]]  # time zone -> [start, end) in UTC
 Quantities = dict[tuple[str, str], int]  # (account id, device type id) -> billable quantity
 
@@ -152,3 +154,53 @@ def distinct_quantities(conn: Connection, bounds: Bounds, where: ColumnElement[b
 def billable_quantities(conn: Connection, bounds: Bounds, where: ColumnElement[bool] | None = None) -> Quantities:
     """Every account's billable quantities under its plan's counting mode."""
     return peak_quantities(conn, bounds, where) | distinct_quantities(conn, bounds, where)
+
+
+def active_steps_query(account_id: str, start: datetime, end: datetime) -> Select:
+    """The billing page's chart (R20) as one statement: `domain.activity.active_steps` in SQL,
+    (instant, level) for [start, end), one account, all device types together, in time order.
+
+    As `peak_query` does: each change's previous status on its device (lag, in the order of
+    ix_status_changes_metering, so with no sort of the history on PostgreSQL); every change
+    before the month folded into its first instant, which is always there (a row of no change),
+    so that the first row is the level at the start; the changes summed per instant, so that
+    changes at one instant apply together (R5) and only the instants are sorted; the running sum
+    over the instants; and only the instants where the level differs from the one before.
+    """
+    sc = status_changes
+    begin = literal(start, UTCDateTime())
+    prev = func.lag(sc.c.active, type_=Boolean).over(
+        partition_by=(sc.c.device_type_id, sc.c.device_id), order_by=(sc.c.effective_at, sc.c.id)
+    )
+    history = (
+        select(
+            sc.c.active,
+            prev.label("prev"),
+            type_coerce(case((sc.c.effective_at < begin, begin), else_=sc.c.effective_at), UTCDateTime()).label("t"),
+        )
+        .where(sc.c.account_id == account_id, sc.c.effective_at < end)
+        .subquery("history")
+    )
+    became_active = and_(history.c.active, or_(history.c.prev.is_(None), not_(history.c.prev)))
+    became_inactive = and_(not_(history.c.active), history.c.prev)
+    delta = case((became_active, 1), (became_inactive, -1), else_=0)
+    changes = union_all(
+        select(history.c.t, delta.label("delta")),
+        select(type_coerce(begin, UTCDateTime()).label("t"), literal(0).label("delta")),
+    ).subquery("changes")
+    instants = select(changes.c.t, func.sum(changes.c.delta).label("delta")).group_by(changes.c.t).subquery("instants")
+    level = func.sum(instants.c.delta).over(order_by=instants.c.t)  # one row per instant
+    levels = select(instants.c.t, level.label("level")).subquery("levels")
+    before = func.lag(levels.c.level).over(order_by=levels.c.t)
+    steps = select(levels.c.t, levels.c.level, before.label("before")).subquery("steps")
+    return (
+        select(steps.c.t, steps.c.level)
+        .where(or_(steps.c.before.is_(None), steps.c.level != steps.c.before))
+        .order_by(steps.c.t)
+    )
+
+
+def active_steps(conn: Connection, account_id: str, start: datetime, end: datetime) -> list[Step]:
+    """The steps of devices Active through [start, end), all types together (R20's chart); the
+    first is the level at the start."""
+    return [(at, int(n)) for at, n in conn.execute(active_steps_query(account_id, start, end))]

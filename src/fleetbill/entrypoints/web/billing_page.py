@@ -13,9 +13,8 @@ from ...adapters.db import payments_repo as pay
 from ...adapters.db import repository as repo
 from ...adapters.db import schema as t
 from ...adapters.db import schema_payments as p
+from ...adapters.db import usage as usage_db
 from ...adapters.db import views
-from ...domain.activity import active_steps
-from ...domain.metering import StatusChange
 from ...services.points import points_view
 from ...services.usage_now import usage_now
 from ..api.context import get_app
@@ -82,16 +81,6 @@ def chart_svg(
     )
 
 
-def _history(conn: Connection, account_id: str, end: datetime) -> list[StatusChange]:
-    sc = t.status_changes
-    rows = conn.execute(
-        select(sc.c.device_id, sc.c.device_type_id, sc.c.effective_at, sc.c.active, sc.c.id).where(
-            sc.c.account_id == account_id, sc.c.effective_at < end
-        )
-    )
-    return [StatusChange(r.device_id, r.device_type_id, r.effective_at, r.active, r.id) for r in rows]
-
-
 def _banners(conn: Connection, account_id: str, cards, now: datetime) -> list[dict]:
     """What needs the account's attention, each with what fixes it: `text` and `action` are English
     for the translator, with `args` for their placeholders."""
@@ -151,7 +140,7 @@ def billing_context(conn: Connection, app, account_id: str, _: Translate = trans
     now = app.clock.now()
     account = repo.get_account(conn, account_id)
     usage = usage_now(conn, now, app.settings, account_id)
-    steps = active_steps(_history(conn, account_id, usage.period_end), usage.period_start, usage.period_end)
+    steps = usage_db.active_steps(conn, account_id, usage.period_start, usage.period_end)
     peak = max((n for _at, n in steps), default=0)
     cards = pay.load_cards(conn, account_id)
     return dict(

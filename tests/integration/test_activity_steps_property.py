@@ -1,0 +1,87 @@
+"""The billing page's chart (R20) on the real database: the steps of adapters/db/usage.active_steps
+(SQL) equal those of domain/activity.active_steps (the reference sweep) on random status
+histories, as tests/integration/test_peak_property.py holds the peak's SQL to its sweep.
+
+The histories are those of the peak's property test: many changes at one instant (they apply
+together), before the month, at exactly its first instant, inside it, at exactly its end and
+after it, written in a random order. Runs on SQLite by default and on PostgreSQL when
+FLEETBILL_TEST_DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hypothesis import HealthCheck, given, settings
+
+from fleetbill.adapters.db.usage import active_steps as steps_in_sql
+from fleetbill.domain.activity import active_steps
+from fleetbill.domain.metering import CountingMode
+from fleetbill.domain.periods import BillingMonth
+from fleetbill.domain.rating import Tier
+from tests import factories as f
+from tests.integration import test_peak_property as peak
+
+
+def test_r20_chart_steps_in_sql_equal_the_reference_sweep(app):
+    # given two device types, a plan, and another account whose history must not count
+    for dt in peak.TYPES:
+        f.device_type(app, dt, dt.upper())
+    f.plan(app, "peak", {dt: [Tier(None, 100)] for dt in peak.TYPES}, mode=CountingMode.PEAK)
+    other = f.account(app, "peak")
+    with app.db.transaction() as conn:
+        month = BillingMonth.parse("2026-03")
+        start, end = month.bounds("UTC")
+        peak._write_history(conn, other, ["esp32"] * 3, [(d, start + timedelta(days=d), True) for d in range(3)])
+
+    # each example opens its own account (a fresh id), so examples never see each other's data
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(peak.histories())
+    def check(example):
+        tz, month, device_types, changes = example
+        # given a random history of an account in its zone
+        account = f.account(app, "peak", timezone=tz)
+        with app.db.transaction() as conn:
+            written = peak._write_history(conn, account, device_types, changes)
+        # when the chart's steps for its month come from SQL
+        start, end = month.bounds(tz)
+        with app.db.read() as conn:
+            got = steps_in_sql(conn, account, start, end)
+        # then they are the reference sweep's, instants and levels alike
+        assert got == active_steps(written, start, end)
+        assert all(at.tzinfo is not None for at, _ in got)
+
+    check()
+
+
+def test_r20_chart_steps_in_sql_apply_changes_at_one_instant_together(app):
+    # given, in New York's March 2026, the peak test's hand-made history: A on before the month
+    # and off at its first instant; B on and off at one instant inside; C off then on at its first
+    # instant; D on when B goes on; E on at exactly the month's end
+    f.device_type(app)
+    f.plan(app, "peak", {"esp32": [Tier(None, 100)]}, mode=CountingMode.PEAK)
+    tz, month = "America/New_York", BillingMonth.parse("2026-03")
+    start, end = month.bounds(tz)
+    day2 = start + timedelta(days=2)
+    changes = [
+        (0, start - timedelta(days=1), True),
+        (0, start, False),
+        (1, day2, True),
+        (1, day2, False),
+        (2, start, False),
+        (2, start, True),
+        (3, day2, True),
+        (4, end, True),
+    ]
+    account = f.account(app, "peak", timezone=tz)
+    empty = f.account(app, "peak", timezone=tz)
+    with app.db.transaction() as conn:
+        written = peak._write_history(conn, account, ["esp32"] * 5, changes)
+    # when the steps come from SQL
+    with app.db.read() as conn:
+        got = steps_in_sql(conn, account, start, end)
+        nothing = steps_in_sql(conn, empty, start, end)
+    # then C alone from the first instant, C and D from day 2 (B never counts); E not this month
+    assert got == [(start, 1), (day2, 2)] == active_steps(written, start, end)
+    # and an account with no history is one step of none from the start
+    assert nothing == [(start, 0)]
