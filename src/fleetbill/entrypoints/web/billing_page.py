@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -40,6 +41,29 @@ def _day(at: datetime, lang: str) -> str:
     return f"{at.month}月{at.day}日" if lang == "ja" else f"{at:%b %d}"
 
 
+def _corners(steps: list[tuple[float, int]]) -> list[tuple[float, int]]:
+    """The corners (x, level) of the step line through `steps` (x, level from there on), thinned
+    to what a pixel column can show: in each column, from the level it is entered at, the lowest
+    and the highest level of its steps in the order they come, then the level it is left at, all
+    at the x of its first step. So at most 4 corners a column whatever the history (a month of
+    bulk switching is thousands of steps on 576 columns), the peak is always drawn, every level
+    held across columns is drawn where it is, and a column with one step is drawn as it was."""
+    corners: list[tuple[float, int]] = []
+    i, entered = 0, None
+    while i < len(steps):
+        x0, column = steps[i][0], []
+        while i < len(steps) and math.floor(steps[i][0]) == math.floor(x0):
+            column.append(steps[i][1])
+            i += 1
+        lo, hi = min(column), max(column)
+        extremes = [lo, hi] if column.index(lo) <= column.index(hi) else [hi, lo]
+        for n in [column[0] if entered is None else entered, *extremes, column[-1]]:
+            if not corners or corners[-1] != (x0, n):
+                corners.append((x0, n))
+        entered = column[-1]
+    return corners
+
+
 def chart_svg(
     steps: list[tuple[datetime, int]],
     start: datetime,
@@ -62,13 +86,9 @@ def chart_svg(
     def y(n: int) -> float:
         return HEIGHT - PAD - (HEIGHT - 2 * PAD) * n / top
 
-    points, last = [], None
-    for at, n in steps:
-        if last is not None:
-            points.append(f"{x(at):.1f},{y(last):.1f}")
-        points.append(f"{x(at):.1f},{y(n):.1f}")
-        last = n
-    points.append(f"{x(min(now, end)):.1f},{y(last or 0):.1f}")
+    corners = _corners([(round(x(at), 1), n) for at, n in steps])  # in the columns the points are drawn in
+    points = [f"{cx:.1f},{y(n):.1f}" for cx, n in corners]
+    points.append(f"{x(min(now, end)):.1f},{y(corners[-1][1] if corners else 0):.1f}")
     return Markup(
         f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{label}" '
         f'class="chart"><line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" class="axis"/>'
