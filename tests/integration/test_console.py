@@ -10,6 +10,7 @@ January and pays by bank transfer: its January invoice is 3 x 100 + 10% = 330 JP
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -394,7 +395,8 @@ def test_r10_a_plan_change_from_the_console_is_logged_and_a_pointless_one_refuse
     done = post_form(console, page, f"{page}/plan", plan_id="invoiced")
     assert done.status_code == 303
     last = audit_rows(app)[-1]
-    assert (last.action, last.actor, last.subject) == ("plan.change_requested", f"staff:{EMAIL}", "basic -> invoiced")
+    assert (last.action, last.actor, last.subject) == ("plan.change_requested", f"staff:{EMAIL}", "invoiced")
+    assert json.loads(last.details)["from_plan"] == "basic"
 
 
 def test_r18_bank_transfer_is_refused_for_a_plan_that_does_not_allow_it(console, app, books):
@@ -424,3 +426,89 @@ def test_r10_an_upgrade_from_the_console_is_charged_at_once_and_starts_when_paid
         on = conn.execute(select(t.accounts.c.plan_id).where(t.accounts.c.id == books["sakura"])).scalar()
     assert purchase.status == "paid" and [ch.amount for ch in app.gateway.charges] == [purchase.amount_due]
     assert purchase.amount_due > 0 and on == "pro"
+
+
+# --- odd input: a 4xx page with a reason, nothing written, on either database --------------------
+
+
+def _points(console, books, **fields):
+    page = f"/console/accounts/{books['sakura']}"
+    return post_form(console, page, f"{page}/points", **fields)
+
+
+def _tax(console, books, **fields):
+    return post_form(console, "/console/tax-rates", "/console/tax-rates", **({"subdivision": ""} | fields))
+
+
+def _prices(console, books, **fields):
+    return post_form(console, "/console/plans", "/console/plans/basic/price-versions", **({"fixed_fee": "0"} | fields))
+
+
+ODD = {
+    "NUL in a reason": (_points, {"amount": "100", "reason": "a\x00b"}, 422, "NUL"),
+    "reason too long": (_points, {"amount": "100", "reason": "x" * 301}, 422, "300 characters"),
+    "unicode digits": (_points, {"amount": "１２３", "reason": "x"}, 422, "not a whole number"),
+    "superscript digit": (_points, {"amount": "²", "reason": "x"}, 422, "not a whole number"),
+    "more than fleetbill holds": (_points, {"amount": "9" * 16, "reason": "x"}, 422, "more than the"),
+    "expiry in year 1": (_points, {"amount": "1", "reason": "x", "expires_on": "0001-01-01"}, 422, "between"),
+    "tax rate in year 1": (
+        _tax,
+        {"country": "JP", "percent": "10", "valid_from": "0001-01-01T00:00+09:00"},
+        422,
+        "between",
+    ),
+    "tax rate in year 9999": (
+        _tax,
+        {"country": "JP", "percent": "10", "valid_from": "9999-12-31T23:59+00:00"},
+        422,
+        "between",
+    ),
+    "back-dated tax rate (R13)": (
+        _tax,
+        {"country": "JP", "percent": "12", "valid_from": "2025-12-01"},
+        422,
+        "in the past",
+    ),
+    "tax rate finer than 1 ppm": (
+        _tax,
+        {"country": "JP", "percent": "10.00001", "valid_from": "2027-04-01"},
+        422,
+        "6 decimals",
+    ),
+    "tax rate not a number": (
+        _tax,
+        {"country": "JP", "percent": "ten", "valid_from": "2027-04-01"},
+        422,
+        "not a percentage",
+    ),
+    "price month 99999": (_prices, {"effective_month": "99999-01", "prices": "esp32 - 1"}, 422, "YYYY-MM"),
+    "price month 0": (_prices, {"effective_month": "0-01", "prices": "esp32 - 1"}, 422, "YYYY-MM"),
+    "tier above 2^31 devices": (
+        _prices,
+        {"effective_month": "2026-06", "prices": "esp32 3000000000 1\nesp32 - 1"},
+        422,
+        "more than the",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ODD))
+def test_odd_form_input_is_a_4xx_page_that_says_why_and_writes_nothing(console, app, books, case):
+    send, fields, status, says = ODD[case]
+    before = len(audit_rows(app))
+    answer = send(console, books, **fields)
+    assert answer.status_code == status, answer.text[-500:]
+    assert says in answer.text
+    assert len(audit_rows(app)) == before
+
+
+@pytest.mark.parametrize(("expires_on", "used"), [("2026-02-01", 0), ("2026-02-02", 100)])
+def test_r16_points_expiring_on_a_day_pay_the_months_that_end_before_it(console, app, clock, books, expires_on, used):
+    # given 100 points for Kyoto expiring at 00:00 on a day (Tokyo), and its January: 330 JPY,
+    # which ends at 00:00 on February 1 in Tokyo
+    page = f"/console/accounts/{books['kyoto']}"
+    post_form(console, page, f"{page}/points", amount="100", reason="January only", expires_on=expires_on)
+    close_january(console, clock)
+    # then points expiring as January ends do not pay it (usable up to, not at); a day later they do
+    invoice = january_invoice(app, books["kyoto"])
+    assert (invoice.total, invoice.points_applied, invoice.amount_due) == (330, used, 330 - used)

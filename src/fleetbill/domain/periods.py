@@ -33,9 +33,11 @@ class BillingMonth:
 
     @classmethod
     def parse(cls, text: str) -> BillingMonth:
-        """Parse 'YYYY-MM'."""
+        """Parse 'YYYY-MM' (years 1970 to 9998, so that its bounds are instants Python can hold)."""
         try:
             year, month = text.split("-")
+            if len(year) != 4 or not 1970 <= int(year) <= 9998:
+                raise ValueError
             return cls.of(int(year), int(month))
         except ValueError:
             raise InvalidInput(f"{text!r} is not a month in the form YYYY-MM") from None

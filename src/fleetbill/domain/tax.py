@@ -75,6 +75,9 @@ def check_region(country: str, subdivision: str | None) -> tuple[str, str | None
 def check_rate(rate: Decimal) -> Decimal:
     if not (Decimal(0) <= rate < Decimal(1)):
         raise InvalidInput(f"a tax rate is a fraction from 0 up to 1 (0.10 for 10%), not {rate}")
+    if (rate * 1_000_000) % 1:
+        # Stored in millionths: a finer rate would be cut silently.
+        raise InvalidInput(f"a tax rate has at most 6 decimals (0.0001%), not {rate}")
     return rate
 
 

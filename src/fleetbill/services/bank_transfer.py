@@ -68,6 +68,8 @@ def record_transfer(conn: Connection, now: datetime, invoice_id: str, amount: in
         raise InvalidInput(f"amount must be a positive number of {inv.currency}, not {amount}")
     if not reference.strip():
         raise InvalidInput("reference must identify the transfer (the bank's reference or the payer's name)")
+    if len(reference.strip()) > 200:
+        raise InvalidInput(f"reference must fit in 200 characters, not {len(reference.strip())}")
     left = inv.amount_due - pay.amount_received(conn, inv.id)
     if amount > left:
         raise InvalidInput(

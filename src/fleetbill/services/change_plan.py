@@ -107,10 +107,11 @@ def _audit(conn: Connection, now: datetime, change: dict, invoice_id: str | None
         change["actor"],
         "plan.change_requested",
         account_id=change["account_id"],
-        subject=f"{change['from_plan_id']} -> {change['to_plan_id']}",
+        subject=change["to_plan_id"],
         amount=invoice.total if invoice else None,
         currency=invoice.currency if invoice else None,
         kind=change["kind"],
+        from_plan=change["from_plan_id"],
         effective_at=change["effective_at"],
         invoice=invoice.number if invoice else None,
     )

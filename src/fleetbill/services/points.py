@@ -28,6 +28,8 @@ def grant_points(
         raise InvalidInput(f"amount must be a positive number of points, not {amount}")
     if not reason.strip():
         raise InvalidInput("reason must say why the points are granted")
+    if len(reason.strip()) > 300:
+        raise InvalidInput(f"reason must fit in 300 characters, not {len(reason.strip())}")
     if expires_at is not None and expires_at <= now:
         raise InvalidInput(f"expires_at {expires_at.isoformat()} is not in the future")
     grant = dict(

@@ -48,7 +48,14 @@ JA: dict[str, str] = {
     "Grant credit points": "クレジットポイントを付与",
     "Points (1 point = 1 JPY)": "ポイント (1 ポイント = 1 円)",
     "Reason": "理由",
-    "Expires after (optional)": "有効期限 (任意)",
+    "Expires on (optional)": "失効日 (任意)",
+    (
+        "Points expire at 00:00 of that day, Tokyo time, and pay only the months that end before it: "
+        "points expiring on March 1 pay January, not February."
+    ): (
+        "ポイントはその日の 0:00 (日本時間) に失効し、それより前に終わる月の請求にだけ使われます。"
+        "3 月 1 日に失効するポイントは 1 月分に使われ、2 月分には使われません。"
+    ),
     "Grant points": "ポイントを付与",
     "grant": "付与",
     "use": "利用",

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import and_, exists, func, or_, select, true
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
 from ...adapters.db import payments_repo as pay
@@ -47,11 +48,23 @@ from ...services.open_collections import open_collections
 from ...services.points import grant_points, points_view
 from ...services.tax_table import add_tax_rate
 from ..api.context import get_app
+from ..api.schemas import MAX_AMOUNT, MAX_DEVICES, check_storable_text
 from ..web.rendering import templates
 from .auth import check_csrf, once, staff_session
 
-router = APIRouter(prefix="/console", include_in_schema=False)
+
+async def storable_form(request: Request) -> None:
+    """Form fields are stored: refuse text no database can hold (NUL, lone surrogates) up front."""
+    if request.method == "POST":
+        try:
+            check_storable_text([v for _, v in (await request.form()).multi_items() if isinstance(v, str)])
+        except ValueError as e:
+            raise InvalidInput(f"a form field: {e}") from None
+
+
+router = APIRouter(prefix="/console", include_in_schema=False, dependencies=[Depends(storable_form)])
 PAGE = 50
+MIN_YEAR, MAX_YEAR = 2000, 2200  # dates typed in forms outside these are mistakes
 OPERATOR_ZONE = "Asia/Tokyo"  # dates typed in the console (point expiry) are the operator's days
 
 
@@ -175,6 +188,8 @@ def _act(request: Request, session: staff.Session, nonce: str | None, action: st
             return work(conn, app)
     except BillingError as refused:
         return again(refused.status, refused.detail)
+    except IntegrityError:  # the same thing written at the same instant by someone else
+        return again(409, "someone else just made the same change; reload the page to see it")
 
 
 @router.post("/accounts/{account_id}/points")
@@ -188,12 +203,12 @@ def grant(
     reason: str = Form(""),
     expires_on: str = Form(""),
 ):
-    """R16: grant points (1 point = 1 JPY), optionally expiring at the end of a day (Tokyo)."""
+    """R16: grant points (1 point = 1 JPY), optionally expiring at the start of a day (Tokyo)."""
     check_csrf(session, csrf)
     again = lambda status, error: _account_page(request, session, account_id, status, error)  # noqa: E731
 
     def work(conn, app):
-        expires = _end_of_day(expires_on) if expires_on.strip() else None
+        expires = _start_of_day(expires_on) if expires_on.strip() else None
         grant_points(conn, app.clock.now(), account_id, _whole(amount, "points"), reason, session.staff.actor, expires)
         return RedirectResponse(f"/console/accounts/{account_id}?done=points#points", status_code=303)
 
@@ -453,7 +468,7 @@ def parse_prices(text: str) -> dict[str, list[Tier]]:
         device_type, up_to, price = parts
         prices.setdefault(device_type, []).append(
             Tier(
-                None if up_to == "-" else _whole(up_to, f"devices (line {number})"),
+                None if up_to == "-" else _whole(up_to, f"devices (line {number})", most=MAX_DEVICES),
                 _whole(price, f"JPY (line {number})", zero=True),
             )
         )
@@ -622,13 +637,15 @@ def audit_log(
 # --- form fields ---------------------------------------------------------------------------------
 
 
-def _whole(text: str, unit: str, zero: bool = False) -> int:
+def _whole(text: str, unit: str, zero: bool = False, most: int = MAX_AMOUNT) -> int:
     cleaned = text.strip().replace(",", "").replace("_", "")
-    if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 15:
-        raise InvalidInput(f"{text!r} is not a whole number of {unit}")
+    if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 16:
+        raise InvalidInput(f"{text[:40]!r} is not a whole number of {unit}")
     value = int(cleaned)
     if value == 0 and not zero:
         raise InvalidInput(f"give a positive number of {unit}, not 0")
+    if value > most:
+        raise InvalidInput(f"{value:,} {unit} is more than the {most:,} fleetbill can hold")
     return value
 
 
@@ -650,13 +667,18 @@ def _instant(text: str) -> datetime:
         raise InvalidInput(
             f"{text!r} is not a date (2027-04-01) or a date-time with offset (2027-04-01T00:00+09:00)"
         ) from None
+    if not MIN_YEAR <= value.year < MAX_YEAR:
+        raise InvalidInput(f"{text!r} is not between {MIN_YEAR} and {MAX_YEAR - 1}")
     return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(OPERATOR_ZONE))
 
 
-def _end_of_day(text: str) -> datetime:
-    """Points granted "until 2026-12-31" last through that day in Tokyo."""
+def _start_of_day(text: str) -> datetime:
+    """Points that "expire on 2026-02-01" expire at 00:00 that day in Tokyo, the instant January
+    ends there: usable up to, not at, that instant (R16), so they do not pay January."""
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(f"{text!r} is not a date like 2026-12-31") from None
-    return datetime.combine(day, time(23, 59, 59), ZoneInfo(OPERATOR_ZONE))
+    if not MIN_YEAR <= day.year < MAX_YEAR:
+        raise InvalidInput(f"{text!r} is not a date between {MIN_YEAR} and {MAX_YEAR - 1}")
+    return datetime.combine(day, time(0), ZoneInfo(OPERATOR_ZONE))
