@@ -23,7 +23,7 @@ from fleetbill.domain.periods import BillingMonth
 from fleetbill.domain.rating import Tier
 from fleetbill.services import catalog
 from fleetbill.services.announce_price_change import announce_price_change
-from fleetbill.services.bank_transfer import record_transfer, set_collection_method
+from fleetbill.services.bank_transfer import chase_bank_transfers, record_transfer, set_collection_method
 from fleetbill.services.close_month import close_due_months
 from fleetbill.services.open_collections import open_collections
 from fleetbill.services.points import expire_points, grant_points
@@ -124,3 +124,54 @@ def test_r9_a_price_version_and_r12_a_tax_rate_are_logged_and_a_refused_one_is_n
     f.tax_rate(app, "JP", "0.12", datetime(2027, 4, 1, tzinfo=UTC))
     entry = log(app)[-1]
     assert (entry["action"], entry["subject"], entry["details"]["rate"]) == ("tax_rate.added", "JP", "0.12")
+
+
+def test_r19_a_suspension_and_the_transfer_that_lifts_it_are_logged_with_who_did_them(app, clock, invoiced):
+    # given January's 330 JPY by transfer, due by the end of February (Tokyo), unpaid past the grace
+    clock.set(FEB_1)
+    close_due_months(app.db, clock, app.settings)
+    with app.db.transaction() as conn:
+        open_collections(conn, clock.now())
+        invoice = conn.execute(select(t.invoices).where(t.invoices.c.account_id == invoiced)).one()
+    clock.set(datetime(2026, 3, 15, 0, 0, tzinfo=UTC))  # 14 days after March 1 in Tokyo, and a bit
+    with app.db.transaction() as conn:
+        chase_bank_transfers(conn, clock.now(), app.settings.bank_transfer_grace_days)
+    # when the transfer arrives and is recorded by a person
+    with app.db.transaction() as conn:
+        record_transfer(conn, clock.now(), invoice.id, 330, "MUFG late", "staff:hana@example.jp")
+    # then the log says the worker suspended it and this person's transfer reinstated it
+    rows = [(r["actor"], r["action"], r["subject"], r["amount"]) for r in log(app) if r["account_id"] == invoiced]
+    assert rows[-3:] == [
+        ("worker", "account.suspended", invoice.number, None),
+        ("staff:hana@example.jp", "payment.received", invoice.number, 330),
+        ("staff:hana@example.jp", "account.reinstated", None, None),
+    ]
+
+
+def test_r15_a_collection_run_is_logged_with_what_it_did(app, clock):
+    from fleetbill.adapters.gateway.sandbox import tokenize
+    from fleetbill.domain.dunning import RetryPolicy
+    from fleetbill.services.cards import add_card
+    from fleetbill.services.collect_invoice import collect_due
+
+    f.device_type(app)
+    f.plan(app)
+    acme = f.account(app)
+    f.devices(app, acme, 2)
+    add_card(app.db, app.gateway, clock, acme, tokenize("4242424242424242", 12, 2030, "123"))
+    clock.set(FEB_1)
+    close_due_months(app.db, clock, app.settings)
+    with app.db.transaction() as conn:
+        open_collections(conn, clock.now())
+    collect_due(app.db, app.gateway, clock, RetryPolicy(), actor="staff:ken@example.jp")
+    paid, run = log(app)[-2:]
+    assert (paid["action"], paid["actor"], paid["amount"]) == ("payment.received", "gateway", 220)
+    assert (run["action"], run["actor"]) == ("collection.run", "staff:ken@example.jp")
+    assert run["details"] == {"invoices": 1, "paid": 1, "declined": 0, "unknown": 0, "suspended": 0}
+
+
+def test_an_action_the_log_does_not_know_is_refused(app):
+    from fleetbill.adapters.db.audit import audit
+
+    with pytest.raises(ValueError, match="unknown audit action"), app.db.transaction() as conn:
+        audit(conn, app.clock.now(), "test", "points.grnated")

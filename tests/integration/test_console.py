@@ -247,7 +247,9 @@ def test_r18_a_transfer_in_two_parts_pays_the_invoice_and_a_double_submit_record
     )
     assert first.status_code == 303
     assert second.status_code == 409 and "already sent" in second.text
-    assert 'id="left">30 JPY' in console.get(page).text
+    shown = console.get(page).text
+    assert 'id="left">30 JPY' in shown
+    assert "<td>2026-02-01 09:00</td>" in shown  # received at 00:00 UTC: shown in Tokyo time
     # then the last 30 pays it
     assert post_form(console, page, f"{page}/transfers", amount="30", reference="MUFG 0002").status_code == 303
     assert january_invoice(app, books["kyoto"]).status == "paid"
@@ -268,6 +270,7 @@ def test_r18_a_transfer_for_more_than_is_left_is_refused_and_records_nothing(con
     refused = post_form(console, page, f"{page}/transfers", amount="331", reference="MUFG 0001")
     assert refused.status_code == 422
     assert "331 JPY is more than the 330 JPY left to pay" in refused.text
+    assert 'value="MUFG 0001"' in refused.text and 'value="331"' in refused.text  # what was typed stays
     with app.db.read() as conn:
         assert conn.execute(select(func.count()).select_from(p.payments)).scalar() == 0
 
@@ -285,6 +288,10 @@ def test_r14_the_console_downloads_any_accounts_invoice_as_pdf_and_csv(console, 
 def test_invoices_are_filtered_by_status_and_overdue_transfers_show(console, app, clock, books):
     close_january(console, clock)
     open_ones = console.get("/console/invoices", params={"status": "open"}).text
+    # an invoice is found by its number, in any case, and shown with its Tokyo date
+    number = january_invoice(app, books["sakura"]).number
+    found = console.get("/console/invoices", params={"q": number.lower()}).text
+    assert number in found and "Kyoto Sensors" not in found and "1 invoices" in found
     # R18: January's transfer is due by the end of February (Tokyo)
     assert "Kyoto Sensors" in open_ones and "transfer due 2026-02-28" in open_ones
     travel(console, clock, datetime(2026, 2, 28, 14, 59, tzinfo=UTC))  # 23:59 on Feb 28 in Tokyo

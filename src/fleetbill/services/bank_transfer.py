@@ -85,7 +85,7 @@ def record_transfer(conn: Connection, now: datetime, invoice_id: str, amount: in
     )
     if paid:
         apply_paid_upgrades(conn, now)  # R10: a bought plan starts when its payment is confirmed
-    if paid and pay.lift_suspension_if_settled(conn, inv.account_id, now):
+    if paid and pay.lift_suspension_if_settled(conn, inv.account_id, now, actor):
         notify(conn, now, inv.account_id, "reinstated", "Your plan's features are back on")
     return dict(invoice_id=inv.id, received=amount, left_to_pay=left - amount, status="paid" if paid else "open")
 

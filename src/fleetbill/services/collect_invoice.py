@@ -174,7 +174,7 @@ def _settle(db: Database, clock: Clock, attempt: dict, result: ChargeResult, rep
                 invoice=invoice.number,
                 amount=attempt["amount"],
             )
-            if pay.lift_suspension_if_settled(conn, invoice.account_id, now):
+            if pay.lift_suspension_if_settled(conn, invoice.account_id, now, "gateway"):
                 notify(conn, now, invoice.account_id, "reinstated", "Your plan's features are back on")
         return paid
 

@@ -2,9 +2,8 @@
 the same transaction as the action, so the log never says something happened that did not, and
 never misses something that did.
 
-Actions: payment.received (card or transfer), points.granted, points.expired, invoice.voided,
-plan.change_requested, collection_method.changed, price_version.announced, tax_rate.added,
-account.suspended, account.reinstated, close.run, collection.run.
+Actors: "staff:<email>" (the console), "api:<key name>", "worker" (the due jobs), "gateway" (a
+card payment the gateway confirmed), "system" (the installation's seed).
 """
 
 from __future__ import annotations
@@ -15,6 +14,22 @@ from datetime import datetime
 from sqlalchemy import Connection, insert
 
 from . import schema_console as c
+
+ACTIONS = (
+    "payment.received",  # card or transfer; amount received
+    "refund.due",  # received more than was due; amount to give back (negative)
+    "points.granted",
+    "points.expired",
+    "invoice.voided",  # an upgrade never paid; its amount no longer due (negative)
+    "plan.change_requested",
+    "collection_method.changed",
+    "price_version.announced",
+    "tax_rate.added",
+    "account.suspended",
+    "account.reinstated",
+    "close.run",  # a month closed; amount billed
+    "collection.run",
+)
 
 
 def audit(
@@ -29,6 +44,8 @@ def audit(
     currency: str | None = None,
     **details,
 ) -> None:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}: add it to ACTIONS")
     conn.execute(
         insert(c.audit_log),
         dict(

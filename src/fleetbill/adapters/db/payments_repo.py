@@ -96,7 +96,7 @@ def open_suspension(conn: Connection, account_id: str):
     ).first()
 
 
-def lift_suspension_if_settled(conn: Connection, account_id: str, now: datetime) -> bool:
+def lift_suspension_if_settled(conn: Connection, account_id: str, now: datetime, actor: str) -> bool:
     """R19: payment restores the features at once, when no failed invoice is left unpaid."""
     c = p.collections
     still_failed = conn.execute(
@@ -109,5 +109,5 @@ def lift_suspension_if_settled(conn: Connection, account_id: str, now: datetime)
         update(s).where(s.c.account_id == account_id, s.c.lifted_at.is_(None)).values(lifted_at=now)
     ).rowcount
     if lifted:
-        audit(conn, now, "worker", "account.reinstated", account_id=account_id, reason="every failed invoice is paid")
+        audit(conn, now, actor, "account.reinstated", account_id=account_id, reason="every failed invoice is paid")
     return bool(lifted)

@@ -21,7 +21,8 @@ PROBLEM = "application/problem+json"
 def problem(status: int, title: str, detail: str, request: Request, **extra) -> Response:
     path = request.url.path
     if path.startswith("/console") and status == 401 and request.method == "GET":
-        return RedirectResponse(f"/console/login?next={quote(path)}", status_code=303)
+        here = path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/console/login?next={quote(here)}", status_code=303)
     if path.startswith(("/billing", "/console")):
         return _page(status, title, detail)
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": request.url.path}
@@ -86,11 +87,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.url.path)
+        page = request.url.path.startswith(("/billing", "/console"))
+        retry = "Reload the page and try again" if page else "Retry with the same Idempotency-Key"
         return problem(
             500,
             "Internal error",
-            "fleetbill failed to handle this request; nothing was changed. "
-            "Retry with the same Idempotency-Key, and report it if it persists.",
+            f"fleetbill failed to handle this request; nothing was changed. {retry}, and report it if it persists.",
             request,
         )
 

@@ -96,6 +96,8 @@ JA: dict[str, str] = {
     "Amount received (JPY)": "入金額 (円)",
     "Bank reference or payer": "振込の照会番号または振込人",
     "Record transfer": "入金を記録",
+    "this invoice is collected by card": "この請求書はカードで回収します",
+    "Times are Tokyo time (UTC+9).": "時刻は日本時間 (UTC+9) です。",
     # plans and tax
     "monthly": "月契約",
     "yearly": "年契約",
@@ -141,7 +143,7 @@ JA: dict[str, str] = {
     "Action": "操作",
     "Who": "実行者",
     "{n} entries": "{n} 件",
-    "When (UTC)": "日時 (UTC)",
+    "When (Tokyo)": "日時 (日本時間)",
     "Subject": "対象",
     "Amount": "金額",
     "Details": "詳細",

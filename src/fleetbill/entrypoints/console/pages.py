@@ -10,6 +10,7 @@ the service's checks run inside the transaction that would have written.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
@@ -29,6 +30,7 @@ from ...adapters.db import schema as t
 from ...adapters.db import schema_console as c
 from ...adapters.db import schema_payments as p
 from ...adapters.db import views
+from ...adapters.db.audit import ACTIONS
 from ...adapters.pdf.invoice_csv import render_invoice_csv
 from ...adapters.pdf.invoice_pdf import render_invoice_pdf
 from ...domain.dunning import RetryPolicy
@@ -40,7 +42,7 @@ from ...services import staff
 from ...services.announce_price_change import announce_price_change
 from ...services.bank_transfer import record_transfer, set_collection_method
 from ...services.buy_plan import charge_purchase
-from ...services.change_plan import change_plan
+from ...services.change_plan import apply_due_downgrades, change_plan
 from ...services.close_month import close_due_months
 from ...services.collect_invoice import collect_due
 from ...services.entitlements import account_entitlements
@@ -65,11 +67,12 @@ async def storable_form(request: Request) -> None:
 router = APIRouter(prefix="/console", include_in_schema=False, dependencies=[Depends(storable_form)])
 PAGE = 50
 MIN_YEAR, MAX_YEAR = 2000, 2200  # dates typed in forms outside these are mistakes
+INVOICE_NUMBER = re.compile(r"[A-Za-z]{1,10}-\d{1,12}")
 OPERATOR_ZONE = "Asia/Tokyo"  # dates typed in the console (point expiry) are the operator's days
 
 
 def render(request: Request, session: staff.Session, name: str, http_status: int = 200, **context) -> Response:
-    context |= dict(staff=session.staff, csrf=session.csrf, nonce=secrets.token_urlsafe(24))
+    context |= dict(staff=session.staff, csrf=session.csrf, nonce=secrets.token_urlsafe(24), zone=OPERATOR_ZONE)
     return templates.TemplateResponse(request, name, context, status_code=http_status)
 
 
@@ -322,7 +325,11 @@ def invoices(
     app = get_app(request)
     where = [true()]
     if q.strip():
-        where.append(or_(inv.c.number == q.strip(), a.c.name.icontains(q.strip(), autoescape=True)))
+        text = q.strip()
+        if INVOICE_NUMBER.fullmatch(text):  # FB-00000042: the index finds it at once
+            where.append(inv.c.number == text.upper())
+        else:
+            where.append(a.c.name.icontains(text, autoescape=True))
     if status == "overdue":
         where.append(
             and_(
@@ -354,7 +361,7 @@ def invoices(
     )
 
 
-def _invoice_page(request: Request, session: staff.Session, invoice_id: str, status: int = 200, error=None):
+def _invoice_page(request: Request, session: staff.Session, invoice_id: str, status: int = 200, error=None, form=None):
     app = get_app(request)
     with app.db.read() as conn:
         invoice = views.invoice(conn, invoice_id)
@@ -383,6 +390,7 @@ def _invoice_page(request: Request, session: staff.Session, invoice_id: str, sta
         collection=collection,
         received=received,
         left=invoice["amount_due"] - received,
+        form=form or {},
     )
 
 
@@ -422,7 +430,8 @@ def transfer(
 ):
     """R18: a bank transfer that arrived, full or partial; the invoice is paid when covered."""
     check_csrf(session, csrf)
-    again = lambda status, error: _invoice_page(request, session, invoice_id, status, error)  # noqa: E731
+    form = dict(amount=amount, reference=reference)
+    again = lambda status, error: _invoice_page(request, session, invoice_id, status, error, form)  # noqa: E731
 
     def work(conn, app):
         record_transfer(conn, app.clock.now(), invoice_id, _whole(amount, "JPY"), reference, session.staff.actor)
@@ -555,7 +564,8 @@ def run_close(request: Request, session: staff.Session = Depends(staff_session),
     check_csrf(session, csrf)
     app = get_app(request)
     report = close_due_months(app.db, app.clock, app.settings, actor=session.staff.actor)
-    with app.db.transaction() as conn:
+    with app.db.transaction() as conn:  # as the worker does after a close (run_due_jobs)
+        apply_due_downgrades(conn, app.clock.now())
         opened = open_collections(conn, app.clock.now())
     result = dict(
         kind="close",
@@ -615,7 +625,6 @@ def audit_log(
             .limit(PAGE)
             .offset((page - 1) * PAGE)
         ).all()
-        actions = conn.execute(select(log.c.action).distinct().order_by(log.c.action)).scalars().all()
     entries = [dict(r._mapping) | {"details": json.loads(r.details)} for r in rows]
     query = {"account": account, "action": action, "actor": actor}
     return render(
@@ -626,7 +635,7 @@ def audit_log(
         total=total,
         page=page,
         pages=_pages(total),
-        actions=actions,
+        actions=sorted(ACTIONS),
         account=account,
         action=action,
         actor=actor,
