@@ -31,8 +31,13 @@ def staff_session(request: Request) -> staff.Session:
     return found
 
 
+def _same(given: str, expected: str) -> bool:
+    """A constant-time comparison that any text can be given to (compare_digest refuses non-ASCII str)."""
+    return secrets.compare_digest(given.encode(), expected.encode())
+
+
 def check_csrf(session: staff.Session, csrf: str) -> None:
-    if not secrets.compare_digest(csrf, session.csrf):
+    if not _same(csrf, session.csrf):
         raise HTTPException(403, "this form has expired; reload the page and try again")
 
 
@@ -73,7 +78,7 @@ def log_in(
     login_csrf: str = Form(""),
     next: str = Form("/console"),
 ):
-    if not secrets.compare_digest(login_csrf, request.cookies.get(LOGIN_COOKIE, "")):
+    if not _same(login_csrf, request.cookies.get(LOGIN_COOKIE, "")):
         return login_page(request, next, "this form has expired; try again", 403)
     app = get_app(request)
     with app.db.transaction() as conn:  # commits the failure count too
