@@ -13,6 +13,7 @@ from ..adapters.db import schema as t
 from ..adapters.db.audit import audit
 from ..domain.catalog import check_price_change
 from ..domain.errors import Conflict
+from ..domain.money import Money
 from ..domain.periods import BillingMonth
 from ..domain.rating import Tier
 from .catalog import insert_price_version
@@ -43,7 +44,19 @@ def announce_price_change(
         raise Conflict(f"plan {plan_id} already has a price version from {month}; announce another month")
     version_id = insert_price_version(conn, plan_id, month, now, fixed_fee, prices)
     account_ids = conn.execute(select(a.c.id).where(a.c.plan_id == plan_id)).scalars().all()
-    body = json.dumps({"plan_id": plan_id, "effective_month": str(month), "price_version_id": version_id})
+    # What the customer needs to read in the email (services/send_notifications shows each key),
+    # with the ids other code may look up.
+    body = json.dumps(
+        {
+            "plan": plan.name,
+            "effective_month": str(month),
+            "fixed_fee": _fee_in_words(fixed_fee, plan),
+            "prices": [f"{dt}: {_tiers_in_words(prices[dt], plan.currency)}" for dt in sorted(prices)],
+            "tax": "not included; added on the invoice",
+            "plan_id": plan_id,
+            "price_version_id": version_id,
+        }
+    )
     if account_ids:
         conn.execute(
             insert(t.notifications),
@@ -70,3 +83,28 @@ def announce_price_change(
         notified_accounts=len(account_ids),
     )
     return {"id": version_id, "plan_id": plan_id, "effective_month": str(month), "notified_accounts": len(account_ids)}
+
+
+def _fee_in_words(fixed_fee: int, plan) -> str:
+    if fixed_fee == 0:
+        return "none"
+    return f"{Money(fixed_fee, plan.currency)} a {'month' if plan.term.months == 1 else 'year'}"
+
+
+def _tiers_in_words(tiers: Sequence[Tier], currency: str) -> str:
+    """[3 at 0, the rest at 120] -> "first 3 free, then 120 JPY a device a month"."""
+    parts, first = [], 1
+    for tier in tiers:
+        price = "free" if tier.unit_price == 0 else str(Money(tier.unit_price, currency))
+        at = price if tier.unit_price == 0 else f"at {price}"
+        if tier.up_to is None:
+            parts.append(price if first == 1 else f"then {price}")
+        elif first == tier.up_to:
+            parts.append(f"{'first device' if first == 1 else f'device {first}'} {at}")
+        else:
+            parts.append(f"{f'first {tier.up_to}' if first == 1 else f'{first} to {tier.up_to}'} {at}")
+        first = (tier.up_to or 0) + 1
+    priced = [i for i, tier in enumerate(tiers) if tier.unit_price]
+    if priced:  # the unit, once, after the last price that is not free
+        parts[priced[-1]] += " a device a month"
+    return ", ".join(parts)
