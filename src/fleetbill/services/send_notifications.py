@@ -1,11 +1,24 @@
 """Email the notification outbox: price changes announced (R9), payments failed and received,
 suspensions and reinstatements (R19), bank-transfer reminders (R18), cards expiring.
 
-Each notification is claimed, sent and marked sent in one transaction (on PostgreSQL with
-FOR UPDATE SKIP LOCKED, so two workers never send the same one). If the SMTP server refuses or
-is down, the notification stays unsent and the run stops; the next run tries again. A crash
-between the server's acceptance and the commit would send that one message twice: email is
-delivered at least once, never lost.
+A run works in batches of `BATCH`: it claims a batch in one short transaction (claimed_at = now,
+on PostgreSQL after SELECT ... FOR UPDATE SKIP LOCKED), sends it on one SMTP connection outside
+any transaction, then records what became of each message in another short transaction. So the
+SMTP exchange never holds a lock (on SQLite, a write transaction would block every other writer),
+and two senders never send the same message: each skips what the other claimed in the last
+`CLAIM_FOR`. A claim older than that is a sender that died, and its messages are taken again: a
+crash between the server's acceptance and the record sends those again (at least once, never lost).
+
+What became of each message:
+- accepted: sent_at;
+- refused for good (a 5xx answer about it, an address the server cannot take, a message that
+  cannot be written): failed_at, attempts and last_error; never tried again, and the run goes on;
+- not sent for now (the server is down, times out, or answers 4xx): attempts and last_error, the
+  claim released, and the run stops, as the server is unwell; the next run tries again.
+
+Messages about the account's money or service go first, announcements to a whole plan last; within
+each, the oldest first. A run tries at most `limit` messages so that it ends; the worker's next
+run takes the rest.
 """
 
 from __future__ import annotations
@@ -13,10 +26,12 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import make_msgid
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, or_, select, update
 
 from ..adapters.db import schema as t
 from ..adapters.db.engine import Database
@@ -25,23 +40,42 @@ from ..clock import Clock
 
 log = logging.getLogger("fleetbill.mail")
 
+BATCH = 200  # a claim, and one SMTP connection
+LIMIT = 10_000  # messages tried in one run
+CLAIM_FOR = timedelta(minutes=10)  # after this a claim is a sender that died: taken again
+# Sent after every other kind: announcements to every account on a plan, weeks ahead (R9).
+LATER_KINDS = ("price_change",)
+
 
 @dataclass
 class MailReport:
     sent: int = 0
-    failed: str | None = None  # why the run stopped early
+    refused: int = 0  # refused for good (failed_at): never tried again
+    failed: str | None = None  # why the run stopped early; what is left waits for the next run
 
 
 def compose(row, sender: str) -> EmailMessage:
+    """The email for one notification; ValueError (or UnicodeError) when it cannot be written."""
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = formataddr((row.name, row.billing_email))
+    username, _, domain = row.billing_email.rpartition("@")
+    # Address, not formataddr: it refuses CR and LF in the name (no header can be injected), and
+    # takes an address that is not ASCII (経理@example.jp), which SMTPUTF8 carries.
+    message["To"] = Address(display_name=row.name, username=username, domain=domain)
     message["Subject"] = f"[fleetbill] {row.subject}"
     message["Message-ID"] = make_msgid(idstring=f"notification-{row.id}", domain="fleetbill")
-    details = {k: v for k, v in json.loads(row.body or "{}").items() if v not in (None, "")}
+    details = {
+        k: v for k, v in json.loads(row.body or "{}").items() if v not in (None, "", []) and not k.endswith("_id")
+    }
     lines = [f"{row.name},", "", row.subject + "."]
     if details:
-        lines += ["", *(f"  {key.replace('_', ' ')}: {value}" for key, value in details.items())]
+        lines.append("")
+        for key, value in details.items():
+            label = key.replace("_", " ")
+            if isinstance(value, list):
+                lines += [f"  {label}:", *(f"    {item}" for item in value)]
+            else:
+                lines.append(f"  {label}: {value}")
     lines += [
         "",
         "Your billing page (open it from the developer's console) shows your usage, invoices,",
@@ -53,29 +87,117 @@ def compose(row, sender: str) -> EmailMessage:
     return message
 
 
-def send_notifications(db: Database, mailer: Mailer, clock: Clock, sender: str, limit: int = 1000) -> MailReport:
+def send_notifications(
+    db: Database, mailer: Mailer, clock: Clock, sender: str, limit: int = LIMIT, batch: int = BATCH
+) -> MailReport:
+    """Email what is unsent, in batches; never raises for one message's problem."""
     report = MailReport()
-    n, a = t.notifications, t.accounts
-    for _ in range(limit):
-        with db.transaction() as conn:
-            q = (
-                select(n.c.id, n.c.subject, n.c.body, a.c.name, a.c.billing_email)
-                .join(a, a.c.id == n.c.account_id)
-                .where(n.c.sent_at.is_(None))
-                .order_by(n.c.id)
-                .limit(1)
-            )
-            if conn.dialect.name == "postgresql":
-                q = q.with_for_update(of=n, skip_locked=True)
-            row = conn.execute(q).first()
-            if row is None:
+    try:
+        EmailMessage()["From"] = sender
+    except ValueError as e:  # every message would fail: a setting to fix, not the messages' fault
+        report.failed = f"FLEETBILL_MAIL_FROM {sender!r} cannot be used: {e}"
+        return report
+    for urgent in (True, False):
+        after = 0  # ids at or below were claimed, or skipped as another sender's, in this run
+        while (room := limit - report.sent - report.refused) > 0:
+            rows = _claim(db, clock.now(), urgent, after, min(batch, room))
+            if not rows:
                 break
-            try:
-                mailer.send(compose(row, sender))
-            except MailError as e:
-                log.warning("notification %s not sent: %s", row.id, e)
-                report.failed = str(e)
-                break
-            conn.execute(update(n).where(n.c.id == row.id).values(sent_at=clock.now()))
-            report.sent += 1
+            after = rows[-1].id
+            if not _send_batch(db, mailer, clock, sender, rows, report):
+                return report
     return report
+
+
+def claim_query(now: datetime, urgent: bool, after: int, size: int) -> Select:
+    """The next `size` notifications to send, oldest first."""
+    n, a = t.notifications, t.accounts
+    kinds = n.c.kind.not_in(LATER_KINDS) if urgent else n.c.kind.in_(LATER_KINDS)
+    return (
+        select(n.c.id, n.c.subject, n.c.body, a.c.name, a.c.billing_email)
+        .join(a, a.c.id == n.c.account_id)
+        # The partial index ix_notifications_unsent's condition, as it is written, so that the
+        # planner walks that index (the unsent ones) in id order, not the whole table.
+        .where(n.c.sent_at.is_(None), n.c.failed_at.is_(None))
+        .where(n.c.id > after, kinds, or_(n.c.claimed_at.is_(None), n.c.claimed_at <= now - CLAIM_FOR))
+        .order_by(n.c.id)
+        .limit(size)
+    )
+
+
+def _claim(db: Database, now: datetime, urgent: bool, after: int, size: int) -> list:
+    n = t.notifications
+    with db.transaction() as conn:
+        q = claim_query(now, urgent, after, size)
+        if conn.dialect.name == "postgresql":
+            q = q.with_for_update(of=n, skip_locked=True)
+        rows = conn.execute(q).all()
+        if rows:
+            conn.execute(update(n).where(n.c.id.in_([r.id for r in rows])).values(claimed_at=now))
+    return rows
+
+
+def _send_batch(db: Database, mailer: Mailer, clock: Clock, sender: str, rows: list, report: MailReport) -> bool:
+    """Send one claimed batch and record each outcome; False when the run must stop."""
+    refused: list[tuple[int, str]] = []
+    composed: list[tuple[int, EmailMessage]] = []
+    for row in rows:
+        try:
+            composed.append((row.id, compose(row, sender)))
+        except (ValueError, TypeError, UnicodeError, LookupError) as e:
+            refused.append((row.id, f"the email could not be written: {e}"))
+    try:
+        outcomes = mailer.send_many([message for _, message in composed]) if composed else []
+    except Exception as e:  # a mailer that breaks its promise: the batch waits, nothing is lost
+        log.exception("the mailer failed")
+        outcomes = [MailError(f"the mailer failed: {e!r}")]
+    sent: list[int] = []
+    retry: list[tuple[int, str]] = []
+    for (nid, _), outcome in zip(composed, outcomes, strict=False):
+        if outcome is None:
+            sent.append(nid)
+        elif outcome.permanent:
+            refused.append((nid, str(outcome)))
+        else:
+            retry.append((nid, str(outcome)))
+    untried = [nid for nid, _ in composed[len(outcomes) :]]
+    _record(db, clock.now(), sent, refused, retry, untried)
+    for nid, why in refused:
+        log.warning("notification %s refused for good, not tried again: %s", nid, why)
+    report.sent += len(sent)
+    report.refused += len(refused)
+    if retry or untried:
+        report.failed = retry[0][1] if retry else "the mailer stopped before the end of the batch"
+        log.warning("emailing stopped; the rest waits for the next run: %s", report.failed)
+        return False
+    return True
+
+
+def _record(
+    db: Database,
+    now: datetime,
+    sent: list[int],
+    refused: list[tuple[int, str]],
+    retry: list[tuple[int, str]],
+    untried: list[int],
+) -> None:
+    n = t.notifications
+    by_id = n.c.id == bindparam("nid")
+    with db.transaction() as conn:
+        if sent:
+            # sent_at IS NULL: a sender whose claim ran out may have sent it too; the first stays.
+            conn.execute(
+                update(n).where(n.c.id.in_(sent), n.c.sent_at.is_(None)).values(sent_at=now, attempts=n.c.attempts + 1)
+            )
+        if refused:
+            conn.execute(
+                update(n).where(by_id).values(failed_at=now, attempts=n.c.attempts + 1, last_error=bindparam("why")),
+                [{"nid": nid, "why": why[:300]} for nid, why in refused],
+            )
+        if retry:
+            conn.execute(
+                update(n).where(by_id).values(claimed_at=None, attempts=n.c.attempts + 1, last_error=bindparam("why")),
+                [{"nid": nid, "why": why[:300]} for nid, why in retry],
+            )
+        if untried:
+            conn.execute(update(n).where(n.c.id.in_(untried)).values(claimed_at=None))
