@@ -2,11 +2,16 @@
 do at the login form, and how the operator ends a person's access (issue 4, item 4).
 
 - a CSRF token that is not ASCII is a refusal (403), not a crash (500);
+- parallel wrong passwords on PostgreSQL still lock the login after five;
+- a locked login, an unknown email and a wrong password get the same answer at the same cost;
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,6 +23,7 @@ from fleetbill.entrypoints.api import create_api
 from fleetbill.entrypoints.cli import app as cli
 from fleetbill.services import staff
 from tests import factories as f
+from tests.conftest import on_postgres
 from tests.pages import open_page, session_csrf
 
 EMAIL, PASSWORD = "hana@example.jp", "correct horse battery staple"
@@ -89,3 +95,69 @@ def test_a_billing_page_form_whose_token_is_not_ascii_is_refused_not_a_crash(api
     assert session_csrf(api)
     refused = api.post("/billing/devices/switch", data={"csrf": "é", "device_ids": [], "active": "false"})
     assert refused.status_code == 403
+
+
+# --- the lockout --------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not on_postgres(), reason="parallel logins are a PostgreSQL matter (SQLite has one writer)")
+def test_twenty_parallel_wrong_passwords_still_lock_the_login(app, clock, hana):
+    barrier = threading.Barrier(20)
+    answers, errors = [], []
+
+    def guess(i: int):
+        barrier.wait()
+        try:
+            with app.db.transaction() as conn:
+                answers.append(staff.log_in(conn, clock.now(), EMAIL, f"guess number {i}"))
+        except Exception as e:  # pragma: no cover - a failure shows in the assertion below
+            errors.append(e)
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(20)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == [] and len(answers) == 20 and all(a.refused for a in answers)
+    with app.db.transaction() as conn:
+        assert staff.log_in(conn, clock.now(), EMAIL, PASSWORD).refused  # even the right one
+    # exactly five were checked against the password; the others found the login locked
+    five = ["wrong password"] * 4 + ["wrong password; now locked"]
+    assert sorted(a.why for a in answers) == sorted(["locked"] * 15 + five)
+    with app.db.transaction() as conn:
+        assert staff.log_in(conn, clock.now() + timedelta(minutes=15, seconds=1), EMAIL, PASSWORD).token
+
+
+def test_a_locked_login_and_an_unknown_email_get_the_same_answer(client, hana):
+    for _ in range(5):
+        assert banner(log_in(client, password="guessing again and again")) == REFUSED
+    locked = log_in(client)  # the right password, while locked
+    unknown = log_in(client, email="nobody@example.jp")
+    assert locked.status_code == unknown.status_code == 401
+    assert banner(locked) == banner(unknown) == REFUSED
+
+
+def test_a_locked_login_costs_a_password_check_like_an_unknown_email(app, clock, hana, monkeypatch):
+    with app.db.transaction() as conn:
+        for _ in range(5):
+            staff.log_in(conn, clock.now(), EMAIL, "guessing again and again")
+    checked = []
+    real = staff._verify
+    monkeypatch.setattr(staff, "_verify", lambda h, p: checked.append(h) or real(h, p))
+    with app.db.transaction() as conn:
+        assert staff.log_in(conn, clock.now(), EMAIL, PASSWORD).refused == REFUSED
+        assert staff.log_in(conn, clock.now(), "nobody@example.jp", PASSWORD).refused == REFUSED
+    assert checked == [staff._DUMMY, staff._DUMMY]
+
+
+def test_sign_ins_and_refusals_are_logged_without_the_password(client, hana, caplog):
+    caplog.set_level(logging.INFO, logger="fleetbill.console")
+    log_in(client, password="my secret guess 1234")
+    log_in(client, email="nobody@example.jp", password="my secret guess 1234")
+    log_in(client)
+    said = [r.getMessage() for r in caplog.records if r.name == "fleetbill.console"]
+    assert len(said) == 3
+    assert EMAIL in said[0] and "refused" in said[0] and "wrong password" in said[0]
+    assert "nobody@example.jp" in said[1] and "refused" in said[1] and "unknown email" in said[1]
+    assert EMAIL in said[2] and "logged in" in said[2]
+    assert not any("my secret guess" in s or PASSWORD in s for s in said)

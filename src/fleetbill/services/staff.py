@@ -3,8 +3,9 @@
 A session is a random token in an HttpOnly cookie; only its SHA-256 is stored, with the CSRF
 token of the forms it may post and an expiry, so logging out (or disabling the person) ends it
 server-side. Five wrong passwords in a row lock the login for 15 minutes; the answer to a
-wrong password and to an unknown email is the same, and costs the same (a hash is verified
-either way), so the login form does not tell who works here.
+wrong password, an unknown email, a disabled login and a locked one is the same, and costs the
+same (a hash is verified every time), so the login form does not tell who works here. The
+attempts on one login are serialized by a lock on its row, so parallel guesses get five too.
 """
 
 from __future__ import annotations
@@ -28,18 +29,19 @@ LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 12
 _hasher = PasswordHasher()  # argon2id, RFC 9106's low-memory profile (64 MiB, 3 passes)
 _DUMMY = _hasher.hash("never a password anyone has")
-WRONG = "wrong email or password"
-LOCKED = "too many wrong passwords in a row: try again in 15 minutes"
+REFUSED = f"wrong email or password; after {MAX_FAILURES} wrong tries in a row, wait 15 minutes"
 
 
 @dataclass(frozen=True)
 class Login:
-    """A login's outcome: a cookie token and its session, or why it was refused (safe to show).
-    Returned, not raised, so that the caller commits the failure count with the refusal."""
+    """A login's outcome: a cookie token and its session, or the refusal (safe to show, the same
+    for every refusal) and why (for the application log only). Returned, not raised, so that the
+    caller commits the failure count with the refusal."""
 
     token: str | None = None
     session: Session | None = None
     refused: str | None = None
+    why: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,21 +95,28 @@ def create_staff(conn: Connection, now: datetime, email: str, name: str, passwor
 
 
 def log_in(conn: Connection, now: datetime, email: str, password: str) -> Login:
-    """Counts failures and locks after MAX_FAILURES in a row; commit the transaction either way."""
+    """Counts failures and locks after MAX_FAILURES in a row; commit the transaction either way.
+
+    A login that looks usable is read again with its row locked (held until the caller commits),
+    so the attempts on it are checked one after the other and parallel guesses cannot all read
+    the count before any of them writes it. A login that is already locked, disabled or unknown
+    takes no lock, and costs a check of the dummy hash, like a wrong password."""
     u = c.staff_users
-    row = conn.execute(select(u).where(u.c.email == email.strip().lower())).first()
-    if row is None or row.disabled_at is not None:
+    found = select(u).where(u.c.email == email.strip().lower())
+    row = conn.execute(found).first()
+    if _usable(row, now):
+        row = conn.execute(found.with_for_update()).first()  # FOR UPDATE on PostgreSQL; SQLite has one writer
+    if not _usable(row, now):
         _verify(_DUMMY, password)
-        return Login(refused=WRONG)
-    if row.locked_until is not None and row.locked_until > now:
-        return Login(refused=LOCKED)
+        why = "unknown email" if row is None else "disabled" if row.disabled_at is not None else "locked"
+        return Login(refused=REFUSED, why=why)
     if not _verify(row.password_hash, password):
         failures = row.failed_logins + 1
         locked = now + LOCKOUT if failures >= MAX_FAILURES else None
         conn.execute(
             update(u).where(u.c.id == row.id).values(failed_logins=0 if locked else failures, locked_until=locked)
         )
-        return Login(refused=LOCKED if locked else WRONG)
+        return Login(refused=REFUSED, why="wrong password; now locked" if locked else "wrong password")
     values: dict = dict(failed_logins=0, locked_until=None)
     if _hasher.check_needs_rehash(row.password_hash):
         values["password_hash"] = _hasher.hash(password)
@@ -124,6 +133,10 @@ def log_in(conn: Connection, now: datetime, email: str, password: str) -> Login:
         ),
     )
     return Login(token, Session(Staff(row.id, row.email, row.name), csrf))
+
+
+def _usable(row, now: datetime) -> bool:
+    return row is not None and row.disabled_at is None and (row.locked_until is None or row.locked_until <= now)
 
 
 def _verify(password_hash: str, password: str) -> bool:

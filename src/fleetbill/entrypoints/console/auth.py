@@ -1,8 +1,10 @@
 """Staff log in to the console with a password; the session is a server-side row behind an
-HttpOnly, SameSite=Strict cookie limited to /console, and every form carries its CSRF token."""
+HttpOnly, SameSite=Strict cookie limited to /console, and every form carries its CSRF token.
+Sign-ins and refusals go to the application log ("fleetbill.console"), never the password."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -19,6 +21,7 @@ from ..web.rendering import templates
 
 COOKIE = "fleetbill_console"
 LOGIN_COOKIE = "fleetbill_console_login"  # double-submit token of the login form
+log = logging.getLogger("fleetbill.console")
 router = APIRouter(prefix="/console", include_in_schema=False)
 
 
@@ -83,8 +86,11 @@ def log_in(
     app = get_app(request)
     with app.db.transaction() as conn:  # commits the failure count too
         login = staff.log_in(conn, app.clock.now(), email, password)
+    client = request.client.host if request.client else "?"
     if login.refused:
+        log.warning("console login refused for %r (%s) from %s", email[:120], login.why, client)
         return login_page(request, next, login.refused, 401)
+    log.info("console login: %s logged in from %s", login.session.staff.email, client)
     if not next.startswith("/console"):
         next = "/console"
     answer = RedirectResponse(next, status_code=303)
@@ -109,4 +115,5 @@ def log_out(request: Request, csrf: str = Form(""), session: staff.Session = Dep
         staff.log_out(conn, app.clock.now(), request.cookies.get(COOKIE, ""))
     answer = RedirectResponse("/console/login", status_code=303)
     answer.delete_cookie(COOKIE, path="/console")
+    log.info("console logout: %s", session.staff.email)
     return answer
