@@ -37,9 +37,6 @@ def open_account(conn: Connection, now: datetime, settings: Settings, new: NewAc
     """Create the account; returns it and the id of its purchase invoice, if its plan has a fee."""
     if not new.name.strip():
         raise InvalidInput("name must not be empty")
-    if any(ch in new.name for ch in "\r\n"):
-        # The name heads the account's emails (To: and the greeting): a line break would end it.
-        raise InvalidInput("name must be one line: no line breaks")
     if not _EMAIL.match(new.billing_email):
         raise InvalidInput(f"billing_email {new.billing_email!r} is not an email address")
     check_region(new.country, new.subdivision)
