@@ -25,7 +25,6 @@ from fleetbill.adapters.db import schema as t
 from fleetbill.adapters.mail import SmtpMailer
 from fleetbill.domain.catalog import Plan
 from fleetbill.domain.contract import ContractTerm
-from fleetbill.domain.errors import InvalidInput
 from fleetbill.domain.metering import CountingMode
 from fleetbill.domain.periods import BillingMonth
 from fleetbill.domain.rating import Tier
@@ -335,24 +334,31 @@ def test_a_4xx_answer_stops_the_run_and_the_next_run_sends_it(app, smtp, three_a
     assert states(app)[ids[1]][:3] == (True, False, 2)
 
 
-def test_a_name_with_a_line_break_fails_that_email_for_good_and_the_others_are_sent(app, smtp, three_accounts):
+def test_a_name_with_a_line_break_is_written_on_one_line_and_injects_no_header(app, smtp, three_accounts):
     inbox, mailer = smtp
     a, b, c = three_accounts
-    with app.db.transaction() as conn:  # written before names were checked, or by hand
-        conn.execute(update(t.accounts).where(t.accounts.c.id == a).values(name="A\r\nBcc: everyone@example.jp"))
+    with app.db.transaction() as conn:  # sign-up allows line breaks and tabs in a name
+        conn.execute(update(t.accounts).where(t.accounts.c.id == a).values(name="A\r\nBcc: everyone@example.jp\tLtd"))
+    told(app, a)
+    assert send_notifications(app.db, mailer, app.clock, SENDER) == sending.MailReport(sent=1)
+    assert inbox.asked == ["a@example.jp"]
+    [((to,), message)] = inbox.messages
+    assert message["To"] == '"A Bcc: everyone@example.jp Ltd" <a@example.jp>' and message["Bcc"] is None
+    assert content(message).startswith("A Bcc: everyone@example.jp Ltd,\n")
+
+
+def test_a_notification_that_cannot_be_written_fails_for_good_and_the_others_are_sent(app, smtp, three_accounts):
+    inbox, mailer = smtp
+    a, b, c = three_accounts
     ids = [told(app, a), told(app, b), told(app, c)]
+    with app.db.transaction() as conn:
+        conn.execute(update(t.notifications).where(t.notifications.c.id == ids[0]).values(body="{not json"))
     report = send_notifications(app.db, mailer, app.clock, SENDER)
     assert (report.sent, report.refused, report.failed) == (2, 1, None)
     assert inbox.to() == ["b@example.jp", "c@example.jp"] and inbox.asked == ["b@example.jp", "c@example.jp"]
     refused = states(app)[ids[0]]
     assert refused[:3] == (False, True, 1) and "could not be written" in refused[3]
-
-
-def test_an_account_name_with_a_line_break_is_refused(app):
-    f.device_type(app)
-    f.plan(app, "basic")
-    with pytest.raises(InvalidInput, match="name"):
-        f.account(app, "basic", name="Acme\r\nBcc: everyone@example.jp")
+    assert send_notifications(app.db, mailer, app.clock, SENDER) == sending.MailReport()
 
 
 def test_an_address_that_is_not_ascii_goes_by_smtputf8_when_the_server_offers_it(app, start_smtp, three_accounts):

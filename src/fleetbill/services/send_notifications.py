@@ -58,16 +58,19 @@ def compose(row, sender: str) -> EmailMessage:
     """The email for one notification; ValueError (or UnicodeError) when it cannot be written."""
     message = EmailMessage()
     message["From"] = sender
+    # A name may hold a line break or a tab (sign-up allows them): one line here, so that it can
+    # neither end the To: header nor inject another, and the email still goes.
+    name = " ".join(row.name.split())
     username, _, domain = row.billing_email.rpartition("@")
-    # Address, not formataddr: it refuses CR and LF in the name (no header can be injected), and
-    # takes an address that is not ASCII (経理@example.jp), which SMTPUTF8 carries.
-    message["To"] = Address(display_name=row.name, username=username, domain=domain)
+    # Address, not formataddr: it takes an address that is not ASCII (経理@example.jp), which
+    # SMTPUTF8 carries, and refuses CR and LF in any part.
+    message["To"] = Address(display_name=name, username=username, domain=domain)
     message["Subject"] = f"[fleetbill] {row.subject}"
     message["Message-ID"] = make_msgid(idstring=f"notification-{row.id}", domain="fleetbill")
     details = {
         k: v for k, v in json.loads(row.body or "{}").items() if v not in (None, "", []) and not k.endswith("_id")
     }
-    lines = [f"{row.name},", "", row.subject + "."]
+    lines = [f"{name},", "", row.subject + "."]
     if details:
         lines.append("")
         for key, value in details.items():
