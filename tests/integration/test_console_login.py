@@ -4,6 +4,7 @@ do at the login form, and how the operator ends a person's access (issue 4, item
 - a CSRF token that is not ASCII is a refusal (403), not a crash (500);
 - parallel wrong passwords on PostgreSQL still lock the login after five;
 - a locked login, an unknown email and a wrong password get the same answer at the same cost;
+- the login page shows no text from its URL, and sends a person only to a /console page;
 """
 
 from __future__ import annotations
@@ -161,3 +162,51 @@ def test_sign_ins_and_refusals_are_logged_without_the_password(client, hana, cap
     assert "nobody@example.jp" in said[1] and "refused" in said[1] and "unknown email" in said[1]
     assert EMAIL in said[2] and "logged in" in said[2]
     assert not any("my secret guess" in s or PASSWORD in s for s in said)
+
+
+# --- what the login page takes from its URL ------------------------------------------------------------
+
+
+def test_the_login_page_shows_no_text_and_no_status_from_its_url(client, hana):
+    page = client.get("/console/login", params={"status": "418", "error": "Call 0120-000-000 to unlock"})
+    assert page.status_code == 200
+    assert "Call 0120" not in page.text and banner(page) == ""  # (the language link keeps it, URL-encoded)
+
+
+@pytest.mark.parametrize(
+    "next",
+    [
+        "//evil.example/console",
+        "https://evil.example/console",
+        "javascript:alert(1)//console",
+        "/\\evil.example",
+        "/console\\@evil.example",
+        "/console/\\\\evil.example",
+        "/\t/evil.example/console",
+        "/console@evil.example",
+        "/consolex",
+        "/console/../billing",
+        "/console/%2e%2e/billing",
+        "",
+    ],
+)
+def test_after_logging_in_a_person_goes_only_to_a_console_page(client, hana, next):
+    assert log_in(client, next=next).headers["location"] == "/console"
+
+
+def test_a_console_page_and_its_query_are_where_the_login_goes_next(client, hana):
+    answer = log_in(client, next="/console/invoices?status=open&page=2")
+    assert answer.headers["location"] == "/console/invoices?status=open&page=2"
+
+
+def test_the_login_form_keeps_only_a_console_page_as_next(client, hana):
+    page = client.get("/console/login", params={"next": "//evil.example"})
+    assert re.search(r'name="next" value="([^"]*)"', page.text).group(1) == "/console"
+
+
+def test_the_redirect_to_the_login_keeps_the_pages_query(client, hana):
+    sent = client.get("/console/invoices", params={"status": "open", "page": "2"}, follow_redirects=False)
+    assert sent.status_code == 303
+    form = client.get(sent.headers["location"]).text
+    next = re.search(r'name="next" value="([^"]*)"', form).group(1).replace("&amp;", "&")
+    assert log_in(client, next=next).headers["location"] == "/console/invoices?status=open&page=2"

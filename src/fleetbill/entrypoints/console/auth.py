@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from urllib.parse import unquote, urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
@@ -21,6 +22,7 @@ from ..web.rendering import templates
 
 COOKIE = "fleetbill_console"
 LOGIN_COOKIE = "fleetbill_console_login"  # double-submit token of the login form
+HOME = "/console"
 log = logging.getLogger("fleetbill.console")
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -63,14 +65,33 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
-@router.get("/login")
-def login_page(request: Request, next: str = "/console", error: str | None = None, status: int = 200):
+def _next_page(next: str) -> str:
+    """Where to go after logging in: a console page of this site (with its query), else the console.
+    No scheme, no host, no backslash or control character (browsers read them as a host), no dot
+    segments: only /console or a path under /console/."""
+    if any(ch == "\\" or ord(ch) < 0x21 or ord(ch) == 0x7F for ch in next):
+        return HOME
+    url = urlsplit(next)
+    if url.scheme or url.netloc or not (url.path == HOME or url.path.startswith(HOME + "/")):
+        return HOME
+    if any(part in {".", ".."} for part in unquote(url.path).split("/")):
+        return HOME
+    return next
+
+
+def _login_form(request: Request, next: str, error: str | None = None, status: int = 200):
+    """The login form; a refusal shows it again with its message (never text from the URL)."""
     token = secrets.token_urlsafe(24)
     page = templates.TemplateResponse(
-        request, "console_login.html", dict(next=next, error=error, login_csrf=token), status_code=status
+        request, "console_login.html", dict(next=_next_page(next), error=error, login_csrf=token), status_code=status
     )
     page.set_cookie(LOGIN_COOKIE, token, max_age=3600, httponly=True, samesite="strict", path="/console")
     return page
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = HOME):
+    return _login_form(request, next)
 
 
 @router.post("/login")
@@ -79,21 +100,19 @@ def log_in(
     email: str = Form(""),
     password: str = Form(""),
     login_csrf: str = Form(""),
-    next: str = Form("/console"),
+    next: str = Form(HOME),
 ):
     if not _same(login_csrf, request.cookies.get(LOGIN_COOKIE, "")):
-        return login_page(request, next, "this form has expired; try again", 403)
+        return _login_form(request, next, "this form has expired; try again", 403)
     app = get_app(request)
     with app.db.transaction() as conn:  # commits the failure count too
         login = staff.log_in(conn, app.clock.now(), email, password)
     client = request.client.host if request.client else "?"
     if login.refused:
         log.warning("console login refused for %r (%s) from %s", email[:120], login.why, client)
-        return login_page(request, next, login.refused, 401)
+        return _login_form(request, next, login.refused, 401)
     log.info("console login: %s logged in from %s", login.session.staff.email, client)
-    if not next.startswith("/console"):
-        next = "/console"
-    answer = RedirectResponse(next, status_code=303)
+    answer = RedirectResponse(_next_page(next), status_code=303)
     answer.set_cookie(
         COOKIE,
         login.token,
