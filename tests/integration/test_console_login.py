@@ -5,6 +5,7 @@ do at the login form, and how the operator ends a person's access (issue 4, item
 - parallel wrong passwords on PostgreSQL still lock the login after five;
 - a locked login, an unknown email and a wrong password get the same answer at the same cost;
 - the login page shows no text from its URL, and sends a person only to a /console page;
+- `fleetbill staff disable` and `fleetbill staff set-password` end sessions at once;
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from fleetbill.adapters.db import schema_console as c
+from fleetbill.domain.errors import InvalidInput, NotFound
 from fleetbill.entrypoints.api import create_api
 from fleetbill.entrypoints.cli import app as cli
 from fleetbill.services import staff
@@ -210,3 +212,62 @@ def test_the_redirect_to_the_login_keeps_the_pages_query(client, hana):
     form = client.get(sent.headers["location"]).text
     next = re.search(r'name="next" value="([^"]*)"', form).group(1).replace("&amp;", "&")
     assert log_in(client, next=next).headers["location"] == "/console/invoices?status=open&page=2"
+
+
+# --- ending a person's access ------------------------------------------------------------------------
+
+
+def test_a_disabled_person_cannot_log_in_and_their_open_session_stops_at_once(client, app, hana):
+    assert log_in(client).status_code == 303
+    assert client.get("/console/accounts").status_code == 200
+    done = run_cli(app, "staff", "disable", "Hana@Example.jp")
+    assert done.exit_code == 0, done.output
+    assert "hana@example.jp can no longer log in" in done.output and "1 session ended" in done.output
+    assert sessions(app) == 0
+    assert client.get("/console/accounts", follow_redirects=False).status_code == 303
+    refused = log_in(client)
+    assert refused.status_code == 401 and banner(refused) == REFUSED
+
+
+def test_disabling_someone_who_is_not_staff_says_so(app, hana):
+    done = run_cli(app, "staff", "disable", "nobody@example.jp")
+    assert done.exit_code == 2 and "nobody@example.jp has no console login" in done.output
+    with app.db.transaction() as conn, pytest.raises(NotFound):
+        staff.disable_staff(conn, app.clock.now(), "nobody@example.jp")
+
+
+def test_a_new_password_replaces_the_old_one_clears_the_lock_and_ends_sessions(client, app, hana):
+    assert log_in(client).status_code == 303
+    other = TestClient(client.app)
+    for _ in range(5):
+        log_in(other, password="guessing again and again")  # locked now
+    done = run_cli(app, "staff", "set-password", EMAIL, password=NEW_PASSWORD)
+    assert done.exit_code == 0, done.output
+    assert "hana@example.jp has a new password" in done.output and "1 session ended" in done.output
+    assert client.get("/console/accounts", follow_redirects=False).status_code == 303  # logged out
+    assert banner(log_in(client)) == REFUSED  # the old password
+    assert log_in(client, password=NEW_PASSWORD).status_code == 303  # at once: the lock is cleared
+
+
+def test_a_new_password_that_is_too_short_is_refused_and_changes_nothing(client, app, hana):
+    done = run_cli(app, "staff", "set-password", EMAIL, password="short")
+    assert done.exit_code == 2 and "at least 12 characters" in done.output
+    assert log_in(client).status_code == 303
+
+
+def test_a_new_password_is_asked_for_twice_when_not_given(app, hana):
+    env = {"FLEETBILL_DATABASE_URL": app.settings.database_url}
+    done = CliRunner().invoke(cli, ["staff", "set-password", EMAIL], input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n", env=env)
+    assert done.exit_code == 0, done.output
+    with app.db.transaction() as conn:
+        assert staff.log_in(conn, app.clock.now(), EMAIL, NEW_PASSWORD).token
+
+
+def test_a_staff_email_longer_than_90_characters_is_refused(app):
+    long = "a" * 80 + "@example.jp"  # 91 characters: "staff:" + it would not fit the audit log's actor
+    with app.db.transaction() as conn, pytest.raises(InvalidInput, match="at most 90 characters"):
+        staff.create_staff(conn, app.clock.now(), long, "Long Name", PASSWORD)
+    done = run_cli(app, "staff", "create", long, "--name", "Long Name", password=PASSWORD)
+    assert done.exit_code == 2 and "at most 90 characters" in done.output
+    with app.db.transaction() as conn:
+        assert staff.create_staff(conn, app.clock.now(), long[1:], "Long Name", PASSWORD).actor == f"staff:{long[1:]}"

@@ -135,18 +135,23 @@ def create_key(name: str = typer.Argument(..., help="Who uses the key, e.g. 'pla
     console.print(key, soft_wrap=True, highlight=False)
 
 
-@staff.command("create")
-def create_staff(
-    email: str = typer.Argument(..., help="Their login, e.g. hana@example.jp."),
-    name: str = typer.Option(..., help="Their name, shown in the console."),
-    password: str = typer.Option(
+def _staff_password():
+    """The password option of `staff create` and `staff set-password`: typed twice, or the env."""
+    return typer.Option(
         ...,
         prompt=True,
         hide_input=True,
         confirmation_prompt=True,
         envvar="FLEETBILL_STAFF_PASSWORD",
         help="At least 12 characters; stored as an argon2id hash. Asked for when not given.",
-    ),
+    )
+
+
+@staff.command("create")
+def create_staff(
+    email: str = typer.Argument(..., help="Their login, e.g. hana@example.jp."),
+    name: str = typer.Option(..., help="Their name, shown in the console."),
+    password: str = _staff_password(),
 ) -> None:
     """Give a person a console login."""
     from ..domain.errors import BillingError
@@ -160,3 +165,40 @@ def create_staff(
         console.print(f"[red]{refused.detail}[/]")
         raise typer.Exit(2) from None
     console.print(f"{created.email} can log in at /console")
+
+
+@staff.command("disable")
+def disable_staff(email: str = typer.Argument(..., help="Their login, e.g. hana@example.jp.")) -> None:
+    """End a person's console access: their login is refused and their open sessions end at once."""
+    from ..domain.errors import BillingError
+    from ..services.staff import disable_staff as disable
+
+    built = build()
+    try:
+        with built.db.transaction() as conn:
+            disabled, ended = disable(conn, built.clock.now(), email)
+    except BillingError as refused:
+        console.print(f"[red]{refused.detail}[/]")
+        raise typer.Exit(2) from None
+    console.print(f"{disabled.email} can no longer log in; {ended} session{'' if ended == 1 else 's'} ended")
+
+
+@staff.command("set-password")
+def set_staff_password(
+    email: str = typer.Argument(..., help="Their login, e.g. hana@example.jp."),
+    password: str = _staff_password(),
+) -> None:
+    """Give a person a new password (e.g. when they forgot theirs): it clears a lockout and ends
+    their open sessions."""
+    from ..domain.errors import BillingError
+    from ..services.staff import set_password
+
+    built = build()
+    try:
+        with built.db.transaction() as conn:
+            changed, ended, disabled = set_password(conn, built.clock.now(), email, password)
+    except BillingError as refused:
+        console.print(f"[red]{refused.detail}[/]")
+        raise typer.Exit(2) from None
+    sessions = f"{ended} session{'' if ended == 1 else 's'} ended"
+    console.print(f"{changed.email} has a new password; {sessions}{' (the login stays disabled)' if disabled else ''}")
