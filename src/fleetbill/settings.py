@@ -29,6 +29,7 @@ class Settings:
     retry_schedule: str = "0,3,7,14"  # R19: days from the first card try; 4 tries over 14 days
     bank_transfer_grace_days: int = 14  # R19: suspension this long after an unpaid transfer's due date
     secret_key: str = ""  # signs billing-page links and sessions; empty: a random one per process
+    secure_cookies: bool = False  # Secure on the console's and billing page's cookies even over http (TLS proxy)
     smtp_url: str = ""  # where notifications are emailed; empty: they wait in the outbox table
     mail_from: str = "fleetbill billing <billing@fleetbill.localhost>"
 
@@ -52,6 +53,7 @@ class Settings:
             retry_schedule=env.get("FLEETBILL_RETRY_SCHEDULE", cls.retry_schedule),
             bank_transfer_grace_days=int(env.get("FLEETBILL_BANK_TRANSFER_GRACE_DAYS", cls.bank_transfer_grace_days)),
             secret_key=env.get("FLEETBILL_SECRET_KEY", ""),
+            secure_cookies=env.get("FLEETBILL_SECURE_COOKIES", "").lower() in {"1", "true", "yes"},
             smtp_url=env.get("FLEETBILL_SMTP_URL", ""),
             mail_from=env.get("FLEETBILL_MAIL_FROM", cls.mail_from),
         )

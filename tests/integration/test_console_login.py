@@ -6,10 +6,12 @@ do at the login form, and how the operator ends a person's access (issue 4, item
 - a locked login, an unknown email and a wrong password get the same answer at the same cost;
 - the login page shows no text from its URL, and sends a person only to a /console page;
 - `fleetbill staff disable` and `fleetbill staff set-password` end sessions at once;
+- FLEETBILL_SECURE_COOKIES marks the console's and the billing page's cookies Secure.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import threading
@@ -21,10 +23,12 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from fleetbill.adapters.db import schema_console as c
+from fleetbill.bootstrap import App
 from fleetbill.domain.errors import InvalidInput, NotFound
 from fleetbill.entrypoints.api import create_api
 from fleetbill.entrypoints.cli import app as cli
 from fleetbill.services import staff
+from fleetbill.settings import Settings
 from tests import factories as f
 from tests.conftest import on_postgres
 from tests.pages import open_page, session_csrf
@@ -271,3 +275,50 @@ def test_a_staff_email_longer_than_90_characters_is_refused(app):
     assert done.exit_code == 2 and "at most 90 characters" in done.output
     with app.db.transaction() as conn:
         assert staff.create_staff(conn, app.clock.now(), long[1:], "Long Name", PASSWORD).actor == f"staff:{long[1:]}"
+
+
+# --- Secure cookies behind a TLS proxy ----------------------------------------------------------------
+
+
+def test_secure_cookies_is_a_setting_and_off_by_default(monkeypatch):
+    monkeypatch.delenv("FLEETBILL_SECURE_COOKIES", raising=False)
+    assert Settings.from_env().secure_cookies is False
+    monkeypatch.setenv("FLEETBILL_SECURE_COOKIES", "true")
+    assert Settings.from_env().secure_cookies is True
+
+
+def _set_cookies(answer) -> dict[str, str]:
+    return {h.split("=", 1)[0]: h for h in answer.headers.get_list("set-cookie")}
+
+
+def test_over_http_the_cookies_are_not_secure_by_default(client, hana):
+    assert "secure" not in _set_cookies(client.get("/console/login"))["fleetbill_console_login"].lower()
+    assert "secure" not in _set_cookies(log_in(client))["fleetbill_console"].lower()
+
+
+def test_secure_cookies_are_secure_even_when_the_proxy_speaks_http(app, hana):
+    secure = App(dataclasses.replace(app.settings, secure_cookies=True), app.db, app.clock, app.gateway)
+    with TestClient(create_api(secure), raise_server_exceptions=False) as client:
+        form = client.get("/console/login")
+        assert "; secure" in _set_cookies(form)["fleetbill_console_login"].lower()
+        token = re.search(r'name="login_csrf" value="([^"]+)"', form.text).group(1)
+        answer = client.post(  # the browser sends a Secure cookie over TLS, to the proxy
+            "/console/login",
+            data={"email": EMAIL, "password": PASSWORD, "login_csrf": token},
+            headers={"Cookie": f"fleetbill_console_login={token}"},
+            follow_redirects=False,
+        )
+        assert answer.status_code == 303
+        assert "; secure" in _set_cookies(answer)["fleetbill_console"].lower()
+        # the billing page's session cookie too
+        from fleetbill.services.api_keys import create_api_key
+
+        with app.db.transaction() as conn:
+            _, key = create_api_key(conn, app.clock.now(), "tests")
+        f.device_type(app)
+        f.plan(app)
+        account = f.account(app)
+        link = client.post(f"/v1/accounts/{account}/billing-links", headers={"Authorization": f"Bearer {key}"})
+        opened = client.get(link.json()["url"].replace("http://testserver", ""), follow_redirects=False)
+        assert opened.status_code == 303
+        assert "; secure" in _set_cookies(opened)["fleetbill_billing"].lower()

@@ -37,6 +37,7 @@ def create_api(app: App) -> FastAPI:
         session_cookie="fleetbill_billing",
         max_age=3600,
         same_site="lax",
+        https_only=app.settings.secure_cookies,
     )
     problems.install(api)
     api.include_router(web.pages)

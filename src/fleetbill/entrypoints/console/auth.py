@@ -62,7 +62,8 @@ def once(conn, request: Request, session: staff.Session, nonce: str, action: str
 
 
 def _secure(request: Request) -> bool:
-    return request.url.scheme == "https"
+    """Secure cookies over HTTPS, and always with FLEETBILL_SECURE_COOKIES (TLS ends at a proxy)."""
+    return get_app(request).settings.secure_cookies or request.url.scheme == "https"
 
 
 def _next_page(next: str) -> str:
@@ -85,7 +86,9 @@ def _login_form(request: Request, next: str, error: str | None = None, status: i
     page = templates.TemplateResponse(
         request, "console_login.html", dict(next=_next_page(next), error=error, login_csrf=token), status_code=status
     )
-    page.set_cookie(LOGIN_COOKIE, token, max_age=3600, httponly=True, samesite="strict", path="/console")
+    page.set_cookie(
+        LOGIN_COOKIE, token, max_age=3600, httponly=True, samesite="strict", path="/console", secure=_secure(request)
+    )
     return page
 
 
@@ -122,7 +125,7 @@ def log_in(
         path="/console",
         secure=_secure(request),
     )
-    answer.delete_cookie(LOGIN_COOKIE, path="/console")
+    answer.delete_cookie(LOGIN_COOKIE, path="/console", secure=_secure(request), httponly=True, samesite="strict")
     return answer
 
 
@@ -133,6 +136,6 @@ def log_out(request: Request, csrf: str = Form(""), session: staff.Session = Dep
     with app.db.transaction() as conn:
         staff.log_out(conn, app.clock.now(), request.cookies.get(COOKIE, ""))
     answer = RedirectResponse("/console/login", status_code=303)
-    answer.delete_cookie(COOKIE, path="/console")
+    answer.delete_cookie(COOKIE, path="/console", secure=_secure(request), httponly=True, samesite="strict")
     log.info("console logout: %s", session.staff.email)
     return answer
