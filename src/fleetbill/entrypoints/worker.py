@@ -46,8 +46,13 @@ def _log(report) -> None:
     if report.mail is None:
         log.info("notifications wait in the outbox: set FLEETBILL_SMTP_URL to email them")
     elif report.mail.failed:
-        log.warning("emailed %d notifications, then stopped: %s", report.mail.sent, report.mail.failed)
+        log.warning(
+            "emailed %d notifications (%d refused for good), then stopped: %s",
+            report.mail.sent,
+            report.mail.refused,
+            report.mail.failed,
+        )
     else:
-        log.info("emailed %d notifications", report.mail.sent)
+        log.info("emailed %d notifications (%d refused for good)", report.mail.sent, report.mail.refused)
     for account_id, month, why in close.skipped:
         log.warning("not closed: account %s month %s: %s", account_id, month, why)
