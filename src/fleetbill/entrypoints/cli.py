@@ -33,14 +33,20 @@ def serve(
     port: int = typer.Option(8000, help="Port to listen on."),
     test_mode: bool = typer.Option(False, "--test-mode", help="Enable the test clock API (never in production)."),
 ) -> None:
-    """Serve the REST API (docs at /docs, OpenAPI at /openapi.json)."""
+    """Serve the REST API (docs at /docs, OpenAPI at /openapi.json), the billing pages and the
+    operator's console (/console)."""
+    import logging
+
     import uvicorn
 
     from .api import create_api
 
+    # fleetbill's own log (console sign-ins, unexpected errors) next to uvicorn's access log.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     built = build(Settings.from_env(**({"test_mode": True} if test_mode else {})))
     console.print(
-        f"fleetbill API on http://{host}:{port}/docs ({built.db.dialect}{', test mode' if test_mode else ''})"
+        f"fleetbill on http://{host}:{port}: API docs at /docs, console at /console "
+        f"({built.db.dialect}{', test mode' if test_mode else ''})"
     )
     uvicorn.run(create_api(built), host=host, port=port, log_level="info")
 
