@@ -49,6 +49,9 @@ JA: dict[str, str] = {
     "Points (1 point = 1 JPY)": "ポイント (1 ポイント = 1 円)",
     "Reason": "理由",
     "Expires on (optional)": "失効日 (任意)",
+    "Points pay the invoices issued from now on (R16); an invoice already issued keeps what it says.": (
+        "ポイントはこれから発行される請求書に使われます (R16)。発行済みの請求書は変わりません。"
+    ),
     (
         "Points expire at 00:00 of that day, Tokyo time, and pay only the months that end before it: "
         "points expiring on March 1 pay January, not February."
