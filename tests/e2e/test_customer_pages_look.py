@@ -118,6 +118,13 @@ def test_r20_r21_the_pages_fit_a_phone_and_the_readme_screenshots(app, clock, li
     assert "2 devices switched Inactive." in page.locator(".note").inner_text()
     shoot(page, "device-settings")
 
+    # a device registered from the same page: its key is shown once
+    page.fill("#register input[name=name]", "greenhouse-7")
+    page.click("#register button")
+    assert page.locator("h1").inner_text() == "Device registered"
+    assert len(page.locator("#device-key").inner_text().strip()) >= 20
+    shoot(page, "device-key")
+
     page.goto(base + "/lang/ja?next=/billing")
     assert page.locator("h2").first.inner_text().startswith("今月の利用状況")
     shoot(page, "billing-page-ja")
