@@ -12,8 +12,6 @@ from starlette.exceptions import HTTPException
 from ...adapters.db import repository as repo
 from ...adapters.db import schema as t
 from ...adapters.db import views
-from ...adapters.pdf.invoice_csv import render_invoice_csv
-from ...adapters.pdf.invoice_pdf import render_invoice_pdf
 from ...domain.errors import NotFound
 from ...domain.invoice import InvoiceDraft
 from ...domain.tax import TaxStatus
@@ -23,6 +21,7 @@ from ...services.portal_links import LINK_LIFETIME, make_link_token
 from ...services.register_device import register_device
 from ...services.switch_devices import WHAT_IT_CHANGES, switch_devices
 from ...services.usage_now import usage_now
+from ..invoice_files import invoice_file
 from .context import Operator, get_app, idempotent, operator, request_id
 from .schemas import (
     AccountIn,
@@ -255,12 +254,6 @@ def _invoice_and_timezone(request: Request, invoice_id: str) -> tuple[dict, str]
         return invoice, repo.get_account(conn, invoice["account_id"]).timezone
 
 
-def _attachment(content: bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
-
-
 # Before /invoices/{invoice_id}, whose parameter would otherwise take "ID.pdf" whole.
 @router.get(
     "/invoices/{invoice_id}.pdf",
@@ -271,7 +264,7 @@ def _attachment(content: bytes, media_type: str, filename: str) -> Response:
 def get_invoice_pdf(invoice_id: str, request: Request, lang: Literal["ja", "en"] = Query("ja")):
     """R14: the qualified invoice (適格請求書) as a PDF, in Japanese (default) or English."""
     invoice, timezone = _invoice_and_timezone(request, invoice_id)
-    return _attachment(render_invoice_pdf(invoice, lang, timezone), "application/pdf", f"{invoice['number']}.pdf")
+    return invoice_file(invoice, "pdf", lang, timezone)
 
 
 @router.get(
@@ -282,8 +275,8 @@ def get_invoice_pdf(invoice_id: str, request: Request, lang: Literal["ja", "en"]
 )
 def get_invoice_csv(invoice_id: str, request: Request):
     """R14: the invoice's lines as CSV (UTF-8 with a BOM), one row per tier of a usage line."""
-    invoice, _ = _invoice_and_timezone(request, invoice_id)
-    return _attachment(render_invoice_csv(invoice), "text/csv; charset=utf-8", f"{invoice['number']}.csv")
+    invoice, timezone = _invoice_and_timezone(request, invoice_id)
+    return invoice_file(invoice, "csv", "ja", timezone)
 
 
 @router.get("/invoices/{invoice_id}", response_model=InvoiceOut, tags=["invoices"])

@@ -22,7 +22,6 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import and_, exists, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
-from starlette.exceptions import HTTPException
 
 from ...adapters.db import payments_repo as pay
 from ...adapters.db import repository as repo
@@ -31,8 +30,6 @@ from ...adapters.db import schema_console as c
 from ...adapters.db import schema_payments as p
 from ...adapters.db import views
 from ...adapters.db.audit import ACTIONS
-from ...adapters.pdf.invoice_csv import render_invoice_csv
-from ...adapters.pdf.invoice_pdf import render_invoice_pdf
 from ...domain.dunning import RetryPolicy
 from ...domain.errors import BillingError, InvalidInput
 from ...domain.periods import BillingMonth
@@ -49,6 +46,7 @@ from ...services.entitlements import account_entitlements
 from ...services.open_collections import open_collections
 from ...services.points import grant_points, points_view
 from ...services.tax_table import add_tax_rate
+from .. import invoice_files
 from ..api.context import get_app
 from ..api.schemas import MAX_AMOUNT, MAX_DEVICES, check_storable_text
 from ..web.rendering import templates
@@ -399,18 +397,11 @@ def invoice_file(
     request: Request, invoice_id: str, fmt: str, lang: str = "ja", session: staff.Session = Depends(staff_session)
 ):
     """R14: the invoice as the customer gets it: PDF (ja or en) or CSV of its lines."""
-    if fmt not in ("pdf", "csv") or lang not in ("ja", "en"):
-        raise HTTPException(404, "invoices are offered as .pdf (lang=ja or en) and .csv")
     app = get_app(request)
     with app.db.read() as conn:
         found = views.invoice(conn, invoice_id)
         timezone = repo.get_account(conn, found["account_id"]).timezone
-    if fmt == "pdf":
-        body, media = render_invoice_pdf(found, lang, timezone), "application/pdf"
-    else:
-        body, media = render_invoice_csv(found), "text/csv; charset=utf-8"
-    disposition = f'attachment; filename="{found["number"]}.{fmt}"'
-    return Response(body, media_type=media, headers={"Content-Disposition": disposition})
+    return invoice_files.invoice_file(found, fmt, lang, timezone)
 
 
 @router.get("/invoices/{invoice_id}")

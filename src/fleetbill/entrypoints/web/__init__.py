@@ -4,16 +4,15 @@ link that opens a session scoped to one account: no page takes an account id fro
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse
 from sqlalchemy import and_
 from starlette.exceptions import HTTPException
 
 from ...adapters.db import repository as repo
 from ...adapters.db import schema as t
 from ...adapters.db import views
-from ...adapters.pdf.invoice_csv import render_invoice_csv
-from ...adapters.pdf.invoice_pdf import render_invoice_pdf
 from ...services.portal_links import read_link_token
+from .. import invoice_files
 from ..api.context import get_app
 from . import card_pages, device_pages
 from .billing_page import render_billing
@@ -46,15 +45,9 @@ def invoice_file(
     with app.db.read() as conn:
         found = views.invoices(conn, and_(t.invoices.c.id == invoice_id, t.invoices.c.account_id == account_id), 1)
         timezone = repo.get_account(conn, account_id).timezone
-    if not found or fmt not in ("pdf", "csv") or lang not in ("ja", "en"):
+    if not found:
         raise HTTPException(404, "no such invoice for this account")
-    invoice = found[0]
-    if fmt == "pdf":
-        body, media = render_invoice_pdf(invoice, lang, timezone), "application/pdf"
-    else:
-        body, media = render_invoice_csv(invoice), "text/csv; charset=utf-8"
-    disposition = f'attachment; filename="{invoice["number"]}.{fmt}"'
-    return Response(body, media_type=media, headers={"Content-Disposition": disposition})
+    return invoice_files.invoice_file(found[0], fmt, lang, timezone)
 
 
 pages.include_router(device_pages.router)
