@@ -15,11 +15,12 @@ import dataclasses
 import logging
 import re
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from typer.testing import CliRunner
 
 from fleetbill.adapters.db import schema_console as c
@@ -115,8 +116,7 @@ def test_twenty_parallel_wrong_passwords_still_lock_the_login(app, clock, hana):
     def guess(i: int):
         barrier.wait()
         try:
-            with app.db.transaction() as conn:
-                answers.append(staff.log_in(conn, clock.now(), EMAIL, f"guess number {i}"))
+            answers.append(staff.log_in(app.db, clock.now(), EMAIL, f"guess number {i}"))
         except Exception as e:  # pragma: no cover - a failure shows in the assertion below
             errors.append(e)
 
@@ -126,13 +126,11 @@ def test_twenty_parallel_wrong_passwords_still_lock_the_login(app, clock, hana):
     for th in threads:
         th.join()
     assert errors == [] and len(answers) == 20 and all(a.refused for a in answers)
-    with app.db.transaction() as conn:
-        assert staff.log_in(conn, clock.now(), EMAIL, PASSWORD).refused  # even the right one
+    assert staff.log_in(app.db, clock.now(), EMAIL, PASSWORD).refused  # even the right one
     # exactly five were checked against the password; the others found the login locked
     five = ["wrong password"] * 4 + ["wrong password; now locked"]
     assert sorted(a.why for a in answers) == sorted(["locked"] * 15 + five)
-    with app.db.transaction() as conn:
-        assert staff.log_in(conn, clock.now() + timedelta(minutes=15, seconds=1), EMAIL, PASSWORD).token
+    assert staff.log_in(app.db, clock.now() + timedelta(minutes=15, seconds=1), EMAIL, PASSWORD).token
 
 
 def test_a_locked_login_and_an_unknown_email_get_the_same_answer(client, hana):
@@ -145,15 +143,13 @@ def test_a_locked_login_and_an_unknown_email_get_the_same_answer(client, hana):
 
 
 def test_a_locked_login_costs_a_password_check_like_an_unknown_email(app, clock, hana, monkeypatch):
-    with app.db.transaction() as conn:
-        for _ in range(5):
-            staff.log_in(conn, clock.now(), EMAIL, "guessing again and again")
+    for _ in range(5):
+        staff.log_in(app.db, clock.now(), EMAIL, "guessing again and again")
     checked = []
     real = staff._verify
     monkeypatch.setattr(staff, "_verify", lambda h, p: checked.append(h) or real(h, p))
-    with app.db.transaction() as conn:
-        assert staff.log_in(conn, clock.now(), EMAIL, PASSWORD).refused == REFUSED
-        assert staff.log_in(conn, clock.now(), "nobody@example.jp", PASSWORD).refused == REFUSED
+    assert staff.log_in(app.db, clock.now(), EMAIL, PASSWORD).refused == REFUSED
+    assert staff.log_in(app.db, clock.now(), "nobody@example.jp", PASSWORD).refused == REFUSED
     assert checked == [staff._DUMMY, staff._DUMMY]
 
 
@@ -263,8 +259,7 @@ def test_a_new_password_is_asked_for_twice_when_not_given(app, hana):
     env = {"FLEETBILL_DATABASE_URL": app.settings.database_url}
     done = CliRunner().invoke(cli, ["staff", "set-password", EMAIL], input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n", env=env)
     assert done.exit_code == 0, done.output
-    with app.db.transaction() as conn:
-        assert staff.log_in(conn, app.clock.now(), EMAIL, NEW_PASSWORD).token
+    assert staff.log_in(app.db, app.clock.now(), EMAIL, NEW_PASSWORD).token
 
 
 def test_a_staff_email_longer_than_90_characters_is_refused(app):
@@ -322,3 +317,34 @@ def test_secure_cookies_are_secure_even_when_the_proxy_speaks_http(app, hana):
         opened = client.get(link.json()["url"].replace("http://testserver", ""), follow_redirects=False)
         assert opened.status_code == 303
         assert "; secure" in _set_cookies(opened)["fleetbill_billing"].lower()
+
+
+def test_no_lock_is_held_while_a_password_is_checked(app, clock, hana, monkeypatch):
+    # while the (deliberately slow) hash check of a login runs, another writer is not kept waiting
+    checking, release = threading.Event(), threading.Event()
+    real = staff._verify
+
+    def slow(password_hash, password):
+        checking.set()
+        release.wait(10)
+        return real(password_hash, password)
+
+    monkeypatch.setattr(staff, "_verify", slow)
+    login = threading.Thread(target=staff.log_in, args=(app.db, clock.now(), EMAIL, PASSWORD))
+    login.start()
+    assert checking.wait(10)
+    started = time.monotonic()
+    with app.db.transaction() as conn:  # a write, e.g. a points grant elsewhere
+        conn.execute(update(c.staff_users).where(c.staff_users.c.email == "nobody").values(name="x"))
+    waited = time.monotonic() - started
+    release.set()
+    login.join(10)
+    assert waited < 1.0
+
+
+def test_the_right_password_on_the_fifth_try_logs_in_and_clears_the_count(app, clock, hana):
+    for _ in range(4):
+        assert staff.log_in(app.db, clock.now(), EMAIL, "guessing again and again").why == "wrong password"
+    assert staff.log_in(app.db, clock.now(), EMAIL, PASSWORD).token
+    for _ in range(4):  # four more wrong ones do not lock: the count started again
+        assert staff.log_in(app.db, clock.now(), EMAIL, "guessing again and again").why == "wrong password"

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from ..adapters.db import repository as repo
 from ..adapters.db import schema_console as c
+from ..adapters.db.engine import Database
 from ..domain.errors import Conflict, InvalidInput, NotFound
 
 SESSION_HOURS = 8
@@ -36,8 +37,7 @@ REFUSED = f"wrong email or password; after {MAX_FAILURES} wrong tries in a row, 
 @dataclass(frozen=True)
 class Login:
     """A login's outcome: a cookie token and its session, or the refusal (safe to show, the same
-    for every refusal) and why (for the application log only). Returned, not raised, so that the
-    caller commits the failure count with the refusal."""
+    for every refusal) and why (for the application log only)."""
 
     token: str | None = None
     session: Session | None = None
@@ -100,44 +100,52 @@ def create_staff(conn: Connection, now: datetime, email: str, name: str, passwor
     return staff
 
 
-def log_in(conn: Connection, now: datetime, email: str, password: str) -> Login:
-    """Counts failures and locks after MAX_FAILURES in a row; commit the transaction either way.
+def log_in(db: Database, now: datetime, email: str, password: str) -> Login:
+    """Counts failures and locks after MAX_FAILURES in a row, in three short transactions, so
+    that no lock is held while the password's hash is checked (argon2 takes a tenth of a second
+    on purpose; on SQLite a lock would stop every writer meanwhile).
 
-    A login that looks usable is read again with its row locked (held until the caller commits),
-    so the attempts on it are checked one after the other and parallel guesses cannot all read
-    the count before any of them writes it. A login that is already locked, disabled or unknown
-    takes no lock, and costs a check of the dummy hash, like a wrong password."""
+    1. A try is counted before its password is checked, on the row read FOR UPDATE: parallel
+       guesses each take one of the MAX_FAILURES tries, and the one that reaches it locks.
+    2. The password is checked with no transaction open. A login that is locked, disabled or
+       unknown costs a check of the dummy hash, like a wrong password, and gets the same answer.
+    3. The right password clears the count (and a lock its own try set) and opens the session.
+    """
     u = c.staff_users
     found = select(u).where(u.c.email == email.strip().lower())
-    row = conn.execute(found).first()
-    if _usable(row, now):
+    with db.transaction() as conn:
         row = conn.execute(found.with_for_update()).first()  # FOR UPDATE on PostgreSQL; SQLite has one writer
-    if not _usable(row, now):
+        usable = _usable(row, now)
+        if usable:
+            tries = row.failed_logins + 1
+            locked = now + LOCKOUT if tries >= MAX_FAILURES else None
+            conn.execute(
+                update(u).where(u.c.id == row.id).values(failed_logins=0 if locked else tries, locked_until=locked)
+            )
+    if not usable:
         _verify(_DUMMY, password)
         why = "unknown email" if row is None else "disabled" if row.disabled_at is not None else "locked"
         return Login(refused=REFUSED, why=why)
     if not _verify(row.password_hash, password):
-        failures = row.failed_logins + 1
-        locked = now + LOCKOUT if failures >= MAX_FAILURES else None
-        conn.execute(
-            update(u).where(u.c.id == row.id).values(failed_logins=0 if locked else failures, locked_until=locked)
-        )
         return Login(refused=REFUSED, why="wrong password; now locked" if locked else "wrong password")
     values: dict = dict(failed_logins=0, locked_until=None)
     if _hasher.check_needs_rehash(row.password_hash):
         values["password_hash"] = _hasher.hash(password)
-    conn.execute(update(u).where(u.c.id == row.id).values(**values))
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-    conn.execute(
-        insert(c.staff_sessions),
-        dict(
-            token_hash=_token_hash(token),
-            staff_id=row.id,
-            csrf=csrf,
-            created_at=now,
-            expires_at=now + timedelta(hours=SESSION_HOURS),
-        ),
-    )
+    with db.transaction() as conn:
+        still = conn.execute(update(u).where(u.c.id == row.id, u.c.disabled_at.is_(None)).values(**values)).rowcount
+        if not still:  # disabled while the password was being checked
+            return Login(refused=REFUSED, why="disabled")
+        conn.execute(
+            insert(c.staff_sessions),
+            dict(
+                token_hash=_token_hash(token),
+                staff_id=row.id,
+                csrf=csrf,
+                created_at=now,
+                expires_at=now + timedelta(hours=SESSION_HOURS),
+            ),
+        )
     return Login(token, Session(Staff(row.id, row.email, row.name), csrf))
 
 

@@ -108,8 +108,7 @@ def log_in(
     if not _same(login_csrf, request.cookies.get(LOGIN_COOKIE, "")):
         return _login_form(request, next, "this form has expired; try again", 403)
     app = get_app(request)
-    with app.db.transaction() as conn:  # commits the failure count too
-        login = staff.log_in(conn, app.clock.now(), email, password)
+    login = staff.log_in(app.db, app.clock.now(), email, password)
     client = request.client.host if request.client else "?"
     if login.refused:
         log.warning("console login refused for %r (%s) from %s", email[:120], login.why, client)
