@@ -57,6 +57,27 @@ def add_card(
     db: Database, gateway: PaymentGateway, clock: Clock, account_id: str, token: str, make_default: bool = False
 ) -> Card:
     """Attach a tokenized card at the gateway and keep its token, brand, last 4 and expiry."""
+    return _add_card(db, gateway, clock, account_id, token, make_default)[0]
+
+
+def add_card_and_retry(
+    db: Database,
+    gateway: PaymentGateway,
+    clock: Clock,
+    policy: RetryPolicy,
+    account_id: str,
+    token: str,
+    make_default: bool = False,
+) -> tuple[Card, list[str]]:
+    """R17, R19: add the card and charge the unpaid invoices to it at once; the invoices tried.
+    The same token sent again (a reload, a double click) adds nothing and tries nothing again."""
+    card, created = _add_card(db, gateway, clock, account_id, token, make_default)
+    return card, retry_unpaid(db, gateway, clock, policy, account_id, card.id) if created else []
+
+
+def _add_card(
+    db: Database, gateway: PaymentGateway, clock: Clock, account_id: str, token: str, make_default: bool
+) -> tuple[Card, bool]:
     token = token.strip()
     if not token or token.replace(" ", "").replace("-", "").isdigit():
         # NOTE: R17 a card number must not travel further than this, not even to the gateway's URL.
@@ -65,7 +86,7 @@ def add_card(
         account = repo.get_account(conn, account_id)
         on_file = pay.load_cards(conn, account_id)
     if any(c.token == token for c in on_file):
-        return next(c for c in on_file if c.token == token)
+        return next(c for c in on_file if c.token == token), False
     if len(on_file) >= MAX_CARDS:
         raise Conflict(TOO_MANY)
     saved = gateway.attach_card(gateway_customer(db, gateway, clock, account), token, f"attach:{account_id}:{token}")
@@ -79,8 +100,19 @@ def add_card(
             f"the card expired in {saved.exp_month:02d}/{saved.exp_year}; add a card that is still valid"
         )
     with db.transaction() as conn:
+        # The account's row is locked, not only its cards (there may be none yet): two adds at
+        # once are decided one after the other, against the cards as the other left them.
+        conn.execute(select(t.accounts.c.id).where(t.accounts.c.id == account_id).with_for_update())
         on_file = pay.load_cards(conn, account_id, lock=True)
+        same = [c for c in on_file if c.token == saved.token]
+        if same:
+            return same[0], False
         if len(on_file) >= MAX_CARDS:
+            # Attached at the gateway a moment ago (or by Stripe.js): not kept, so not left there.
+            try:
+                gateway.detach_card(saved.token, f"detach:{account_id}:{saved.token}")
+            except GatewayError:
+                log.warning("card %s of account %s refused but not detached at the gateway", saved.last4, account_id)
             raise Conflict(TOO_MANY)
         default = make_default or not on_file
         if default:
@@ -103,7 +135,7 @@ def add_card(
                 added_at=clock.now(),
             ),
         )
-    return card
+    return card, True
 
 
 def _card(conn: Connection, account_id: str, card_id: str) -> Card:
@@ -139,12 +171,13 @@ def _needs_a_card(conn: Connection, account_id: str) -> str | None:
 def remove_card(conn: Connection, now: datetime, account_id: str, card_id: str) -> None:
     """R17: refused when it would leave an unpaid invoice or a paid plan with no way to pay."""
     card = _card(conn, account_id, card_id)
-    others = [c for c in pay.load_cards(conn, account_id) if c.id != card_id and not c.expired(now)]
-    if not others and (why := _needs_a_card(conn, account_id)):
+    left = [c for c in pay.load_cards(conn, account_id) if c.id != card_id]
+    valid = [c for c in left if not c.expired(now)]
+    if not valid and (why := _needs_a_card(conn, account_id)):
         raise Conflict(f"this is the only card that can pay and {why}; add another card first, then remove this one")
     conn.execute(update(p.cards).where(p.cards.c.id == card_id).values(removed_at=now, is_default=False))
-    if card.is_default and others:
-        conn.execute(update(p.cards).where(p.cards.c.id == others[0].id).values(is_default=True))
+    if card.is_default and left:  # a card left on file is always the default, valid or not
+        conn.execute(update(p.cards).where(p.cards.c.id == (valid or left)[0].id).values(is_default=True))
 
 
 def remove_and_detach(db: Database, gateway: PaymentGateway, clock: Clock, account_id: str, card_id: str) -> None:

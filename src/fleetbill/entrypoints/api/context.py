@@ -76,6 +76,18 @@ def storable_params(request: Request) -> None:
         raise InvalidInput(f"path and query parameters: {e}") from None
 
 
+async def storable_form(request: Request) -> None:
+    """The pages' form fields are looked up and stored: refuse text no database can hold (NUL,
+    lone surrogates) before any handler sees it, so SQLite and PostgreSQL answer alike."""
+    if request.method == "POST" and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        try:
+            check_storable_text([v for _, v in (await request.form()).multi_items() if isinstance(v, str)])
+        except ValueError as e:
+            raise InvalidInput(f"a form field: {e}") from None
+
+
 async def _fingerprint(request: Request) -> str:
     body = await request.body()
     try:

@@ -68,8 +68,9 @@ async def add_card(account_id: str, body: CardIn, request: Request, who: Operato
     app = get_app(request)
 
     def work(_):
-        card = card_service.add_card(app.db, app.gateway, app.clock, account_id, body.token, body.default)
-        retried = card_service.retry_unpaid(app.db, app.gateway, app.clock, policy(app), account_id, card.id)
+        card, retried = card_service.add_card_and_retry(
+            app.db, app.gateway, app.clock, policy(app), account_id, body.token, body.default
+        )
         return 201, card_out(card, app.clock.now()) | {"retried_invoices": retried}
 
     return await idempotent(request, who, work, own_transactions=True)

@@ -47,20 +47,10 @@ from ...services.open_collections import open_collections
 from ...services.points import grant_points, points_view
 from ...services.tax_table import add_tax_rate
 from .. import invoice_files
-from ..api.context import get_app
-from ..api.schemas import MAX_AMOUNT, MAX_DEVICES, check_storable_text
+from ..api.context import get_app, storable_form
+from ..api.schemas import MAX_AMOUNT, MAX_DEVICES
 from ..web.rendering import templates
 from .auth import check_csrf, once, staff_session
-
-
-async def storable_form(request: Request) -> None:
-    """Form fields are stored: refuse text no database can hold (NUL, lone surrogates) up front."""
-    if request.method == "POST":
-        try:
-            check_storable_text([v for _, v in (await request.form()).multi_items() if isinstance(v, str)])
-        except ValueError as e:
-            raise InvalidInput(f"a form field: {e}") from None
-
 
 router = APIRouter(prefix="/console", include_in_schema=False, dependencies=[Depends(storable_form)])
 PAGE = 50

@@ -13,12 +13,12 @@ from ...adapters.db import schema as t
 from ...adapters.db import views
 from ...services.portal_links import read_link_token
 from .. import invoice_files
-from ..api.context import get_app
+from ..api.context import get_app, storable_form
 from . import card_pages, device_pages
 from .billing_page import render_billing
 from .session import check_csrf, session_account, start_session
 
-pages = APIRouter(prefix="/billing", include_in_schema=False)
+pages = APIRouter(prefix="/billing", include_in_schema=False, dependencies=[Depends(storable_form)])
 
 
 @pages.get("/open")

@@ -73,12 +73,13 @@ def add_card(
         check_storable_text(token)
     except ValueError as e:
         return _refused(request, account_id, InvalidInput(f"token: {e}"))
+    policy = RetryPolicy.parse(app.settings.retry_schedule)
     try:
-        card = card_service.add_card(app.db, app.gateway, app.clock, account_id, token, default == "true")
+        _, retried = card_service.add_card_and_retry(
+            app.db, app.gateway, app.clock, policy, account_id, token, default == "true"
+        )
     except BillingError as e:
         return _refused(request, account_id, e)
-    policy = RetryPolicy.parse(app.settings.retry_schedule)
-    retried = card_service.retry_unpaid(app.db, app.gateway, app.clock, policy, account_id, card.id)
     return _done("card-added-retried" if retried else "card-added")
 
 
