@@ -142,3 +142,16 @@ def test_r17_removing_the_default_card_leaves_the_other_as_default_even_if_it_ex
             )
         ).all()
     assert [tuple(r) for r in left] == [("4444", True)]
+
+
+def test_r17_a_card_refused_after_the_gateway_attached_it_is_detached_there(api, app, clock, account):
+    open_page(api, account)
+    # an expired card (the gateway attaches it; fleetbill refuses it), then a third card
+    expired = card_token(api, VISA, exp_month=12, exp_year=2025)
+    assert api.post("/billing/cards", data={"csrf": session_csrf(api), "token": expired}).status_code == 422
+    add_card(api, VISA)
+    add_card(api, "5555 5555 5555 4444")
+    third = card_token(api, "3782 822463 10005")
+    assert api.post("/billing/cards", data={"csrf": session_csrf(api), "token": third}).status_code == 409
+    # the expired one was attached, then detached; the third was refused before it was attached
+    assert app.gateway._detached == [expired]

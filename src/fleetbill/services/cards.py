@@ -96,6 +96,7 @@ def _add_card(
         message = saved.message.replace(token, "the token sent")
         raise InvalidInput(f"the card was refused by the gateway ({saved.code}): {message}; try another card")
     if (saved.exp_year, saved.exp_month) < (clock.now().year, clock.now().month):
+        _forget(gateway, account_id, saved)
         raise InvalidInput(
             f"the card expired in {saved.exp_month:02d}/{saved.exp_year}; add a card that is still valid"
         )
@@ -108,11 +109,7 @@ def _add_card(
         if same:
             return same[0], False
         if len(on_file) >= MAX_CARDS:
-            # Attached at the gateway a moment ago (or by Stripe.js): not kept, so not left there.
-            try:
-                gateway.detach_card(saved.token, f"detach:{account_id}:{saved.token}")
-            except GatewayError:
-                log.warning("card %s of account %s refused but not detached at the gateway", saved.last4, account_id)
+            _forget(gateway, account_id, saved)
             raise Conflict(TOO_MANY)
         default = make_default or not on_file
         if default:
@@ -136,6 +133,15 @@ def _add_card(
             ),
         )
     return card, True
+
+
+def _forget(gateway: PaymentGateway, account_id: str, saved) -> None:
+    """A card attached at the gateway a moment ago (or by Stripe.js) but refused here: not kept, so
+    not left there either."""
+    try:
+        gateway.detach_card(saved.token, f"detach:{account_id}:{saved.token}")
+    except GatewayError:
+        log.warning("card %s of account %s refused but not detached at the gateway", saved.last4, account_id)
 
 
 def _card(conn: Connection, account_id: str, card_id: str) -> Card:
