@@ -136,3 +136,24 @@ def test_r20_page_errors_are_pages_that_say_what_to_do(api, two_accounts):
     assert "ask for a new one" in expired.text
     no_session = api.get("/billing")
     assert no_session.status_code == 401 and "open the billing page from the link" in no_session.text
+
+
+def test_r20_every_past_invoice_is_on_the_page_the_latest_first_and_all_a_click_away(api, app, clock, two_accounts):
+    from datetime import UTC, datetime
+
+    from fleetbill.services.close_month import close_due_months
+
+    # given 26 closed months (January 2026 to February 2028)
+    a, _ = two_accounts
+    f.devices(app, a, 1)
+    clock.set(datetime(2028, 3, 1, 0, 0, tzinfo=UTC))
+    close_due_months(app.db, clock, app.settings)
+    open_page(api, a)
+    # then the page lists the latest 24 and links to all 26
+    page = api.get("/billing").text
+    rows = re.findall(r"<td>(FB-\d+)</td><td>(\d{4}-\d{2})</td>", page)
+    assert len(rows) == 24 and rows[0][1] == "2028-02" and rows[-1][1] == "2026-03"
+    assert 'href="/billing?invoices=all#invoices"' in page and "Show all 26 invoices" in page
+    every = re.findall(r"<td>(FB-\d+)</td><td>(\d{4}-\d{2})</td>", api.get("/billing?invoices=all").text)
+    assert [m for _, m in every][-2:] == ["2026-02", "2026-01"] and len(every) == 26
+    assert api.get("/billing?invoices=some").status_code == 422

@@ -3,7 +3,7 @@ link that opens a session scoped to one account: no page takes an account id fro
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import and_
 from starlette.exceptions import HTTPException
@@ -31,9 +31,14 @@ def open_link(request: Request, token: str):
 
 
 @pages.get("")
-def billing(request: Request, account_id: str = Depends(session_account), done: str = ""):
-    """R20: this month so far, the invoices, the cards and the points."""
-    return render_billing(request, account_id, done=done)
+def billing(
+    request: Request,
+    account_id: str = Depends(session_account),
+    done: str = "",
+    invoices: str = Query("", pattern="^(|all)$"),
+):
+    """R20: this month so far, the invoices (the latest, or ?invoices=all), the cards and the points."""
+    return render_billing(request, account_id, done=done, all_invoices=invoices == "all")
 
 
 @pages.get("/invoices/{invoice_id}.{fmt}")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from markupsafe import Markup, escape
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from ...adapters.db import payments_repo as pay
 from ...adapters.db import repository as repo
@@ -156,7 +156,17 @@ def describe(line, _: Translate) -> str:
     return text
 
 
-def billing_context(conn: Connection, app, account_id: str, _: Translate = translator("en"), lang: str = "en") -> dict:
+RECENT_INVOICES = 24  # two years of months on the page; every one of them a click away (R20)
+
+
+def billing_context(
+    conn: Connection,
+    app,
+    account_id: str,
+    _: Translate = translator("en"),
+    lang: str = "en",
+    all_invoices: bool = False,
+) -> dict:
     now = app.clock.now()
     account = repo.get_account(conn, account_id)
     usage = usage_now(conn, now, app.settings, account_id)
@@ -167,7 +177,12 @@ def billing_context(conn: Connection, app, account_id: str, _: Translate = trans
         account=account,
         usage=usage,
         chart=chart_svg(steps, usage.period_start, usage.period_end, now, peak, account.timezone, _, lang),
-        invoices=views.invoices(conn, t.invoices.c.account_id == account_id, limit=100),
+        invoices=views.invoices(
+            conn, t.invoices.c.account_id == account_id, limit=None if all_invoices else RECENT_INVOICES
+        ),
+        invoices_total=conn.execute(
+            select(func.count()).select_from(t.invoices).where(t.invoices.c.account_id == account_id)
+        ).scalar(),
         cards=cards,
         points=points_view(conn, now, account_id),
         banners=_banners(conn, account_id, cards, now),
@@ -179,10 +194,18 @@ def billing_context(conn: Connection, app, account_id: str, _: Translate = trans
     )
 
 
-def render_billing(request: Request, account_id: str, *, status_code: int = 200, done: str = "", card_error=None):
+def render_billing(
+    request: Request,
+    account_id: str,
+    *,
+    status_code: int = 200,
+    done: str = "",
+    card_error=None,
+    all_invoices: bool = False,
+):
     """The billing page; `card_error` is a refusal of a card action, shown beside the cards."""
     app, lang = get_app(request), language(request)
     with app.db.read() as conn:
-        context = billing_context(conn, app, account_id, translator(lang), lang)
+        context = billing_context(conn, app, account_id, translator(lang), lang, all_invoices)
     context.update(csrf=request.session["csrf"], done=DONE.get(done), card_error=card_error)
     return templates.TemplateResponse(request, "billing.html", context, status_code=status_code)

@@ -160,4 +160,5 @@ JA: dict[str, str] = {
         "再表示できません。"
     ),
     "Back to device settings": "デバイス設定に戻る",
+    "Show all {n} invoices": "請求書を全 {n} 件表示",
 }
