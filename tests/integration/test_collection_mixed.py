@@ -75,3 +75,37 @@ def test_r21_a_page_number_past_any_page_is_a_4xx_not_a_500(billing, app):
     token = make_link_token(billing.api.app.state.secret_key, acme, app.clock.now())
     billing.api.get("/billing/open", params={"token": token}, follow_redirects=False)
     assert billing.api.get("/billing/devices", params={"page": "99999999999999999999"}).status_code == 422
+
+
+def test_r19_a_failed_last_try_on_an_invoice_paid_meanwhile_suspends_nobody(billing, app):
+    from sqlalchemy import select
+
+    from fleetbill.adapters.db import payments_repo as pay
+    from fleetbill.adapters.db import schema as t
+    from fleetbill.adapters.db import schema_payments as p
+    from fleetbill.domain.dunning import RetryPolicy
+    from fleetbill.services import collect_invoice
+    from fleetbill.services.close_month import close_due_months
+    from fleetbill.services.open_collections import open_collections
+
+    # given 110 JPY due on a declining card, one try only, and the collection as a worker read it
+    acme = billing.account()
+    billing.devices(acme, 1)
+    billing.add_card(acme, DECLINES)
+    billing.at(JAN_CLOSE)
+    close_due_months(app.db, app.clock, app.settings)
+    with app.db.transaction() as conn:
+        open_collections(conn, app.clock.now())
+        invoice = conn.execute(select(t.invoices).where(t.invoices.c.account_id == acme)).one()
+        stale = conn.execute(select(p.collections).where(p.collections.c.invoice_id == invoice.id)).one()
+    # when the invoice is paid by a transfer before the worker records its failed last try
+    with app.db.transaction() as conn:
+        pay.record_payment(conn, invoice, "bank_transfer", 110, "MUFG all", "staff:hana@example.jp", app.clock.now())
+    report = collect_invoice.CollectReport()
+    collect_invoice._after_failed_try(app.db, app.clock, RetryPolicy.parse("0"), invoice, stale, [], report, False)
+    # then nothing is suspended and the collection stays paid
+    assert billing.entitlements(acme)["suspended"] is False and report.suspended == []
+    with app.db.read() as conn:
+        assert conn.execute(select(p.collections.c.state).where(p.collections.c.invoice_id == invoice.id)).scalar() == (
+            "paid"
+        )

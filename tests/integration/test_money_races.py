@@ -137,3 +137,33 @@ def test_r10_two_plan_changes_at_once_issue_one_purchase_invoice(plans, app):
             )
         ).all()
     assert (len(purchases), len(pending)) == (1, 1)
+
+
+def test_r18_r19_a_transfer_recorded_while_the_chase_runs_is_not_followed_by_a_suspension(billing, app, monkeypatch):
+    from datetime import UTC, datetime
+
+    from fleetbill.services import bank_transfer
+
+    # given January's 110 JPY by bank transfer, past its due date and the grace period
+    acme = billing.account("invoiced")
+    billing.devices(acme, 1)
+    assert (
+        billing.api.post(f"/v1/accounts/{acme}/collection-method", json={"method": "bank_transfer"}).status_code == 200
+    )
+    invoice = _closed_january(billing, app, acme)
+    billing.at(datetime(2026, 3, 20, tzinfo=UTC))
+    # when the transfer is recorded (and committed) after the chase has read the overdue list
+    real_notify = bank_transfer.notify
+
+    def notify_then_transfer(conn, now, account_id, kind, subject, **body):
+        real_notify(conn, now, account_id, kind, subject, **body)
+        if kind == "bank_transfer_reminder":
+            with app.db.transaction() as other:
+                record_transfer(other, now, invoice["id"], 110, "MUFG late", "staff:hana@example.jp")
+
+    monkeypatch.setattr(bank_transfer, "notify", notify_then_transfer)
+    with app.db.transaction() as conn:
+        reminded, suspended = bank_transfer.chase_bank_transfers(conn, app.clock.now(), 14)
+    # then the account is not suspended for an invoice that is paid
+    assert suspended == 0 and billing.entitlements(acme)["suspended"] is False
+    assert billing.payments(invoice["id"])["status"] == "paid"

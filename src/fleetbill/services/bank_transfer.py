@@ -112,6 +112,10 @@ def chase_bank_transfers(conn: Connection, now: datetime, grace_days: int) -> tu
             conn.execute(update(c).where(c.c.invoice_id == r.invoice_id).values(reminders_sent=r.reminders_sent + 1))
             reminded += 1
         if now >= r.due_at + timedelta(days=grace_days):
+            # Locked and read again, as record_transfer locks it: a transfer recorded meanwhile wins.
+            still = conn.execute(select(inv.c.status).where(inv.c.id == r.invoice_id).with_for_update()).scalar()
+            if still != "open":
+                continue
             conn.execute(update(c).where(c.c.invoice_id == r.invoice_id).values(state="failed"))
             suspend(conn, now, r, f"bank transfer overdue since {r.due_at.date()}")
             suspended += 1

@@ -297,6 +297,11 @@ def _after_failed_try(db, clock, policy: RetryPolicy, invoice, coll, cards, repo
     report.declined.append(invoice.id)
     why = "no card that can be charged is on file" if not cards else "the card was declined"
     with db.transaction() as conn:
+        # The invoice row first, as a transfer being recorded locks it: if it was paid meanwhile
+        # (by a transfer, or another card), this failed try changes nothing and suspends nobody.
+        status = conn.execute(select(t.invoices.c.status).where(t.invoices.c.id == invoice.id).with_for_update())
+        if status.scalar() != "open":
+            return
         if extra:
             notify(conn, now, invoice.account_id, "payment_failed", f"Payment for {invoice.number} failed", reason=why)
             return
@@ -306,7 +311,7 @@ def _after_failed_try(db, clock, policy: RetryPolicy, invoice, coll, cards, repo
         c = p.collections
         counted = conn.execute(
             update(c)
-            .where(c.c.invoice_id == invoice.id, c.c.tries_made == coll.tries_made)
+            .where(c.c.invoice_id == invoice.id, c.c.tries_made == coll.tries_made, c.c.state != "paid")
             .values(tries_made=tries, first_try_at=first, next_try_at=nxt, state="collecting" if nxt else "failed")
         ).rowcount
         if not counted:
