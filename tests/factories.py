@@ -36,13 +36,14 @@ def plan(
     mode: CountingMode = CountingMode.PEAK,
     fixed_fee: int = 0,
     notice_days: int = 30,
+    allow_bank_transfer: bool = False,
 ) -> str:
     prices = prices if prices is not None else {"esp32": [Tier(None, 100)]}
     with app.db.transaction() as conn:
         catalog.create_plan(
             conn,
             app.clock.now(),
-            Plan(plan_id, plan_id.title(), "JPY", term, notice_days, mode, ("api",)),
+            Plan(plan_id, plan_id.title(), "JPY", term, notice_days, mode, ("api",), allow_bank_transfer),
             fixed_fee,
             prices,
         )

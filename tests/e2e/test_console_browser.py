@@ -12,11 +12,6 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fleetbill.domain.catalog import Plan
-from fleetbill.domain.contract import ContractTerm
-from fleetbill.domain.metering import CountingMode
-from fleetbill.domain.rating import Tier
-from fleetbill.services import catalog
 from fleetbill.services.bank_transfer import set_collection_method
 from fleetbill.services.close_month import close_due_months
 from fleetbill.services.open_collections import open_collections
@@ -36,9 +31,7 @@ def shoot(page, name: str) -> None:
 
 def books(app, clock) -> str:
     f.device_type(app)
-    with app.db.transaction() as conn:
-        plan = Plan("invoiced", "Invoiced", "JPY", ContractTerm.MONTHLY, 30, CountingMode.PEAK, ("api",), True)
-        catalog.create_plan(conn, clock.now(), plan, 0, {"esp32": [Tier(None, 100)]})
+    f.plan(app, "invoiced", allow_bank_transfer=True)
     f.plan(app, "basic", prices={"esp32": f.FIRST_3_FREE})
     kyoto = f.account(app, "invoiced", name="Kyoto Sensors")
     for name, n in (("Sakura Robotics", 5), ("Hokkaido Weather Net", 2)):

@@ -15,13 +15,9 @@ from sqlalchemy import select
 
 from fleetbill.adapters.db import schema as t
 from fleetbill.adapters.db import schema_console as c
-from fleetbill.domain.catalog import Plan
-from fleetbill.domain.contract import ContractTerm
 from fleetbill.domain.errors import BillingError, InvalidInput
-from fleetbill.domain.metering import CountingMode
 from fleetbill.domain.periods import BillingMonth
 from fleetbill.domain.rating import Tier
-from fleetbill.services import catalog
 from fleetbill.services.announce_price_change import announce_price_change
 from fleetbill.services.bank_transfer import chase_bank_transfers, record_transfer, set_collection_method
 from fleetbill.services.close_month import close_due_months
@@ -42,9 +38,7 @@ def log(app) -> list[dict]:
 def invoiced(app, clock):
     """An account on a plan that pays by bank transfer, with 3 devices all January."""
     f.device_type(app)
-    with app.db.transaction() as conn:
-        plan = Plan("invoiced", "Invoiced", "JPY", ContractTerm.MONTHLY, 30, CountingMode.PEAK, ("api",), True)
-        catalog.create_plan(conn, clock.now(), plan, 0, {"esp32": [Tier(None, 100)]})
+    f.plan(app, "invoiced", allow_bank_transfer=True)
     account = f.account(app, "invoiced", name="Kyoto Sensors")
     f.devices(app, account, 3)
     with app.db.transaction() as conn:

@@ -39,9 +39,8 @@ EMAIL, PASSWORD = "hana@example.jp", "correct horse battery staple"
 def books(app, clock):
     """Two accounts: Kyoto Sensors (3 devices, pays by transfer) and Sakura Robotics (1 device)."""
     f.device_type(app)
+    f.plan(app, "invoiced", allow_bank_transfer=True)
     with app.db.transaction() as conn:
-        plan = Plan("invoiced", "Invoiced", "JPY", ContractTerm.MONTHLY, 30, CountingMode.PEAK, ("api",), True)
-        catalog.create_plan(conn, clock.now(), plan, 0, {"esp32": [Tier(None, 100)]})
         staff.create_staff(conn, clock.now(), EMAIL, "Hana Sato", PASSWORD)
     f.plan(app, "basic")
     kyoto = f.account(app, "invoiced", name="Kyoto Sensors")

@@ -23,12 +23,8 @@ from sqlalchemy.exc import OperationalError
 
 from fleetbill.adapters.db import schema as t
 from fleetbill.adapters.mail import SmtpMailer
-from fleetbill.domain.catalog import Plan
-from fleetbill.domain.contract import ContractTerm
-from fleetbill.domain.metering import CountingMode
 from fleetbill.domain.periods import BillingMonth
 from fleetbill.domain.rating import Tier
-from fleetbill.services import catalog
 from fleetbill.services import send_notifications as sending
 from fleetbill.services.announce_price_change import announce_price_change
 from fleetbill.services.bank_transfer import record_transfer, set_collection_method
@@ -263,9 +259,7 @@ def test_r19_a_suspension_is_emailed_once_to_the_account(app, clock, smtp):
 def invoiced_account(app, clock, name: str, billing_email: str) -> str:
     """An account on "invoiced", which allows bank transfer, paying by transfer, with 3 esp32s."""
     f.device_type(app)
-    with app.db.transaction() as conn:
-        plan = Plan("invoiced", "Invoiced", "JPY", ContractTerm.MONTHLY, 30, CountingMode.PEAK, ("api",), True)
-        catalog.create_plan(conn, clock.now(), plan, 0, {"esp32": [Tier(None, 100)]})
+    f.plan(app, "invoiced", allow_bank_transfer=True)
     account = f.account(app, "invoiced", name=name, billing_email=billing_email)
     f.devices(app, account, 3)
     with app.db.transaction() as conn:
