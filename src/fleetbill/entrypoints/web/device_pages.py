@@ -17,7 +17,6 @@ from ...domain.errors import BillingError, InvalidInput, NotFound
 from ...services.register_device import register_device
 from ...services.switch_devices import WHAT_IT_CHANGES, switch_devices
 from ..api.context import get_app
-from ..api.schemas import check_storable_text
 from .i18n import N_
 from .rendering import templates
 from .session import check_csrf, session_account
@@ -145,11 +144,6 @@ def register(
     # register a second one. The form's id is the request id on the device's first status record.
     request_id = f"{ACTOR}:{form_id}"
     sc = t.status_changes
-    try:
-        check_storable_text(name)
-        check_storable_text(form_id)
-    except ValueError as e:
-        return _refused(request, account_id, InvalidInput(f"name: {e}"))
     try:
         with app.db.transaction() as conn:
             # Two copies of the form at once: the account's row lock makes the second wait, then see the first.
