@@ -35,6 +35,7 @@ import uuid
 from datetime import datetime, timedelta
 
 import psycopg
+from host import cpu_and_ram  # benchmarks/host.py, beside this script
 
 from fleetbill.adapters.db.engine import Database
 from fleetbill.adapters.db.usage import peak_query
@@ -292,13 +293,7 @@ def invoiced_quantities(url: str) -> dict:
 
 
 def machine(url: str) -> dict:
-    cpu = "unknown"
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    cpu, ram = cpu_and_ram()
     with psycopg.connect(url) as pg:
         version = pg.execute("SHOW server_version").fetchone()[0]
         settings = dict(pg.execute(

@@ -54,6 +54,7 @@ from pathlib import Path
 
 import psycopg
 from fastapi.testclient import TestClient
+from host import cpu_and_ram  # benchmarks/host.py, beside this script
 from sqlalchemy import and_, func, insert, select, text
 
 from fleetbill.adapters.db import schema as t
@@ -353,13 +354,7 @@ def device_list_query(db: Database, account_id: str) -> int:
 
 
 def machine(db: Database) -> str:
-    cpu = "unknown"
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    cpu, ram = cpu_and_ram()
     with db.read() as conn:
         if db.dialect == "postgresql":
             version = "PostgreSQL " + conn.exec_driver_sql("SHOW server_version").scalar()
