@@ -103,7 +103,7 @@ def _add_card(
     with db.transaction() as conn:
         # The account's row is locked, not only its cards (there may be none yet): two adds at
         # once are decided one after the other, against the cards as the other left them.
-        conn.execute(select(t.accounts.c.id).where(t.accounts.c.id == account_id).with_for_update())
+        repo.lock_account(conn, account_id)
         on_file = pay.load_cards(conn, account_id, lock=True)
         same = [c for c in on_file if c.token == saved.token]
         if same:

@@ -29,7 +29,7 @@ from .open_account import issue_purchase_invoice
 def change_plan(conn: Connection, now: datetime, settings: Settings, account_id: str, plan_id: str, actor: str) -> dict:
     # One change at a time per account: two requests at once (two tabs, the console and the API)
     # would each see no pending upgrade and each issue a purchase invoice.
-    conn.execute(select(t.accounts.c.id).where(t.accounts.c.id == account_id).with_for_update())
+    repo.lock_account(conn, account_id)
     account = repo.get_account(conn, account_id)
     old, new = repo.get_plan(conn, account.plan_id), repo.get_plan(conn, plan_id)
     if new.id == old.id:

@@ -193,6 +193,12 @@ def allocate_sequences(conn: Connection, issuer_id: str, count: int) -> int:
     return last - count + 1
 
 
+def lock_account(conn: Connection, account_id: str) -> None:
+    """Serialize one account's decisions that read then write (plan changes, cards, registrations):
+    a second request waits for the first to commit, then sees what it did. SQLite has one writer."""
+    conn.execute(select(t.accounts.c.id).where(t.accounts.c.id == account_id).with_for_update())
+
+
 def lock_issuer(conn: Connection, issuer_id: str):
     """Serialize invoice numbering (and so the close) per issuer; returns the issuer row."""
     q = select(t.issuers).where(t.issuers.c.id == issuer_id)

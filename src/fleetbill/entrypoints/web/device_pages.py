@@ -147,7 +147,7 @@ def register(
     try:
         with app.db.transaction() as conn:
             # Two copies of the form at once: the account's row lock makes the second wait, then see the first.
-            conn.execute(select(t.accounts.c.id).where(t.accounts.c.id == account_id).with_for_update())
+            repo.lock_account(conn, account_id)
             sent = select(sc.c.id).where(sc.c.account_id == account_id, sc.c.request_id == request_id)
             if conn.execute(sent).first() is not None:
                 return RedirectResponse("/billing/devices?note=already", status_code=303)
