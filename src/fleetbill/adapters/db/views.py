@@ -1,16 +1,56 @@
-"""Read models for the API and pages: invoices, devices, plans, as plain dicts."""
+"""Read models for the API and pages: accounts, invoices, devices, plans, as plain dicts."""
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict
 
-from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy import ColumnElement, Connection, exists, select
 
 from ...domain.errors import NotFound
 from ...domain.periods import BillingMonth
 from . import schema as t
-from .repository import from_ppm, load_price_versions
+from . import schema_payments as p
+from .repository import from_ppm, load_accounts, load_price_versions
+
+
+def opening_purchase_invoices(conn: Connection, account_ids: Sequence[str]) -> dict[str, str]:
+    """R10, R11: each account's purchase invoice for its plan's first period, issued when it was
+    opened (an upgrade's purchase invoice belongs to its plan change, not to the account)."""
+    inv, pc = t.invoices, p.plan_changes
+    rows = conn.execute(
+        select(inv.c.account_id, inv.c.id)
+        .where(
+            inv.c.account_id.in_(account_ids),
+            inv.c.kind == "purchase",
+            ~exists().where(pc.c.purchase_invoice_id == inv.c.id),
+        )
+        .order_by(inv.c.sequence.desc())
+    )
+    return {a: i for a, i in rows}  # the earliest wins: rows come newest first
+
+
+def accounts(
+    conn: Connection, where: ColumnElement[bool] | None = None, limit: int | None = None, offset: int = 0
+) -> list[dict]:
+    """Accounts as the API shows them, the same for its create, get and list: two queries."""
+    found = load_accounts(conn, where, limit, offset)
+    purchases = opening_purchase_invoices(conn, [a.id for a in found])
+    out = []
+    for account in found:
+        row = asdict(account)
+        row.pop("first_month"), row.pop("contract_started_at")
+        out.append(row | {"tax_status": account.tax_status.value, "purchase_invoice_id": purchases.get(account.id)})
+    return out
+
+
+def account(conn: Connection, account_id: str) -> dict:
+    found = accounts(conn, t.accounts.c.id == account_id)
+    if not found:
+        raise NotFound(f"no account {account_id}")
+    return found[0]
 
 
 def invoices(conn: Connection, where: ColumnElement[bool], limit: int = 100) -> list[dict]:

@@ -42,12 +42,6 @@ from .schemas import (
 router = APIRouter(prefix="/v1", dependencies=[Depends(operator)])
 
 
-def _account_out(account, purchase_invoice_id=None) -> dict:
-    out = asdict(account)
-    out.pop("first_month"), out.pop("contract_started_at")
-    return out | {"tax_status": account.tax_status.value, "purchase_invoice_id": purchase_invoice_id}
-
-
 @router.post("/accounts", status_code=201, response_model=AccountOut, tags=["accounts"])
 async def create_account(body: AccountIn, request: Request, who: Operator = Depends(operator)):
     """Open an account on a plan. A plan with a fixed fee bills its first period at once (R11)."""
@@ -55,8 +49,8 @@ async def create_account(body: AccountIn, request: Request, who: Operator = Depe
     new = NewAccount(**body.model_dump() | {"tax_status": TaxStatus(body.tax_status)})
 
     def work(conn):
-        account, purchase = open_account(conn, app.clock.now(), app.settings, new)
-        return 201, _account_out(account, purchase)
+        account, _purchase = open_account(conn, app.clock.now(), app.settings, new)
+        return 201, views.account(conn, account.id)  # built as GET builds it (R10: its purchase invoice)
 
     return await idempotent(request, who, work)
 
@@ -78,13 +72,13 @@ def list_accounts(
     request: Request, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=100_000_000)
 ):
     with get_app(request).db.read() as conn:
-        return [_account_out(a) for a in repo.load_accounts(conn, limit=limit, offset=offset)]
+        return views.accounts(conn, limit=limit, offset=offset)
 
 
 @router.get("/accounts/{account_id}", response_model=AccountOut, tags=["accounts"])
 def get_account(account_id: str, request: Request):
     with get_app(request).db.read() as conn:
-        return _account_out(repo.get_account(conn, account_id))
+        return views.account(conn, account_id)
 
 
 @router.post("/accounts/{account_id}/devices", status_code=201, response_model=DeviceCreated, tags=["devices"])

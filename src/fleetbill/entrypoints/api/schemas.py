@@ -153,7 +153,11 @@ class AccountOut(BaseModel):
     tax_status: str
     billing_email: str
     created_at: datetime
-    purchase_invoice_id: str | None = None
+    purchase_invoice_id: str | None = Field(
+        None,
+        description="The invoice for the plan's first period, issued when the account was opened (R10, R11), "
+        "paid or not; null for a plan without a fixed fee. An upgrade's is on its plan change.",
+    )
 
 
 class DeviceIn(In):
