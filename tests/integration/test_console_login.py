@@ -160,8 +160,9 @@ def test_sign_ins_and_refusals_are_logged_without_the_password(client, hana, cap
     log_in(client)
     said = [r.getMessage() for r in caplog.records if r.name == "fleetbill.console"]
     assert len(said) == 3
-    assert EMAIL in said[0] and "refused" in said[0] and "wrong password" in said[0]
-    assert "nobody@example.jp" in said[1] and "refused" in said[1] and "unknown email" in said[1]
+    # A refusal names the login by its id, never by what was typed (issue 8, item 11).
+    assert hana.id in said[0] and "refused" in said[0] and "wrong password" in said[0] and EMAIL not in said[0]
+    assert "nobody@example.jp" not in said[1] and "refused" in said[1] and "unknown email" in said[1]
     assert EMAIL in said[2] and "logged in" in said[2]
     assert not any("my secret guess" in s or PASSWORD in s for s in said)
 

@@ -43,6 +43,7 @@ class Login:
     session: Session | None = None
     refused: str | None = None
     why: str | None = None
+    staff_id: str | None = None  # the login tried, when there is one: logged instead of what was typed
 
 
 @dataclass(frozen=True)
@@ -125,9 +126,10 @@ def log_in(db: Database, now: datetime, email: str, password: str) -> Login:
     if not usable:
         _verify(_DUMMY, password)
         why = "unknown email" if row is None else "disabled" if row.disabled_at is not None else "locked"
-        return Login(refused=REFUSED, why=why)
+        return Login(refused=REFUSED, why=why, staff_id=row and row.id)
     if not _verify(row.password_hash, password):
-        return Login(refused=REFUSED, why="wrong password; now locked" if locked else "wrong password")
+        why = "wrong password; now locked" if locked else "wrong password"
+        return Login(refused=REFUSED, why=why, staff_id=row.id)
     values: dict = dict(failed_logins=0, locked_until=None)
     if _hasher.check_needs_rehash(row.password_hash):
         values["password_hash"] = _hasher.hash(password)
@@ -135,7 +137,7 @@ def log_in(db: Database, now: datetime, email: str, password: str) -> Login:
     with db.transaction() as conn:
         still = conn.execute(update(u).where(u.c.id == row.id, u.c.disabled_at.is_(None)).values(**values)).rowcount
         if not still:  # disabled while the password was being checked
-            return Login(refused=REFUSED, why="disabled")
+            return Login(refused=REFUSED, why="disabled", staff_id=row.id)
         conn.execute(
             insert(c.staff_sessions),
             dict(

@@ -1,6 +1,6 @@
 """Staff log in to the console with a password; the session is a server-side row behind an
 HttpOnly, SameSite=Strict cookie limited to /console, and every form carries its CSRF token.
-Sign-ins and refusals go to the application log ("fleetbill.console"), never the password."""
+Sign-ins and refusals go to the application log ("fleetbill.console"), never what was typed."""
 
 from __future__ import annotations
 
@@ -111,7 +111,9 @@ def log_in(
     login = staff.log_in(app.db, app.clock.now(), email, password)
     client = request.client.host if request.client else "?"
     if login.refused:
-        log.warning("console login refused for %r (%s) from %s", email[:120], login.why, client)
+        # Never what was typed: a password typed into the email field would be kept in the log.
+        who = f"staff {login.staff_id}" if login.staff_id else "no such login"
+        log.warning("console login refused: %s, %s, from %s", who, login.why, client)
         return _login_form(request, next, login.refused, 401)
     log.info("console login: %s logged in from %s", login.session.staff.email, client)
     answer = RedirectResponse(_next_page(next), status_code=303)
