@@ -67,3 +67,22 @@ def rate_graduated(tiers: Sequence[Tier], quantity: int) -> tuple[int, tuple[Tie
             charges.append(TierCharge(first, last, tier.unit_price, n * tier.unit_price))
             first = last + 1
     return sum(c.amount for c in charges), tuple(charges)
+
+
+# How an invoice's tier row reads, the same on the PDF and the billing page's estimate: one
+# wording, so the estimate explains its total as the invoice will.
+TIER_ROW = {
+    "en": "Devices {first}-{last}: {count} x {price}",
+    "ja": "{first}〜{last}台目: {count}台 × {price}",
+}
+
+
+def tier_rows(charges: Sequence[TierCharge]) -> tuple[TierCharge, ...]:
+    """R7: the tiers shown beneath a usage line, free ones too: none when a single tier priced the
+    whole line, since the line's quantity and amount already say it."""
+    return tuple(charges) if len(charges) > 1 else ()
+
+
+def describe_tier(charge: TierCharge, lang: str, price: str) -> str:
+    """A tier row in `lang` ("en" or "ja"), its unit price already formatted as `price`."""
+    return TIER_ROW[lang].format(first=charge.first, last=charge.last, count=charge.quantity, price=price)

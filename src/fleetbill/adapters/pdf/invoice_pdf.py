@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
 
+from ...domain.rating import TierCharge, describe_tier, tier_rows
+
 DEFAULT_FONT = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf"
 FONT_ENV = "FLEETBILL_PDF_FONT"
 FONT = "InvoiceFont"
@@ -59,7 +61,6 @@ TEXT = {
         quantity="数量",
         rate="税率",
         amount="金額（税抜）",
-        tier="{first}〜{last}台目: {count}台 × {price}",
         subject="{rate}対象",
         tax="消費税（{rate}）",
         subtotal="小計（税抜）",
@@ -80,7 +81,6 @@ TEXT = {
         quantity="Quantity",
         rate="Tax rate",
         amount="Amount (excl. tax)",
-        tier="Devices {first}-{last}: {count} x {price}",
         subject="Subject to {rate}",
         tax="Consumption tax ({rate})",
         subtotal="Subtotal (excl. tax)",
@@ -208,16 +208,11 @@ def render_invoice_pdf(invoice: dict, lang: str = "ja", timezone: str | None = N
                 (m(line["amount"]), cols[3], "R"),
             ]
         )
-        tiers = line["tiers"] if len(line["tiers"]) > 1 else []
-        for tier in tiers:
-            last = tier["last"] if tier["last"] is not None else tier["first"]
-            label = tx["tier"].format(
-                first=tier["first"], last=last, count=last - tier["first"] + 1, price=m(tier["unit_price"])
-            )
+        charges = [TierCharge(x["first"], x["last"] or x["first"], x["unit_price"], x["amount"]) for x in line["tiers"]]
+        for tier in tier_rows(charges):  # the estimate on the billing page shows the same rows
+            label = describe_tier(tier, lang, m(tier.unit_price))
             doc.set_text_color(90, 90, 90)
-            doc.text_row(
-                [("    " + label, cols[0] + cols[1] + cols[2], "L"), (m(tier["amount"]), cols[3], "R")], 8, h=5
-            )
+            doc.text_row([("    " + label, cols[0] + cols[1] + cols[2], "L"), (m(tier.amount), cols[3], "R")], 8, h=5)
             doc.set_text_color(0, 0, 0)
     doc.rule()
     doc.ln(2)

@@ -16,6 +16,7 @@ from ...adapters.db import schema as t
 from ...adapters.db import schema_payments as p
 from ...adapters.db import usage as usage_db
 from ...adapters.db import views
+from ...domain.rating import describe_tier, tier_rows
 from ...services.points import points_view
 from ...services.usage_now import usage_now
 from ..api.context import get_app
@@ -188,6 +189,8 @@ def billing_context(
         banners=_banners(conn, account_id, cards, now),
         now=now,
         describe=lambda line: describe(line, _),
+        tier_rows=tier_rows,  # NOTE: R7 the tiers the invoice's PDF shows, worded as there
+        describe_tier=lambda tier: describe_tier(tier, lang, f"{tier.unit_price:,} JPY"),
         invoice_status=INVOICE_STATUS,
         point_kinds=POINT_KINDS,
         counting=COUNTING,
