@@ -341,7 +341,7 @@ def test_r19_every_try_declined_for_14_days_suspends_then_a_new_card_pays_and_re
 
 def test_r19_an_expired_card_is_never_charged_and_the_try_fails_for_want_of_a_usable_card(billing, app):
     # given: a card valid through 01/2026 (good at the gateway); fleetbill counts it valid until
-    # 2026-02-01T12:00Z (the end of its last day anywhere on Earth)
+    # 2026-01-31T15:00Z, midnight on Feb 1 in the account's zone, Tokyo (R19, docs/decisions.md)
     acme = billing.account()
     billing.devices(acme, 1)
     card = billing.add_card(acme, VISA, exp_month=1, exp_year=2026)
@@ -368,8 +368,8 @@ def test_r19_an_expired_card_is_never_charged_and_the_try_fails_for_want_of_a_us
 
 
 def test_r19_a_card_expiring_within_30_days_is_warned_about_once(billing, app):
-    # given: a card valid through 02/2026, so until 2026-03-01T12:00Z; the warning starts 30 days
-    # before, at 2026-01-30T12:00Z. A second card expires in 2030.
+    # given: a card valid through 02/2026, so until midnight on Mar 1 in Tokyo (2026-02-28T15:00Z);
+    # the warning starts 30 days before, at 2026-01-29T15:00Z. A second card expires in 2030.
     acme = billing.account()
     billing.devices(acme, 1)
     expiring = billing.add_card(acme, VISA, exp_month=2, exp_year=2026)
@@ -377,10 +377,10 @@ def test_r19_a_card_expiring_within_30_days_is_warned_about_once(billing, app):
     assert billing.run()["cards_warned"] == 0
 
     # when / then: not a second before the 30 days
-    billing.at(datetime(2026, 1, 30, 12, 0, tzinfo=UTC) - SECOND)
+    billing.at(datetime(2026, 1, 29, 15, 0, tzinfo=UTC) - SECOND)
     assert billing.run()["cards_warned"] == 0
     assert [c["expiring_soon"] for c in billing.cards(acme)] == [False, False]
-    billing.at(datetime(2026, 1, 30, 12, 0, tzinfo=UTC))
+    billing.at(datetime(2026, 1, 29, 15, 0, tzinfo=UTC))
     assert billing.run()["cards_warned"] == 1
     assert [c["expiring_soon"] for c in billing.cards(acme)] == [True, False]
 
@@ -389,7 +389,7 @@ def test_r19_a_card_expiring_within_30_days_is_warned_about_once(billing, app):
         billing.at(when)
         assert billing.run()["cards_warned"] == 0
     warnings = [(body, at) for kind, body, at in billing.notifications(acme) if kind == "card_expiring"]
-    assert warnings == [({"card_id": expiring["id"]}, datetime(2026, 1, 30, 12, 0, tzinfo=UTC))]
+    assert warnings == [({"card_id": expiring["id"]}, datetime(2026, 1, 29, 15, 0, tzinfo=UTC))]
     assert [(c.amount, c.card_token) for c in app.gateway.charges] == [(110, expiring["token"])]
 
 
@@ -450,10 +450,11 @@ def test_r19_account_updater_test_mode_shortcut_renews_the_card_before_the_charg
 
 
 def test_r19_without_the_account_updater_the_bank_declines_the_card_as_expired(billing, app):
-    # given: the same card, never renewed (the control for the two tests above)
+    # given: the same card, never renewed (the control for the two tests above), on file as valid
+    # through 02/2026: fleetbill counts it valid at the close, the bank does not
     acme = billing.account()
     billing.devices(acme, 1)
-    card = billing.add_card(acme, EXPIRED_AT_THE_BANK, exp_month=1, exp_year=2026)
+    card = billing.add_card(acme, EXPIRED_AT_THE_BANK, exp_month=2, exp_year=2026)
 
     # when: January closes while fleetbill still counts the card valid
     billing.at(JAN_CLOSE)

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+
+from .periods import BillingMonth, require_utc
 
 MAX_CARDS = 2
 EXPIRY_WARNING = timedelta(days=30)  # R19: the account is warned this long before a card expires
+
+
+def card_valid_until(exp_month: int, exp_year: int, tz: str) -> datetime:
+    """The first instant a card valid "through MM/YYYY" is expired: 00:00 on the 1st of the next
+    month in the account's time zone `tz` (UTC). See docs/decisions.md, "Card expiry"."""
+    # NOTE: R17, R19 the customer reads "11/2026" on their own calendar, so it ends at their midnight.
+    return BillingMonth.of(exp_year, exp_month).end(tz)
+
+
+def card_expired(exp_month: int, exp_year: int, now: datetime, tz: str) -> bool:
+    """True once the card's expiry month has ended in `tz` (a new card is refused then, R17)."""
+    return require_utc(now) >= card_valid_until(exp_month, exp_year, tz)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,18 +34,18 @@ class Card:
     exp_month: int
     exp_year: int
     is_default: bool
+    account_timezone: str  # the account's IANA zone: the calendar the expiry month is read in (R19)
 
     @property
     def expires_at(self) -> datetime:
-        """A card is good through the last day of its expiry month; we take the end of that
-        day anywhere on Earth (UTC-12), so a card is never called expired while it still works."""
-        first_of_next = datetime(self.exp_year + self.exp_month // 12, self.exp_month % 12 + 1, 1, tzinfo=UTC)
-        return first_of_next + timedelta(hours=12)
+        """The first instant the card is expired, in UTC."""
+        return card_valid_until(self.exp_month, self.exp_year, self.account_timezone)
 
     def expired(self, now: datetime) -> bool:
-        return now >= self.expires_at
+        return require_utc(now) >= self.expires_at
 
     def expiring_soon(self, now: datetime) -> bool:
+        """R19: within 30 days of its expiry, and not yet expired (an expired card is not "soon")."""
         return not self.expired(now) and now >= self.expires_at - EXPIRY_WARNING
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select, update
 
+from ..adapters.db import schema as t
 from ..adapters.db import schema_payments as p
 from ..adapters.gateway.port import CardUpdated
 from ..domain.cards import Card
@@ -23,11 +24,16 @@ def apply_card_update(conn: Connection, update_: CardUpdated) -> int:
 
 def warn_expiring_cards(conn: Connection, now: datetime) -> int:
     """R19: tell the account once when a card on file will expire within 30 days."""
-    c = p.cards
-    rows = conn.execute(select(c).where(c.c.removed_at.is_(None), c.c.expiry_warned_at.is_(None))).all()
+    c, a = p.cards, t.accounts
+    rows = conn.execute(
+        select(c, a.c.timezone)
+        .join(a, a.c.id == c.c.account_id)
+        .where(c.c.removed_at.is_(None), c.c.expiry_warned_at.is_(None))
+    ).all()
     warned = 0
     for r in rows:
-        card = Card(r.id, r.account_id, r.token, r.brand, r.last4, r.exp_month, r.exp_year, r.is_default)
+        card = Card(r.id, r.account_id, r.token, r.brand, r.last4, r.exp_month, r.exp_year, r.is_default, r.timezone)
+        # NOTE: R19 judged in the account's zone: a card whose month has ended there is not "soon".
         if card.expiring_soon(now):
             notify(
                 conn,

@@ -15,7 +15,7 @@ from ..adapters.db import schema_payments as p
 from ..adapters.db.engine import Database
 from ..adapters.gateway.port import CardRejected, GatewayError, PaymentGateway
 from ..clock import Clock
-from ..domain.cards import MAX_CARDS, Card
+from ..domain.cards import MAX_CARDS, Card, card_expired
 from ..domain.dunning import RetryPolicy
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from .collect_invoice import CollectReport, try_invoice
@@ -95,7 +95,7 @@ def _add_card(
         # where the token belongs: never repeat it.
         message = saved.message.replace(token, "the token sent")
         raise InvalidInput(f"the card was refused by the gateway ({saved.code}): {message}; try another card")
-    if (saved.exp_year, saved.exp_month) < (clock.now().year, clock.now().month):
+    if card_expired(saved.exp_month, saved.exp_year, clock.now(), account.timezone):  # NOTE: R17 its month, its zone
         _forget(gateway, account_id, saved)
         raise InvalidInput(
             f"the card expired in {saved.exp_month:02d}/{saved.exp_year}; add a card that is still valid"
@@ -115,7 +115,15 @@ def _add_card(
         if default:
             conn.execute(update(p.cards).where(p.cards.c.account_id == account_id).values(is_default=False))
         card = Card(
-            repo.new_id(), account_id, saved.token, saved.brand, saved.last4, saved.exp_month, saved.exp_year, default
+            repo.new_id(),
+            account_id,
+            saved.token,
+            saved.brand,
+            saved.last4,
+            saved.exp_month,
+            saved.exp_year,
+            default,
+            account.timezone,
         )
         conn.execute(
             insert(p.cards),

@@ -14,15 +14,17 @@ from .audit import audit
 
 def load_cards(conn: Connection, account_id: str, *, lock: bool = False) -> list[Card]:
     """The cards on file (not removed), default first."""
+    # The account's zone rides along: a card's expiry month is read in it (R19).
+    zone = select(t.accounts.c.timezone).where(t.accounts.c.id == account_id).scalar_subquery()
     q = (
-        select(p.cards)
+        select(p.cards, zone.label("account_timezone"))
         .where(p.cards.c.account_id == account_id, p.cards.c.removed_at.is_(None))
         .order_by(p.cards.c.is_default.desc(), p.cards.c.added_at)
     )
     if lock:
         q = q.with_for_update()
     return [
-        Card(r.id, r.account_id, r.token, r.brand, r.last4, r.exp_month, r.exp_year, r.is_default)
+        Card(r.id, r.account_id, r.token, r.brand, r.last4, r.exp_month, r.exp_year, r.is_default, r.account_timezone)
         for r in conn.execute(q)
     ]
 

@@ -45,8 +45,17 @@ router = APIRouter(prefix="/v1", dependencies=[Depends(operator)])
 webhooks = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
 
+class WebhookRefused(InvalidInput):
+    """A webhook whose signature does not verify or whose body cannot be read (R19)."""
+
+    status = 400
+    title = "Webhook refused"
+
+
 def card_out(card, now) -> dict:
-    return asdict(card) | {"expiring_soon": card.expiring_soon(now)}
+    out = asdict(card) | {"expiring_soon": card.expiring_soon(now)}
+    del out["account_timezone"]  # the account's, not the card's: only for judging its expiry (R19)
+    return out
 
 
 def policy(app) -> RetryPolicy:
@@ -185,8 +194,8 @@ async def receive_webhook(gateway_name: str, request: Request):
     body = await request.body()
     try:
         event = app.gateway.parse_webhook(body, dict(request.headers))
-    except InvalidWebhook as e:
-        raise InvalidInput(f"the webhook did not verify: {e}") from None
+    except InvalidWebhook as e:  # a bad signature or a body that cannot be read: 400, as Stripe advises
+        raise WebhookRefused(f"{e}; nothing was done") from None
     updated = 0
     if event.card_update is not None:
         with app.db.transaction() as conn:
