@@ -90,9 +90,13 @@ idempotency_records = Table(
     Column("api_key_id", String(36), ForeignKey("api_keys.id"), nullable=False),
     Column("key", String(255), nullable=False),
     Column("request_fingerprint", String(64), nullable=False),
-    Column("status_code", Integer, nullable=False),
-    Column("response_body", Text, nullable=False),
-    _instant("created_at"),
+    # Both NULL while the request runs: the key is claimed before the work starts.
+    Column("status_code", Integer, nullable=True),
+    Column("response_body", Text, nullable=True),
+    _instant("created_at"),  # real time, not the test clock: the client's retries happen in real time
+    # The claim of the request running now; one older than the claim timeout is taken over.
+    _instant("claimed_at", nullable=True),
+    Column("claim_token", String(36), nullable=True),
     UniqueConstraint("api_key_id", "key"),
 )
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from fastapi import Depends, Request
@@ -14,16 +17,24 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from ...adapters.db import schema as t
 from ...bootstrap import App
 from ...domain.errors import Conflict, InvalidInput
 from ...services.api_keys import authenticate
-from ...services.idempotency import purge_idempotency_records
+from ...services.idempotency import (
+    CLAIM_TIMEOUT,
+    Claimed,
+    InProgress,
+    Stored,
+    claim_key,
+    complete_key,
+    key_state,
+    release_key,
+)
 from .schemas import check_storable_text
 
 bearer = HTTPBearer(auto_error=False, description="An operator API key: `fleetbill api-key create NAME` prints one.")
@@ -61,6 +72,10 @@ def operator(request: Request, credentials: HTTPAuthorizationCredentials | None 
 
 # The key doubles as the request id on the status history (R4), whose column holds 64 characters.
 MAX_IDEMPOTENCY_KEY = 64
+# How long a request waits for another with the same key to finish before answering 409, and
+# when it tells the client to retry: a few seconds, as Stripe's clients retry.
+WAIT_FOR_CONCURRENT = 5.0
+RETRY_AFTER_SECONDS = 2
 
 
 def request_id(request: Request) -> str:
@@ -97,37 +112,6 @@ async def _fingerprint(request: Request) -> str:
     return hashlib.sha256(request.method.encode() + b" " + request.url.path.encode() + b"\n" + canonical).hexdigest()
 
 
-def _replay(conn: Connection, app: App, who: Operator, key: str, fingerprint: str) -> JSONResponse | None:
-    purge_idempotency_records(conn, app.clock.now(), who.key_id, key)  # an expired key is a new request
-    r = t.idempotency_records
-    row = conn.execute(
-        select(r.c.request_fingerprint, r.c.status_code, r.c.response_body).where(
-            r.c.api_key_id == who.key_id, r.c.key == key
-        )
-    ).first()
-    if row is None:
-        return None
-    if row.request_fingerprint != fingerprint:
-        raise InvalidInput(f"Idempotency-Key {key!r} was used for a different request; use a new key for a new request")
-    return JSONResponse(
-        json.loads(row.response_body), status_code=row.status_code, headers={"Idempotent-Replayed": "true"}
-    )
-
-
-def _record(conn: Connection, app: App, who: Operator, key: str, fingerprint: str, status: int, content: Any) -> None:
-    conn.execute(
-        insert(t.idempotency_records),
-        dict(
-            api_key_id=who.key_id,
-            key=key,
-            request_fingerprint=fingerprint,
-            status_code=status,
-            response_body=json.dumps(content),
-            created_at=app.clock.now(),
-        ),
-    )
-
-
 def _response_shape(request: Request) -> Callable[[Any], Any]:
     """Serialize through the route's declared response model, so the answer is what OpenAPI says."""
     model = getattr(request.scope.get("route"), "response_model", None)
@@ -142,46 +126,118 @@ async def idempotent(
 ) -> JSONResponse:
     """Run a POST once per Idempotency-Key: a retry gets the first response and changes nothing.
 
-    The stored response commits in the same transaction as the work, so a crash leaves neither.
-    Errors are not stored: a failed request changed nothing, and may be retried as it is.
-    `own_transactions` is for work that commits in steps of its own (the close): it is
-    idempotent by itself, and the response is stored after it.
+    The key is claimed in a committed row before the work starts, so requests sent at once with
+    one key run it once: the others wait (WAIT_FOR_CONCURRENT) and replay its response, or get a
+    409 saying it is in progress. The response is stored in the work's own transaction; a crash
+    leaves only the claim, taken over after CLAIM_TIMEOUT. `own_transactions` is for work that
+    commits in steps of its own (the close): it is idempotent by itself, and the response is
+    stored after it. Errors are not stored: the key is released, and the request may be retried.
     """
     app = get_app(request)
     shape = _response_shape(request)
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
+    if key is None:
+        return await _run(lambda: _execute(app, shape, work, own_transactions, None))
+    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
         raise InvalidInput(f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters (a UUID fits)")
-    fingerprint = await _fingerprint(request) if key else ""
+    claimed = await _claim(app, who, key, await _fingerprint(request))
+    if isinstance(claimed, JSONResponse):
+        return claimed
+    claim = _KeyClaim(who.key_id, key, claimed.token)
 
-    def run() -> JSONResponse:
-        if own_transactions:
-            if key:
-                with app.db.transaction() as conn:
-                    if (replayed := _replay(conn, app, who, key, fingerprint)) is not None:
-                        return replayed
-            status, payload = work(None)
-            content = shape(payload)
-            if key:
-                with app.db.transaction() as conn:
-                    _record(conn, app, who, key, fingerprint, status, content)
-            return JSONResponse(content, status_code=status)
-        with app.db.transaction() as conn:
-            if key and (replayed := _replay(conn, app, who, key, fingerprint)) is not None:
-                return replayed
-            status, payload = work(conn)
-            content = shape(payload)
-            if key:
-                _record(conn, app, who, key, fingerprint, status, content)
-        return JSONResponse(content, status_code=status)
+    def run_claimed() -> JSONResponse:
+        try:
+            return _execute(app, shape, work, own_transactions, claim)
+        except Exception:
+            with app.db.transaction() as conn:
+                release_key(conn, claim.api_key_id, claim.key, claim.token)
+            raise
 
+    return await _run(run_claimed)
+
+
+async def _run(run: Callable[[], JSONResponse]) -> JSONResponse:
     try:
         return await run_in_threadpool(run)
     except IntegrityError:
-        # Another request with the same key committed first: answer as it did. Otherwise a
-        # concurrent request took what this one wanted; this one was rolled back whole.
-        if key:
-            with app.db.transaction() as conn:
-                if (replayed := _replay(conn, app, who, key, fingerprint)) is not None:
-                    return replayed
+        # A concurrent request took what this one wanted; this one was rolled back whole.
         raise Conflict("a concurrent request changed the same thing first; nothing was written; retry") from None
+
+
+@dataclass(frozen=True)
+class _KeyClaim:
+    api_key_id: str
+    key: str
+    token: str
+
+
+def _execute(
+    app: App,
+    shape: Callable[[Any], Any],
+    work: Callable[[Connection], tuple[int, Any]],
+    own_transactions: bool,
+    claim: _KeyClaim | None,
+) -> JSONResponse:
+    """Run the work and, under a claimed key, store its response with it."""
+    if own_transactions:
+        status, payload = work(None)
+        content = shape(payload)
+        if claim:
+            with app.db.transaction() as conn:
+                # Lost only past CLAIM_TIMEOUT; this work is idempotent by itself, so answer anyway.
+                complete_key(conn, claim.api_key_id, claim.key, claim.token, status, json.dumps(content))
+        return JSONResponse(content, status_code=status)
+    with app.db.transaction() as conn:
+        status, payload = work(conn)
+        content = shape(payload)
+        if claim and not complete_key(conn, claim.api_key_id, claim.key, claim.token, status, json.dumps(content)):
+            raise Conflict(
+                f"this request ran longer than {CLAIM_TIMEOUT} and another one with Idempotency-Key "
+                f"{claim.key!r} took over; nothing was written here; retry with the same key to get its response"
+            )
+    return JSONResponse(content, status_code=status)
+
+
+async def _claim(app: App, who: Operator, key: str, fingerprint: str) -> Claimed | JSONResponse:
+    """Claim the key, or wait a few seconds for the request that holds it and replay its response."""
+    deadline = time.monotonic() + WAIT_FOR_CONCURRENT
+    pause = 0.02
+    while True:
+        state = await run_in_threadpool(_claim_once, app, who.key_id, key, fingerprint)
+        while isinstance(state, InProgress):
+            if time.monotonic() >= deadline:
+                raise _in_progress(key, state.since)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.25)
+            state = await run_in_threadpool(_peek, app, who.key_id, key, fingerprint)
+        if isinstance(state, Stored):
+            return JSONResponse(
+                json.loads(state.response_body), status_code=state.status_code, headers={"Idempotent-Replayed": "true"}
+            )
+        if isinstance(state, Claimed):
+            return state
+        # None: the holder failed (its key was released) or died: claim it now
+
+
+def _claim_once(app: App, api_key_id: str, key: str, fingerprint: str) -> Claimed | Stored | InProgress:
+    try:
+        with app.db.transaction() as conn:
+            return claim_key(conn, api_key_id, key, fingerprint)
+    except IntegrityError:  # another request claimed it first (PostgreSQL): read what it holds
+        with app.db.transaction() as conn:
+            return claim_key(conn, api_key_id, key, fingerprint)
+
+
+def _peek(app: App, api_key_id: str, key: str, fingerprint: str) -> Stored | InProgress | None:
+    with app.db.read() as conn:
+        return key_state(conn, api_key_id, key, fingerprint)
+
+
+def _in_progress(key: str, since: datetime) -> HTTPException:
+    """Stripe's answer to a key whose first request is still running: 409, retry later."""
+    return HTTPException(
+        409,
+        f"a request with Idempotency-Key {key!r} is still in progress (since {since.isoformat()}); "
+        f"retry in {RETRY_AFTER_SECONDS} seconds with the same key and body to get its response",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
