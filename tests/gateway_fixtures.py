@@ -168,6 +168,7 @@ class GatewayHarness:
     card_update_webhook: Callable[..., tuple[bytes, dict[str, str]]]  # (token, last4, month, year, stranger=False)
     lose_next_charge: Callable[[bool], PaymentGateway]  # (charged) -> a gateway whose next answer is lost
     cleanups: list[Callable[[], None]] = field(default_factory=list)
+    sign_webhook: Callable[[bytes], dict[str, str]] | None = None  # any body, signed as the gateway signs
 
 
 @pytest.fixture
@@ -186,7 +187,9 @@ def sandbox_harness() -> GatewayHarness:
         gateway.fail_next(ChargeOutcome.UNKNOWN, after_charging=charged)
         return gateway
 
-    return GatewayHarness("sandbox", gateway, gateway.tokenize, charges_for, card_update_webhook, lose_next_charge)
+    harness = GatewayHarness("sandbox", gateway, gateway.tokenize, charges_for, card_update_webhook, lose_next_charge)
+    harness.sign_webhook = gateway.signed_headers
+    return harness
 
 
 @pytest.fixture
@@ -204,6 +207,7 @@ def stripe_harness(localstripe) -> Iterator[GatewayHarness]:
             token, last4, month, year, f"whsec_{secrets.token_hex(16)}" if stranger else secret
         ),
         lambda charged: _through_lossy_proxy(harness, localstripe, secret, charged),
+        sign_webhook=lambda body: {"Stripe-Signature": stripe_signature(body, secret)},
     )
     yield harness
     for cleanup in harness.cleanups:

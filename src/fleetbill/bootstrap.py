@@ -12,6 +12,7 @@ from sqlalchemy import insert, select, update
 
 from .adapters.db import schema as t
 from .adapters.db.engine import Database
+from .adapters.db.installation import SECRET_KEY, generated_secret
 from .adapters.db.repository import DEFAULT_ISSUER
 from .adapters.gateway import PaymentGateway, make_gateway
 from .adapters.mail import Mailer, SmtpMailer
@@ -82,5 +83,7 @@ def build(settings: Settings | None = None, clock: Clock | None = None, start: d
     if clock is None:
         clock = TestClock(start or SystemClock().now()) if settings.test_mode else SystemClock()
     ensure_reference_data(db, settings, clock.now())
+    # Without FLEETBILL_SECRET_KEY, the installation's own key from the database: the same in every process.
+    settings = settings.with_secret_key(settings.secret_key or generated_secret(db, SECRET_KEY, clock.now()))
     mailer = SmtpMailer(settings.smtp_url) if settings.smtp_url else None
     return App(settings, db, clock, gateway_for(settings), mailer)

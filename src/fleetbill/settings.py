@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .domain.tax import TaxRounding, check_registration_number
 
@@ -25,10 +28,13 @@ class Settings:
     # The billing page's card form: Stripe.js, with the publishable key, takes the card number (R17).
     stripe_publishable_key: str = ""
     stripe_js_url: str = "https://js.stripe.com/v3/"  # localstripe serves a fake one at /js.stripe.com/v3/
-    sandbox_webhook_secret: str = "whsec_c2FuZGJveC13ZWJob29rLXNlY3JldC1mb3ItZGVtbw=="
+    # Empty: derived from secret_key, so each installation has its own (none is published in the code).
+    sandbox_webhook_secret: str = ""
     retry_schedule: str = "0,3,7,14"  # R19: days from the first card try; 4 tries over 14 days
     bank_transfer_grace_days: int = 14  # R19: suspension this long after an unpaid transfer's due date
-    secret_key: str = ""  # signs billing-page links and sessions; empty: a random one per process
+    # Signs billing-page links and sessions. Empty: the installation's own, generated at the first
+    # start and kept in the database, so every process (web workers, restarts) shares it.
+    secret_key: str = ""
     secure_cookies: bool = False  # Secure on the console's and billing page's cookies even over http (TLS proxy)
     smtp_url: str = ""  # where notifications are emailed; empty: they wait in the outbox table
     mail_from: str = "fleetbill billing <billing@fleetbill.localhost>"
@@ -49,7 +55,7 @@ class Settings:
             stripe_api_base=env.get("FLEETBILL_STRIPE_API_BASE", ""),
             stripe_publishable_key=env.get("FLEETBILL_STRIPE_PUBLISHABLE_KEY", ""),
             stripe_js_url=env.get("FLEETBILL_STRIPE_JS_URL", cls.stripe_js_url),
-            sandbox_webhook_secret=env.get("FLEETBILL_SANDBOX_WEBHOOK_SECRET", cls.sandbox_webhook_secret),
+            sandbox_webhook_secret=env.get("FLEETBILL_SANDBOX_WEBHOOK_SECRET", ""),
             retry_schedule=env.get("FLEETBILL_RETRY_SCHEDULE", cls.retry_schedule),
             bank_transfer_grace_days=int(env.get("FLEETBILL_BANK_TRANSFER_GRACE_DAYS", cls.bank_transfer_grace_days)),
             secret_key=env.get("FLEETBILL_SECRET_KEY", ""),
@@ -61,3 +67,16 @@ class Settings:
         settings = cls(**values)
         check_registration_number(settings.issuer_registration_number)
         return settings
+
+    def with_secret_key(self, secret_key: str) -> Settings:
+        """These settings with the installation's secret key where none was set, and the sandbox's
+        webhook secret derived from it where none was set either."""
+        key = self.secret_key or secret_key
+        sandbox = self.sandbox_webhook_secret or derived_secret(key, "sandbox-webhooks", prefix="whsec_")
+        return replace(self, secret_key=key, sandbox_webhook_secret=sandbox)
+
+
+def derived_secret(secret_key: str, purpose: str, prefix: str = "") -> str:
+    """A secret for one purpose, derived from the secret key (HMAC-SHA256), base64 as Standard Webhooks reads it."""
+    digest = hmac.new(secret_key.encode(), f"fleetbill:{purpose}".encode(), hashlib.sha256).digest()
+    return prefix + base64.b64encode(digest).decode()

@@ -481,7 +481,7 @@ def test_r19_a_webhook_that_does_not_verify_is_a_4xx_and_changes_nothing(billing
     before = billing.stored_cards()
 
     # when
-    refused = problem(billing.api.post("/v1/webhooks/sandbox", content=body, headers=headers), 422)
+    refused = problem(billing.api.post("/v1/webhooks/sandbox", content=body, headers=headers), 400)  # as Stripe advises
 
     # then
     assert "did not verify" in refused["detail"]

@@ -73,7 +73,7 @@ def test_r21_a_page_number_past_any_page_is_a_4xx_not_a_500(billing, app):
 
     acme = billing.account()
     token = make_link_token(billing.api.app.state.secret_key, acme, app.clock.now())
-    billing.api.get("/billing/open", params={"token": token}, follow_redirects=False)
+    billing.api.post("/billing/open", data={"token": token}, follow_redirects=False)
     assert billing.api.get("/billing/devices", params={"page": "99999999999999999999"}).status_code == 422
 
 

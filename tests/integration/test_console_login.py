@@ -32,7 +32,7 @@ from fleetbill.services import staff
 from fleetbill.settings import Settings
 from tests import factories as f
 from tests.conftest import on_postgres
-from tests.pages import open_page, session_csrf
+from tests.pages import follow_link, open_page, session_csrf
 
 EMAIL, PASSWORD = "hana@example.jp", "correct horse battery staple"
 NEW_PASSWORD = "a new passphrase for hana"
@@ -315,7 +315,7 @@ def test_secure_cookies_are_secure_even_when_the_proxy_speaks_http(app, hana):
         f.plan(app)
         account = f.account(app)
         link = client.post(f"/v1/accounts/{account}/billing-links", headers={"Authorization": f"Bearer {key}"})
-        opened = client.get(link.json()["url"].replace("http://testserver", ""), follow_redirects=False)
+        opened = follow_link(client, link.json()["url"])
         assert opened.status_code == 303
         assert "; secure" in _set_cookies(opened)["fleetbill_billing"].lower()
 

@@ -223,6 +223,27 @@ def test_webhook_without_signature_is_refused(gateway_harness):
         gateway_harness.gateway.parse_webhook(body, {})
 
 
+UNREADABLE_BODIES = {
+    "100,000 nested arrays": b"[" * 100_000 + b"]" * 100_000,
+    "100,000 nested objects": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+    "not JSON": b"{nope",
+    "an array": b"[1, 2]",
+    "null": b"null",
+    "a number too long to read": b'{"id": ' + b"9" * 5_000 + b', "type": "x"}',
+}
+
+
+@pytest.mark.parametrize("body", UNREADABLE_BODIES.values(), ids=UNREADABLE_BODIES.keys())
+def test_r19_a_signed_webhook_whose_body_cannot_be_read_is_refused_not_a_crash(gateway_harness, body):
+    """Issue 8 item 13: the parser's RecursionError (or any other) never crosses the port."""
+    headers = gateway_harness.sign_webhook(body)
+
+    with pytest.raises(InvalidWebhook) as refused:
+        gateway_harness.gateway.parse_webhook(body, headers)
+
+    assert "body" in str(refused.value) or "field" in str(refused.value)
+
+
 def test_detach_card_answers_nothing(gateway_harness):
     customer = _customer(gateway_harness)
     card = _saved_card(gateway_harness, customer)

@@ -5,13 +5,28 @@ access log."""
 from __future__ import annotations
 
 import logging
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
 
+import requests
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from fleetbill.adapters.db.schema_access import used_billing_links
+from fleetbill.adapters.gateway import InvalidWebhook, SandboxGateway
+from fleetbill.bootstrap import build
 from fleetbill.entrypoints.api import create_api
 from fleetbill.services import staff
+from fleetbill.services.api_keys import create_api_key
+from tests import factories as f
+from tests.pages import follow_link
 
 STAFF_EMAIL, STAFF_PASSWORD = "hana@example.jp", "correct horse battery staple"
 TYPED_PASSWORD = "Correct-Horse-Battery-42"
@@ -63,3 +78,188 @@ def test_a_console_sign_in_logs_the_login_not_the_password(console, caplog):
 
     logged = _logged(caplog)
     assert f"{STAFF_EMAIL} logged in" in logged and STAFF_PASSWORD not in logged
+
+
+# --- item 10: a billing link opens one session, once, and no log line holds its token -------------------
+
+
+@pytest.fixture
+def acme(app):
+    f.device_type(app)
+    f.plan(app)
+    return f.account(app)
+
+
+def _used_links(app) -> int:
+    with app.db.read() as conn:
+        return conn.execute(select(func.count()).select_from(used_billing_links)).scalar()
+
+
+def test_r20_a_billing_link_carries_its_token_after_the_hash_never_in_the_request(api, acme):
+    url = api.post(f"/v1/accounts/{acme}/billing-links").json()["url"]
+
+    address, _, token = url.partition("#")
+    assert address == "http://testserver/billing/open" and "?" not in url and len(token) > 40
+
+
+def test_r20_a_billing_link_opens_one_session_and_a_second_use_is_a_page_saying_so(api, app, acme):
+    # given a link the account's user opened
+    url = api.post(f"/v1/accounts/{acme}/billing-links").json()["url"]
+    assert follow_link(api, url).headers["location"] == "/billing"
+    assert api.get("/billing").status_code == 200
+
+    # when the same link is used again from another browser (a copy from a log, a history, an email)
+    with TestClient(api.app, raise_server_exceptions=False) as other:
+        again = follow_link(other, url)
+
+        # then it gets a page that says the link was used and to ask for a new one, and no session
+        assert again.status_code == 410 and again.headers["content-type"].startswith("text/html")
+        assert "already used" in again.text and "Ask for a new one" in again.text
+        assert other.get("/billing").status_code == 401
+    assert _used_links(app) == 1
+
+
+def test_r20_the_browser_that_opened_a_link_going_back_to_it_stays_in(api, acme):
+    url = api.post(f"/v1/accounts/{acme}/billing-links").json()["url"]
+    follow_link(api, url)
+
+    back = follow_link(api, url)
+
+    assert back.status_code == 303 and back.headers["location"] == "/billing"
+
+
+def test_r20_a_link_posted_from_another_site_opens_nothing(api, acme):
+    url = api.post(f"/v1/accounts/{acme}/billing-links").json()["url"]
+    token = url.partition("#")[2]
+
+    refused = api.post("/billing/open", data={"token": token}, headers={"Origin": "https://evil.example"})
+
+    assert refused.status_code == 403 and api.get("/billing").status_code == 401
+
+
+def test_r20_links_work_across_processes_without_fleetbill_secret_key(settings):
+    """Without FLEETBILL_SECRET_KEY each process used to make its own key: a link made by one web
+    worker did not open in another. The installation's key is kept in the database instead."""
+    first, second = build(settings), build(settings)
+    assert first.settings.secret_key and first.settings.secret_key == second.settings.secret_key
+    with _client(first) as making, _client(second) as opening:
+        f.device_type(first)
+        f.plan(first)
+        account = f.account(first)
+        url = making.post(f"/v1/accounts/{account}/billing-links").json()["url"]
+        assert follow_link(opening, url).status_code == 303
+
+
+def _client(app) -> TestClient:
+    with app.db.transaction() as conn:
+        _, key = create_api_key(conn, app.clock.now(), "tests")
+    client = TestClient(create_api(app), raise_server_exceptions=False)
+    client.headers["Authorization"] = f"Bearer {key}"
+    return client
+
+
+@pytest.fixture
+def served(database_url, tmp_path):
+    """`fleetbill serve --test-mode` in its own process on the test's database; yields its base URL and
+    the file its output (fleetbill's log and uvicorn's access log) goes to."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    output = tmp_path / "serve.log"
+    env = {**os.environ, "FLEETBILL_DATABASE_URL": database_url}
+    env.pop("FLEETBILL_SECRET_KEY", None)
+    with output.open("wb") as sink:
+        server = subprocess.Popen(
+            [str(Path(sys.executable).with_name("fleetbill")), "serve", "--port", str(port), "--test-mode"],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(base, server, output)
+        yield base, output
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _wait_for(base: str, server: subprocess.Popen, output, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"fleetbill serve exited:\n{output.read_text()}")
+        try:
+            if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    pytest.fail(f"fleetbill serve did not answer:\n{output.read_text()}")
+
+
+def test_r20_access_no_billing_link_token_is_in_the_served_access_log(app, acme, served):
+    """The access log of a real `fleetbill serve`: a link's token is never in it, whether the link is
+    opened as links are now (token after `#`, posted by the page) or with the old `?token=`."""
+    base, output = served
+    with app.db.transaction() as conn:
+        _, key = create_api_key(conn, app.clock.now(), "tests")
+    operator = {"Authorization": f"Bearer {key}"}
+    links = [requests.post(f"{base}/v1/accounts/{acme}/billing-links", headers=operator).json() for _ in range(2)]
+    tokens = [link["url"].partition("#")[2] for link in links]
+
+    with requests.Session() as browser:
+        assert browser.get(f"{base}/billing/open").status_code == 200  # what the browser asks for: no token
+        opened = browser.post(f"{base}/billing/open", data={"token": tokens[0]}, allow_redirects=False)
+        assert opened.status_code == 303
+        assert browser.get(f"{base}/billing/open?token={tokens[1]}").status_code == 200  # an old-style link's page
+        assert browser.get(f"{base}/billing").status_code == 200
+
+    logged = _served_log(output, "GET /billing HTTP")
+    assert "POST /billing/open HTTP/1.1" in logged and "/billing/open?token=[redacted]" in logged
+    assert not any(token in logged or token[:20] in logged for token in tokens)
+
+
+def _served_log(output, last_line: str, seconds: float = 5.0) -> str:
+    """The server's output once `last_line` is in it (uvicorn writes the access line after answering)."""
+    deadline = time.monotonic() + seconds
+    while last_line not in (text := output.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return text
+
+
+# --- item 13: webhooks that cannot be read, and the sandbox's secret ---------------------------------------
+
+
+def test_r19_account_updater_a_signed_webhook_nesting_100000_arrays_is_a_400_not_a_500(api, app):
+    body = b"[" * 100_000 + b"]" * 100_000
+
+    answer = api.post("/v1/webhooks/sandbox", content=body, headers=app.gateway.signed_headers(body))
+
+    assert answer.status_code == 400 and answer.headers["content-type"] == "application/problem+json"
+    assert "nests too deeply" in answer.json()["detail"] and "nothing was done" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize("body", [b"{nope", b"[]", b"null", "\u00ff".encode()])
+def test_r19_account_updater_any_webhook_body_that_cannot_be_read_is_a_400(api, app, body):
+    answer = api.post("/v1/webhooks/sandbox", content=body, headers=app.gateway.signed_headers(body))
+
+    assert answer.status_code == 400 and answer.json()["title"] == "Webhook refused"
+
+
+PUBLISHED_SANDBOX_SECRET = "whsec_c2FuZGJveC13ZWJob29rLXNlY3JldC1mb3ItZGVtbw=="  # was in settings.py
+
+
+def test_r19_account_updater_the_sandbox_webhook_secret_is_the_installations_own(settings, monkeypatch):
+    """The sandbox's webhook secret was a fixed string in the code, so anyone could sign events for
+    any installation. It is now derived from the installation's secret key."""
+    monkeypatch.delenv("FLEETBILL_SANDBOX_WEBHOOK_SECRET", raising=False)
+    built, again = build(settings), build(settings)
+    secret = built.settings.sandbox_webhook_secret
+
+    assert secret.startswith("whsec_") and secret != PUBLISHED_SANDBOX_SECRET
+    assert again.settings.sandbox_webhook_secret == secret  # the worker and the server agree
+    assert build(replace(settings, secret_key="another installation")).settings.sandbox_webhook_secret != secret
+    forged = SandboxGateway(PUBLISHED_SANDBOX_SECRET).account_updater_event("pm_sb_x", "1881", 1, 2030)
+    with pytest.raises(InvalidWebhook):
+        built.gateway.parse_webhook(*forged)
+    assert SandboxGateway().signed_headers(b"{}") != SandboxGateway().signed_headers(b"{}")

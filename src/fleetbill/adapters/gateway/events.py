@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from .port import CardUpdated, InvalidWebhook, WebhookEvent
 
 CARD_AUTOMATICALLY_UPDATED = "payment_method.automatically_updated"
+
+
+def event_payload(body: bytes) -> dict[str, Any]:
+    """The JSON object a webhook's verified body holds, or InvalidWebhook saying why it cannot be
+    read: not UTF-8, not JSON, nested too deep for the parser, or not an object."""
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except RecursionError:  # a signed body of 100,000 nested arrays must be a refusal, not a crash
+        raise InvalidWebhook("the webhook's body nests too deeply to be read; an event is a JSON object") from None
+    except ValueError as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise InvalidWebhook(f"the webhook's body is not UTF-8 JSON ({str(error)[:200]})") from None
+    if not isinstance(payload, dict):
+        kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(payload), "a number")
+        raise InvalidWebhook(f"the webhook's body is {kind}; an event is a JSON object")
+    return payload
 
 
 def webhook_event(payload: Any) -> WebhookEvent:
@@ -17,8 +33,8 @@ def webhook_event(payload: Any) -> WebhookEvent:
         card_update = None
         if event_type == CARD_AUTOMATICALLY_UPDATED:
             card_update = _card_update(payload["data"]["object"])
-    except (KeyError, TypeError, ValueError) as error:
-        raise InvalidWebhook(f"the event lacks a field or has a wrong one: {error!r}") from error
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise InvalidWebhook(f"the event lacks a field or has a wrong one: {str(error)[:200]!r}") from None
     return WebhookEvent(id=event_id, type=event_type, card_update=card_update)
 
 

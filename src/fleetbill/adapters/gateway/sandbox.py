@@ -21,7 +21,7 @@ from enum import StrEnum
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
-from .events import card_update_payload, webhook_event
+from .events import card_update_payload, event_payload, webhook_event
 from .port import (
     Card,
     CardRejected,
@@ -32,9 +32,6 @@ from .port import (
     WebhookEvent,
 )
 
-# Not a secret: the sandbox moves no money. A fixed default lets a second process (a simulator,
-# a test) sign events that the server process accepts; pass your own to make it private.
-DEFAULT_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"fleetbill-sandbox-webhooks").decode()
 TOKEN_PREFIX = "pm_sb"
 
 
@@ -171,8 +168,10 @@ class SandboxGateway:
 
     name = "sandbox"
 
-    def __init__(self, webhook_secret: str = DEFAULT_WEBHOOK_SECRET) -> None:
-        self._webhook = Webhook(webhook_secret)
+    def __init__(self, webhook_secret: str = "") -> None:
+        # No default secret in the code: anyone could sign events with it. The app passes the
+        # installation's (settings.sandbox_webhook_secret); without one, this instance makes its own.
+        self._webhook = Webhook(webhook_secret or "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode())
         self._lock = threading.Lock()
         self._results: dict[str, tuple[ChargeRequest, ChargeResult]] = {}
         self._charges: list[SandboxCharge] = []
@@ -286,24 +285,29 @@ class SandboxGateway:
         card = parse_token(token)
         self._updated.add(token)
         details = {"last4": last4, "exp_month": exp_month, "exp_year": exp_year, "brand": card and card.brand}
-        now = datetime.now(UTC)  # the signature's time is the real one: receivers check it against theirs
         event_id = f"evt_sb_{secrets.token_hex(12)}"
-        body = json.dumps(card_update_payload(event_id, int(now.timestamp()), token, details)).encode()
-        signature = self._webhook.sign(event_id, now, body.decode())
-        headers = {
-            "webhook-id": event_id,
+        body = json.dumps(card_update_payload(event_id, int(datetime.now(UTC).timestamp()), token, details)).encode()
+        return body, self.signed_headers(body, event_id)
+
+    def signed_headers(self, body: bytes, message_id: str | None = None) -> dict[str, str]:
+        """The Standard Webhooks headers that sign `body` with this gateway's secret, as it sends them."""
+        now = datetime.now(UTC)  # the signature's time is the real one: receivers check it against theirs
+        message_id = message_id or f"msg_sb_{secrets.token_hex(12)}"
+        return {
+            "webhook-id": message_id,
             "webhook-timestamp": str(int(now.timestamp())),
-            "webhook-signature": signature,
+            "webhook-signature": self._webhook.sign(message_id, now, body.decode()),
         }
-        return body, headers
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
         """Verify the Standard Webhooks signature and read the event, or raise InvalidWebhook."""
         try:
-            payload = self._webhook.verify(body, dict(headers))
-        except (WebhookVerificationError, ValueError, TypeError) as error:
-            raise InvalidWebhook(f"the webhook did not verify: {error}") from error
-        return webhook_event(payload)
+            # Only the signature here: event_payload reads the body, refusing what it cannot read
+            # (a RecursionError from json would otherwise cross the port as a 500).
+            self._webhook.verify(body, dict(headers), json_parse=False)
+        except (WebhookVerificationError, ValueError, TypeError) as error:  # ValueError: malformed header, not UTF-8
+            raise InvalidWebhook(f"the webhook's signature did not verify: {error}") from None
+        return webhook_event(event_payload(body))
 
 
 def _declined(code: str, message: str, reference: str | None) -> ChargeResult:

@@ -9,7 +9,7 @@ from typing import Any
 import requests
 import stripe
 
-from .events import webhook_event
+from .events import event_payload, webhook_event
 from .port import (
     Card,
     CardRejected,
@@ -22,6 +22,7 @@ from .port import (
 )
 
 SIGNATURE_HEADER = "stripe-signature"
+WEBHOOK_TOLERANCE = stripe.Webhook.DEFAULT_TOLERANCE  # seconds a signature stays good (Stripe: 300)
 
 
 class StripeGateway:
@@ -170,10 +171,11 @@ class StripeGateway:
         """Verify the `Stripe-Signature` header and read the event, or raise InvalidWebhook."""
         signature = next((value for name, value in headers.items() if name.lower() == SIGNATURE_HEADER), None)
         try:
-            event = stripe.Webhook.construct_event(body, signature, self._webhook_secret)
+            stripe.WebhookSignature.verify_header(body, signature, self._webhook_secret, WEBHOOK_TOLERANCE)
         except (stripe.SignatureVerificationError, ValueError) as error:
-            raise InvalidWebhook(f"the webhook did not verify: {error}") from error
-        return webhook_event(event.to_dict())
+            raise InvalidWebhook(f"the webhook's signature did not verify: {error}") from None
+        # Not construct_event: its json.loads lets a RecursionError (a deeply nested body) out.
+        return webhook_event(event_payload(body))
 
 
 def _gateway_error(error: stripe.StripeError) -> GatewayError:

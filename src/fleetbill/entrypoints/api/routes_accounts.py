@@ -57,14 +57,15 @@ async def create_account(body: AccountIn, request: Request, who: Operator = Depe
 
 @router.post("/accounts/{account_id}/billing-links", status_code=201, tags=["accounts"])
 def billing_link(account_id: str, request: Request):
-    """R20: a short-lived signed link (15 minutes) to the account's billing page, for the operator's
-    platform to send its user to; it opens a session for that account alone."""
+    """R20: a short-lived signed link (15 minutes, one use) to the account's billing page, for the
+    operator's platform to send its user to; it opens a session for that account alone."""
     app = get_app(request)
     with app.db.read() as conn:
         repo.get_account(conn, account_id)
     now = app.clock.now()
     token = make_link_token(request.app.state.secret_key, account_id, now)
-    return {"url": str(request.base_url) + "billing/open?token=" + token, "expires_at": now + LINK_LIFETIME}
+    # NOTE: R20 after "#": a browser never sends the fragment, so the token is in no request line or log.
+    return {"url": str(request.base_url) + "billing/open#" + token, "expires_at": now + LINK_LIFETIME}
 
 
 @router.get("/accounts", response_model=list[AccountOut], tags=["accounts"])

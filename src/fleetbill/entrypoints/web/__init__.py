@@ -3,29 +3,41 @@ link that opens a session scoped to one account: no page takes an account id fro
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import and_
 from starlette.exceptions import HTTPException
 
-from ...adapters.db import repository as repo
 from ...adapters.db import schema as t
 from ...adapters.db import views
-from ...services.portal_links import read_link_token
+from ...services.portal_links import LinkUsed, use_link
 from .. import invoice_files
 from ..api.context import get_app, storable_form
 from . import card_pages, device_pages
 from .billing_page import render_billing
-from .session import check_csrf, session_account, start_session
+from .session import check_csrf, check_same_origin, link_opening_page, session_account, start_session
 
 pages = APIRouter(prefix="/billing", include_in_schema=False, dependencies=[Depends(storable_form)])
 
 
 @pages.get("/open")
-def open_link(request: Request, token: str):
-    """A billing link from the operator's platform: starts a session for that account alone."""
+def link_page(request: Request):
+    """A billing link lands here with its token after `#`, which the browser never sends: this page's
+    script posts it, so no request line (and no access log) ever holds the token."""
+    return link_opening_page()
+
+
+@pages.post("/open")
+def open_link(request: Request, token: str = Form("", max_length=1000)):
+    """R20: a billing link's token, exchanged once for a session for that account alone."""
     app = get_app(request)
-    account_id = read_link_token(request.app.state.secret_key, token, app.clock.now())
+    check_same_origin(request)
+    try:
+        account_id = use_link(app.db, request.app.state.secret_key, token.strip(), app.clock.now())
+    except LinkUsed as used:
+        if request.session.get("account") == used.account_id:  # the same browser went back: it is in already
+            return RedirectResponse("/billing", status_code=303)
+        raise
     start_session(request, account_id)
     return RedirectResponse("/billing", status_code=303)
 
@@ -49,10 +61,10 @@ def invoice_file(
     app = get_app(request)
     with app.db.read() as conn:
         found = views.invoices(conn, and_(t.invoices.c.id == invoice_id, t.invoices.c.account_id == account_id), 1)
-        timezone = repo.get_account(conn, account_id).timezone
-    if not found:
-        raise HTTPException(404, "no such invoice for this account")
-    return invoice_files.invoice_file(found[0], fmt, lang, timezone)
+        if not found:
+            raise HTTPException(404, "no such invoice for this account")
+        timezone, transfer = invoice_files.document_terms(conn, found[0], app.settings.bank_account)
+    return invoice_files.invoice_file(found[0], fmt, lang, timezone, transfer)
 
 
 pages.include_router(device_pages.router)
