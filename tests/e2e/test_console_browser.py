@@ -14,7 +14,6 @@ from pathlib import Path
 
 from fleetbill.services.bank_transfer import set_collection_method
 from fleetbill.services.close_month import close_due_months
-from fleetbill.services.open_collections import open_collections
 from fleetbill.services.points import grant_points
 from fleetbill.services.staff import create_staff
 from tests import factories as f
@@ -43,7 +42,6 @@ def books(app, clock) -> str:
     clock.set(FEB_1)
     close_due_months(app.db, clock, app.settings)
     with app.db.transaction() as conn:
-        open_collections(conn, clock.now())
         create_staff(conn, clock.now(), EMAIL, "Hana Sato", PASSWORD)
     return kyoto
 

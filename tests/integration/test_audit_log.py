@@ -21,7 +21,6 @@ from fleetbill.domain.rating import Tier
 from fleetbill.services.announce_price_change import announce_price_change
 from fleetbill.services.bank_transfer import chase_bank_transfers, record_transfer, set_collection_method
 from fleetbill.services.close_month import close_due_months
-from fleetbill.services.open_collections import open_collections
 from fleetbill.services.points import expire_points, grant_points
 from tests import factories as f
 
@@ -51,7 +50,6 @@ def test_close_and_a_transfer_in_two_parts_are_logged_with_actor_and_exact_amoun
     clock.set(FEB_1)
     close_due_months(app.db, clock, app.settings, actor="staff:hana@example.jp")
     with app.db.transaction() as conn:
-        open_collections(conn, clock.now())
         invoice = conn.execute(select(t.invoices).where(t.invoices.c.account_id == invoiced)).one()
     # when two transfers pay it
     with app.db.transaction() as conn:
@@ -75,7 +73,6 @@ def test_a_refused_transfer_writes_nothing_to_the_log(app, clock, invoiced):
     clock.set(FEB_1)
     close_due_months(app.db, clock, app.settings)
     with app.db.transaction() as conn:
-        open_collections(conn, clock.now())
         invoice = conn.execute(select(t.invoices).where(t.invoices.c.account_id == invoiced)).one()
     before = log(app)
     # when more than is left is recorded, the whole transaction is refused
@@ -125,7 +122,6 @@ def test_r19_a_suspension_and_the_transfer_that_lifts_it_are_logged_with_who_did
     clock.set(FEB_1)
     close_due_months(app.db, clock, app.settings)
     with app.db.transaction() as conn:
-        open_collections(conn, clock.now())
         invoice = conn.execute(select(t.invoices).where(t.invoices.c.account_id == invoiced)).one()
     clock.set(datetime(2026, 3, 15, 0, 0, tzinfo=UTC))  # 14 days after March 1 in Tokyo, and a bit
     with app.db.transaction() as conn:
@@ -155,8 +151,6 @@ def test_r15_a_collection_run_is_logged_with_what_it_did(app, clock):
     add_card(app.db, app.gateway, clock, acme, tokenize("4242424242424242", 12, 2030, "123"))
     clock.set(FEB_1)
     close_due_months(app.db, clock, app.settings)
-    with app.db.transaction() as conn:
-        open_collections(conn, clock.now())
     collect_due(app.db, app.gateway, clock, RetryPolicy(), actor="staff:ken@example.jp")
     paid, run = log(app)[-2:]
     assert (paid["action"], paid["actor"], paid["amount"]) == ("payment.received", "gateway", 220)

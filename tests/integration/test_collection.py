@@ -24,7 +24,6 @@ from fleetbill.domain.dunning import RetryPolicy
 from fleetbill.services import collect_invoice
 from fleetbill.services.close_month import close_due_months
 from fleetbill.services.collect_invoice import CollectReport, collect_due, try_invoice
-from fleetbill.services.open_collections import open_collections
 
 PROBLEM = "application/problem+json"
 VISA = "4242 4242 4242 4242"
@@ -623,9 +622,7 @@ def test_r17_two_workers_collecting_at_once_charge_each_invoice_once(billing, ap
         billing.devices(acme, n)  # 110, 220, 330
         billing.add_card(acme, VISA)
     billing.at(JAN_CLOSE)
-    close_due_months(app.db, app.clock, app.settings)
-    with app.db.transaction() as conn:
-        assert open_collections(conn, app.clock.now()) == 3
+    assert close_due_months(app.db, app.clock, app.settings).collections_opened == 3
 
     # when: two workers collect at the same instant
     start, errors = threading.Barrier(2), []
@@ -669,8 +666,6 @@ def test_r17_a_worker_that_read_the_try_as_due_does_not_charge_again_after_anoth
     billing.add_card(acme, VISA)
     billing.at(JAN_CLOSE)
     close_due_months(app.db, app.clock, app.settings)
-    with app.db.transaction() as conn:
-        open_collections(conn, app.clock.now())
 
     # when: two workers interleave: the second finishes the try while the first is about to charge
     _another_worker_runs_first(monkeypatch, app)
@@ -690,8 +685,6 @@ def test_r19_a_worker_that_read_the_try_as_due_does_not_retry_a_card_another_wor
     billing.add_card(acme, DECLINES)
     billing.at(JAN_CLOSE)
     close_due_months(app.db, app.clock, app.settings)
-    with app.db.transaction() as conn:
-        open_collections(conn, app.clock.now())
 
     # when: the same interleaving as above
     _another_worker_runs_first(monkeypatch, app)

@@ -86,8 +86,7 @@ def test_r19_a_failed_last_try_on_an_invoice_paid_meanwhile_suspends_nobody(bill
     from fleetbill.domain.dunning import RetryPolicy
     from fleetbill.services import collect_invoice
     from fleetbill.services.close_month import close_due_months
-    from fleetbill.services.open_collections import open_collections
-
+    
     # given 110 JPY due on a declining card, one try only, and the collection as a worker read it
     acme = billing.account()
     billing.devices(acme, 1)
@@ -95,7 +94,6 @@ def test_r19_a_failed_last_try_on_an_invoice_paid_meanwhile_suspends_nobody(bill
     billing.at(JAN_CLOSE)
     close_due_months(app.db, app.clock, app.settings)
     with app.db.transaction() as conn:
-        open_collections(conn, app.clock.now())
         invoice = conn.execute(select(t.invoices).where(t.invoices.c.account_id == acme)).one()
         stale = conn.execute(select(p.collections).where(p.collections.c.invoice_id == invoice.id)).one()
     # when the invoice is paid by a transfer before the worker records its failed last try

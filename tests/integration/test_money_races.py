@@ -26,7 +26,6 @@ from fleetbill.services.bank_transfer import record_transfer
 from fleetbill.services.change_plan import change_plan
 from fleetbill.services.close_month import close_due_months
 from fleetbill.services.collect_invoice import collect_due
-from fleetbill.services.open_collections import open_collections
 from tests.conftest import on_postgres
 from tests.integration.test_collection import DECLINES, JAN_CLOSE, VISA, billing  # noqa: F401
 from tests.integration.test_plan_changes import UPGRADE_DAY, plans  # noqa: F401
@@ -37,8 +36,6 @@ pytestmark = pytest.mark.skipif(not on_postgres(), reason="two writers at once: 
 def _closed_january(billing, app, acme) -> dict:
     billing.at(JAN_CLOSE)
     close_due_months(app.db, app.clock, app.settings)
-    with app.db.transaction() as conn:
-        open_collections(conn, app.clock.now())
     return billing.invoice(acme)
 
 

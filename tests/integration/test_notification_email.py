@@ -30,7 +30,6 @@ from fleetbill.services.announce_price_change import announce_price_change
 from fleetbill.services.bank_transfer import record_transfer, set_collection_method
 from fleetbill.services.close_month import close_due_months
 from fleetbill.services.notify import notify
-from fleetbill.services.open_collections import open_collections
 from fleetbill.services.run_due_jobs import run_due_jobs
 from fleetbill.services.send_notifications import send_notifications
 from tests import factories as f
@@ -217,7 +216,6 @@ def test_r18_a_bank_transfer_received_is_emailed_once_to_the_payer(app, clock, s
     clock.set(FEB_1)
     close_due_months(app.db, clock, app.settings)
     with app.db.transaction() as conn:
-        open_collections(conn, clock.now())
         invoice = conn.execute(select(t.invoices).where(t.invoices.c.account_id == account)).one()
     assert invoice.amount_due == 330  # 3 x 100 + 10%
     send_notifications(app.db, mailer, clock, SENDER)

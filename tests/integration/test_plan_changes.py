@@ -354,11 +354,12 @@ def test_r10_r11_monthly_downgrade_takes_effect_at_the_next_month_with_the_new_f
     change = plans.change(acme, "team")
 
     # then: a downgrade, effective at the next renewal: February 1st 00:00 in Tokyo; not applied;
-    # no purchase invoice, nothing charged now, and nothing refunded (R10)
+    # no purchase invoice, nothing charged now, and nothing refunded (R10): the one charge so far
+    # is pro's sign-up purchase, paid when the card was added (R19: a new card pays what is due)
     assert (change["from_plan_id"], change["to_plan_id"], change["kind"]) == ("pro", "team", "downgrade")
     assert utc(change["effective_at"]) == JAN_END == utc("2026-02-01T00:00:00+09:00")
     assert (change["applied_at"], change["purchase_invoice_id"]) == (None, None)
-    assert app.gateway.charges == ()
+    assert [(c.amount, c.card_token) for c in app.gateway.charges] == [(2_873, visa["token"])]
     assert plans.plan_of(acme) == "pro"
     assert plans.features(acme)[0] == "pro"
 

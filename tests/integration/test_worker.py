@@ -27,5 +27,11 @@ def test_r15_worker_once_closes_the_ended_month_and_a_second_run_does_nothing(ap
         totals = conn.execute(select(func.count(), func.sum(t.invoices.c.total))).one()
     assert tuple(totals) == (1, 330)
     runs = [r.getMessage() for r in caplog.records if r.getMessage().startswith("due jobs")]
-    assert runs[0].startswith("due jobs: closed 2026-01 (1 invoices, 0 skipped); collected 0, declined 1")
-    assert runs[1].startswith("due jobs: closed nothing (0 invoices, 0 skipped); collected 0, declined 0")
+    assert runs[0].startswith(
+        "due jobs: closed 2026-01: 1 invoices, 330 JPY billed, 1 collections opened, 0 downgrades applied "
+        "(0 skipped); paid 0, declined 1"
+    )
+    assert runs[1].startswith(
+        "due jobs: closed nothing (no ended month is open): 0 invoices, 0 JPY billed, 0 collections opened, "
+        "0 downgrades applied (0 skipped); paid 0, declined 0"
+    )

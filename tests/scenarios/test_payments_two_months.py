@@ -42,6 +42,7 @@ from fleetbill.bootstrap import App, ensure_reference_data
 from fleetbill.entrypoints.api import create_api
 from fleetbill.services.api_keys import create_api_key
 from tests.gateway_fixtures import API_KEY
+from tests.scenarios.test_two_months_via_api import closed
 
 TAX_10 = Decimal("0.1")
 GOOD_A = "4242 4242 4242 4242"
@@ -223,7 +224,7 @@ def test_r15_r16_r17_r19_two_months_of_payments_via_the_api(api, app, harness, g
     done = op.run_due_jobs()
     # A: 0 + 2 x 400 = 800, tax 80, 880. B: 0 + 3 x 400 = 1,200, tax 120, 1,320.
     # C: 0 + 4 x 400 = 1,600, tax 160, 1,760; 1,000 points pay first: 760 left for the card.
-    assert done["close"] == {"months": ["2026-01"], "invoices": 3, "billed": 880 + 1_320 + 1_760, "skipped": []}
+    assert done["close"] == closed(["2026-01"], 3, 880 + 1_320 + 1_760, opened=3)
     jan = {x: op.invoices(x)["2026-01"] for x in (a, b, c)}
     assert sorted(done["collect"]["paid"]) == sorted([jan[a]["id"], jan[c]["id"]])
     assert done["collect"]["declined"] == [jan[b]["id"]] and done["collect"]["suspended"] == []
@@ -286,7 +287,7 @@ def test_r15_r16_r17_r19_two_months_of_payments_via_the_api(api, app, harness, g
     done = op.run_due_jobs()
     # A: 4 esp32: 0 + 3 x 400 = 1,200, tax 120, 1,320. B: unchanged, 1,320. C: unchanged, 1,760,
     # no points left.
-    assert done["close"] == {"months": ["2026-02"], "invoices": 3, "billed": 1_320 + 1_320 + 1_760, "skipped": []}
+    assert done["close"] == closed(["2026-02"], 3, 1_320 + 1_320 + 1_760, opened=3)
     feb = {x: op.invoices(x)["2026-02"] for x in (a, b, c)}
     assert sorted(done["collect"]["paid"]) == sorted(feb[x]["id"] for x in (a, b, c))
     assert done["collect"]["declined"] == done["collect"]["suspended"] == []

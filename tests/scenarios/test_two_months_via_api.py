@@ -23,6 +23,21 @@ NO_TAX = Decimal(0)
 EXEMPT_NOTE = "Tax exempt: no consumption tax is charged."
 
 
+def closed(months: list[str], invoices: int, billed: int, opened: int) -> dict:
+    """The close's report: what it finalized, and how many of those invoices went to collection
+    (R15: those with something left after points), in the same request."""
+    return dict(
+        months=months,
+        invoices=invoices,
+        billed=billed,
+        collections_opened=opened,
+        downgrades_applied=0,
+        months_remaining=0,
+        running_elsewhere=False,
+        skipped=[],
+    )
+
+
 def utc(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
@@ -227,7 +242,7 @@ def test_r5_r7_r11_r12_r14_r15_r16_r20_two_months_of_three_accounts_via_the_api(
     op.at("2026-01-31T16:00:00Z")
     assert op.run_due_jobs() == {
         # A 880 + C 1,320 (below)
-        "close": {"months": ["2026-01"], "invoices": 2, "billed": 2_200, "skipped": []},
+        "close": closed(["2026-01"], 2, 2_200, opened=1),
         "points_expired": 0,
     }
 
@@ -238,7 +253,7 @@ def test_r5_r7_r11_r12_r14_r15_r16_r20_two_months_of_three_accounts_via_the_api(
 
     op.at("2026-02-01T06:00:00Z")  # January has ended in New York too
     assert op.run_due_jobs() == {
-        "close": {"months": ["2026-01"], "invoices": 1, "billed": 4_350, "skipped": []},
+        "close": closed(["2026-01"], 1, 4_350, opened=1),
         "points_expired": 0,
     }
 
@@ -259,7 +274,7 @@ def test_r5_r7_r11_r12_r14_r15_r16_r20_two_months_of_three_accounts_via_the_api(
 
     op.at("2026-02-16T00:00:00Z")  # G1 expired on the 15th: 2,000 - 880 used = 1,120 expire
     assert op.run_due_jobs() == {
-        "close": {"months": [], "invoices": 0, "billed": 0, "skipped": []},
+        "close": closed([], 0, 0, opened=0),
         "points_expired": 1_120,
     }
     assert op.call("GET", f"/v1/accounts/{a}/points")["balance"] == 500
@@ -284,12 +299,12 @@ def test_r5_r7_r11_r12_r14_r15_r16_r20_two_months_of_three_accounts_via_the_api(
     op.at("2026-03-01T06:00:00Z")
     assert op.run_due_jobs() == {
         # A 990 + B 3,600 + C 1,540 (below)
-        "close": {"months": ["2026-02"], "invoices": 3, "billed": 6_130, "skipped": []},
+        "close": closed(["2026-02"], 3, 6_130, opened=3),
         "points_expired": 0,
     }
     before_rerun = {x: op.invoices(x) for x in (a, b, c)}
     assert op.run_due_jobs() == {  # R15: a rerun finds nothing left to do
-        "close": {"months": [], "invoices": 0, "billed": 0, "skipped": []},
+        "close": closed([], 0, 0, opened=0),
         "points_expired": 0,
     }
     invoices = {x: op.invoices(x) for x in (a, b, c)}

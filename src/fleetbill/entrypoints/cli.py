@@ -77,14 +77,15 @@ def close_with_progress(built, run) -> object:
 @app.command()
 def close() -> None:
     """Close every ended billing month that is still open (R15). Safe to rerun."""
-    from ..services.close_month import close_due_months
+    from ..services.close_month import CloseRunning, close_due_months
 
     built = build()
-    report = close_with_progress(built, close_due_months)
-    console.print(
-        f"closed {', '.join(report.months) or 'nothing (no ended month is open)'}: "
-        f"{report.invoices:,} invoices, {report.billed:,} JPY billed"
-    )
+    try:
+        report = close_with_progress(built, close_due_months)
+    except CloseRunning as busy:
+        console.print(f"[yellow]{busy.detail}[/]")
+        raise typer.Exit(75) from None  # EX_TEMPFAIL: try again later
+    console.print(report.summary())
     for account_id, month, why in report.skipped:
         console.print(f"[yellow]skipped[/] {account_id} {month}: {why}")
     if report.skipped:
@@ -96,19 +97,13 @@ def collect() -> None:
     """Charge the cards of every invoice whose try is due, and resolve unknown outcomes (R19)."""
     from ..domain.dunning import RetryPolicy
     from ..services.collect_invoice import collect_due
-    from ..services.open_collections import open_collections
 
     built = build()
-    with built.db.transaction() as conn:
-        open_collections(conn, built.clock.now())
     policy = RetryPolicy.parse(built.settings.retry_schedule)
     report = close_with_progress(
         built, lambda db, clock, _settings, progress: collect_due(db, built.gateway, clock, policy, progress)
     )
-    console.print(
-        f"paid {len(report.paid)}, declined {len(report.declined)} (retried on schedule), "
-        f"unknown {len(report.unknown)} (asked again next run), suspended {len(report.suspended)} accounts"
-    )
+    console.print(report.summary())
 
 
 @app.command()

@@ -30,15 +30,10 @@ def run_worker(app: App, *, once: bool = False, interval: int = 3600) -> None:
 def _log(report) -> None:
     close, collect = report.close, report.collect
     log.info(
-        "due jobs: closed %s (%d invoices, %d skipped); collected %d, declined %d, unknown %d, "
-        "suspended %d; %d transfer reminders, %d card warnings, %d points expired",
-        ", ".join(close.months) or "nothing",
-        close.invoices,
+        "due jobs: %s (%d skipped); %s; %d transfer reminders, %d card warnings, %d points expired",
+        "another worker is closing" if close.running_elsewhere else close.summary(),
         len(close.skipped),
-        len(collect.paid),
-        len(collect.declined),
-        len(collect.unknown),
-        len(collect.suspended),
+        collect.summary(),
         report.reminders,
         report.cards_warned,
         report.points_expired,

@@ -14,7 +14,6 @@ from ..adapters.gateway.port import PaymentGateway
 from ..clock import Clock
 from ..domain.dunning import RetryPolicy
 from .collect_invoice import CollectReport, try_invoice
-from .open_collections import open_collections
 
 
 def charge_purchase(
@@ -23,8 +22,6 @@ def charge_purchase(
     """Charge the change's purchase invoice now; when the plan started (None: not paid yet)."""
     if not change["purchase_invoice_id"] or change["applied_at"] is not None:
         return change["applied_at"]
-    with db.transaction() as conn:
-        open_collections(conn, clock.now())
     try_invoice(db, gateway, clock, policy, change["purchase_invoice_id"], CollectReport())
     with db.read() as conn:
         pc = p.plan_changes

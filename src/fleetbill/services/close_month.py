@@ -22,13 +22,14 @@ from ..adapters.db.usage import billable_quantities, distinct_quantities, peak_q
 from ..clock import Clock
 from ..domain.catalog import Account
 from ..domain.contract import Contract
-from ..domain.errors import BillingError
+from ..domain.errors import BillingError, Conflict
 from ..domain.invoice import InvoiceDraft
 from ..domain.monthly import draft_monthly_invoice
 from ..domain.periods import BillingMonth
 from ..domain.points import apply_points
 from ..settings import Settings
-from .change_plan import pending_downgrades
+from .change_plan import apply_due_downgrades, pending_downgrades
+from .open_collections import open_collections
 
 INSERT_CHUNK = 5_000
 
@@ -41,12 +42,43 @@ POSTGRES_SETTINGS = ("SET LOCAL work_mem = '256MB'", "SET LOCAL random_page_cost
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 
+# One request, or one run of the worker, closes at most this many months: a database that has
+# not been closed for longer (or a test clock moved by centuries) is caught up over several runs,
+# each a bounded amount of work (the report says how many months remain).
+MAX_MONTHS_PER_RUN = 24
+
+
 @dataclass
 class CloseReport:
     months: list[str] = field(default_factory=list)
     invoices: int = 0
     billed: int = 0  # sum of invoice totals, tax included
     skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (account, month, why)
+    downgrades_applied: int = 0  # R10: downgrades whose renewal came with a month closed here
+    collections_opened: int = 0  # R15: invoices with something left to pay, now in collection
+    months_remaining: int = 0  # ended months left open by the bound on one run: run it again
+    running_elsewhere: bool = False  # another close was running: this run left the months to it
+
+    def summary(self) -> str:
+        """What the close did, in one sentence: the CLI and the worker's log print it."""
+        said = (
+            f"closed {', '.join(self.months) or 'nothing (no ended month is open)'}: "
+            f"{self.invoices:,} invoices, {self.billed:,} JPY billed, {self.collections_opened:,} "
+            f"collections opened, {self.downgrades_applied:,} downgrades applied"
+        )
+        if self.months_remaining:
+            said += f"; {self.months_remaining} more ended months are still open: run the close again"
+        return said
+
+
+class CloseRunning(Conflict):
+    """Another close holds the month-end lock: this one gives up at once instead of waiting."""
+
+    def __init__(self):
+        super().__init__(
+            "another close is running now; it closes every ended month, so there is nothing to do "
+            "but wait for it: try again in a minute (GET /v1/invoices shows what it closed)"
+        )
 
 
 def pending_months(conn: Connection, now: datetime) -> list[tuple[BillingMonth, dict]]:
@@ -183,16 +215,16 @@ def close_month(
     now: datetime,
     report: CloseReport,
     progress: Progress | None = None,
-) -> None:
-    """Close `month` for every due account, in the caller's transaction."""
+) -> range:
+    """Close `month` for every due account, in the caller's transaction; the invoice sequence
+    numbers it used."""
     issuer = repo.lock_issuer(conn, repo.DEFAULT_ISSUER)  # serializes concurrent closes: see R15 test
     due = _due(month, bounds)
     if conn.dialect.name == "postgresql":
-        _close_streaming(conn, month, bounds, settings, now, report, progress, issuer, due)
-        return
+        return _close_streaming(conn, month, bounds, settings, now, report, progress, issuer, due)
     accounts = _due_accounts(conn, due)
     if not accounts:
-        return
+        return range(0)
     quantities: dict[str, dict[str, int]] = defaultdict(dict)
     for (account_id, device_type), n in billable_quantities(conn, bounds, due).items():
         quantities[account_id][device_type] = n
@@ -228,9 +260,10 @@ def close_month(
     report.months.append(str(month))
     report.invoices += len(rows)
     report.billed += sum(d.total for _, d in drafts)
+    return range(first, first + len(rows))
 
 
-def _close_streaming(conn, month, bounds, settings, now, report, progress, issuer, due) -> None:
+def _close_streaming(conn, month, bounds, settings, now, report, progress, issuer, due) -> range:
     """The close on PostgreSQL, where the database does most of the work, in four streams:
 
     * two more connections read the due accounts and their peaks (one query for every due
@@ -248,7 +281,7 @@ def _close_streaming(conn, month, bounds, settings, now, report, progress, issue
     a = t.accounts
     total = conn.execute(select(func.count()).select_from(a).where(due)).scalar_one()
     if not total:
-        return
+        return range(0)
     # The instants as the driver gives them (aware, in the session's time zone): converting
     # every one to UTC costs more than the rest of reading the row; _account does it for the
     # accounts that get a draft of their own.
@@ -289,6 +322,7 @@ def _close_streaming(conn, month, bounds, settings, now, report, progress, issue
     report.months.append(str(month))
     report.invoices += count
     report.billed += batch.billed
+    return range(first, first + count)
 
 
 def _per_account(peaks: Iterable) -> Iterator[tuple[str, dict[str, int]]]:
@@ -433,24 +467,39 @@ class _Writer:
 
 
 def close_due_months(
-    db: Database, clock: Clock, settings: Settings, progress: Progress | None = None, actor: str = "worker"
+    db: Database,
+    clock: Clock,
+    settings: Settings,
+    progress: Progress | None = None,
+    actor: str = "worker",
+    max_months: int = MAX_MONTHS_PER_RUN,
 ) -> CloseReport:
-    """R15: close every ended month that is still open, oldest first, each in one transaction.
+    """R15: close every ended month that is still open, oldest first, each in one transaction
+    that also applies the downgrades renewing with it (R10) and opens the collections of the
+    invoices it finalized (R15, R19). Every entrypoint calls this one function, so an invoice
+    and its collection never depend on which of them ran the close, or when.
 
-    Idempotent and crash-safe: a month's invoices, their numbers and point uses commit together
-    or not at all, and the unique (account, month) key and the issuer lock make a second or
-    concurrent run find nothing left to do.
+    Idempotent and crash-safe: a month's invoices, their numbers, point uses, downgrades and
+    collections commit together or not at all, and the unique (account, month) key and the
+    issuer lock make a second or concurrent run find nothing left to do. A close that finds
+    another one running raises CloseRunning at once rather than queueing behind it.
     """
     report = CloseReport()
     now = clock.now()
     with db.transaction() as conn:
         months = pending_months(conn, now)
-    for month, bounds in months:
+    report.months_remaining = max(0, len(months) - max_months)
+    for month, bounds in months[:max_months]:
         with db.transaction() as conn:
-            if conn.dialect.name == "postgresql":
-                _postgres_settings(conn)
+            _claim_close(conn)
             invoices, billed = report.invoices, report.billed
-            close_month(conn, month, bounds, settings, now, report, progress)
+            numbered = close_month(conn, month, bounds, settings, now, report, progress)
+            # NOTE: R10 a downgrade renewing at this month's end applies now, in the month's
+            # transaction, so that a close catching up several months prices the next one (and
+            # its renewal fee) under the plan held then, whoever runs it.
+            report.downgrades_applied += apply_due_downgrades(conn, now)
+            # NOTE: R15 the invoices just finalized are in collection from the same commit.
+            report.collections_opened += open_collections(conn, now, _numbered(numbered))
             if report.invoices > invoices:
                 audit(
                     conn,
@@ -462,3 +511,24 @@ def close_due_months(
                     invoices=report.invoices - invoices,
                 )
     return report
+
+
+def _numbered(sequences: range):
+    """The invoices of the default issuer numbered `sequences`: those a close just made."""
+    inv = t.invoices
+    return and_(inv.c.issuer_id == repo.DEFAULT_ISSUER, inv.c.sequence.between(sequences.start, sequences.stop - 1))
+
+
+# pg_try_advisory_xact_lock's key for "a close is running": any fixed 64-bit number ("fbclose").
+_CLOSE_LOCK = 0x6662636C6F7365
+
+
+def _claim_close(conn: Connection) -> None:
+    """On PostgreSQL, take the month-end lock or raise CloseRunning without waiting: a close
+    queued behind another would hold a connection the running one needs for its readers, and
+    would find nothing to do once it got the lock. SQLite has one writer; its closes queue."""
+    if conn.dialect.name != "postgresql":
+        return
+    if not conn.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({_CLOSE_LOCK})").scalar():
+        raise CloseRunning()
+    _postgres_settings(conn)

@@ -34,6 +34,17 @@ class CollectReport:
     unknown: list[str] = field(default_factory=list)
     suspended: list[str] = field(default_factory=list)  # account ids
 
+    def counts(self) -> dict[str, int]:
+        """How many invoices were paid, declined, left unknown, and accounts suspended."""
+        return {k: len(v) for k, v in vars(self).items()}
+
+    def summary(self) -> str:
+        """What the run did, in one sentence: the CLI, the console and the worker's log print it."""
+        return (
+            f"paid {len(self.paid)}, declined {len(self.declined)} (retried on schedule), "
+            f"unknown {len(self.unknown)} (asked again next run), suspended {len(self.suspended)} accounts"
+        )
+
 
 def _invoice(conn: Connection, invoice_id: str):
     return conn.execute(select(t.invoices).where(t.invoices.c.id == invoice_id)).one()
@@ -394,7 +405,8 @@ def suspend(conn: Connection, now: datetime, invoice, reason: str) -> None:
 def collect_due(
     db: Database, gateway: PaymentGateway, clock: Clock, policy: RetryPolicy, progress=None, actor: str = "worker"
 ) -> CollectReport:
-    """Every card invoice whose try is due now, and every attempt whose outcome is still unknown."""
+    """R15, R19: every card invoice whose try is due now, and every attempt whose outcome is still
+    unknown (the close and the purchase opened their collections when they finalized them)."""
     report = CollectReport()
     now = clock.now()
     c, a = p.collections, p.payment_attempts

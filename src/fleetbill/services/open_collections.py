@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, insert, select
+from sqlalchemy import ColumnElement, Connection, and_, func, insert, literal, null, select
 
 from ..adapters.db import schema as t
 from ..adapters.db import schema_payments as p
+from ..adapters.db.schema import UTCDateTime
 from ..domain.periods import BillingMonth
 
 
@@ -18,37 +19,55 @@ def bank_transfer_due(issued_at: datetime, billing_month: int | None, tz: str) -
     return month.next().end(tz)
 
 
-def open_collections(conn: Connection, now: datetime) -> int:
-    """Set-based: card invoices are due for their first try now; bank-transfer ones get a due date."""
+def open_collections(conn: Connection, now: datetime, invoices: ColumnElement[bool]) -> int:
+    """R15: the `invoices` (a condition on t.invoices) that are open with something left to pay
+    and no collection yet get one, in the transaction that finalized them: card invoices are due
+    for their first try now (one INSERT ... SELECT for all of them), bank-transfer ones get their
+    due date in their account's zone (R18). Idempotent."""
     inv, a, bs, c = t.invoices, t.accounts, p.billing_settings, p.collections
-    method = select(bs.c.collection_method).where(bs.c.account_id == inv.c.account_id).scalar_subquery()
+    method = func.coalesce(
+        select(bs.c.collection_method).where(bs.c.account_id == inv.c.account_id).scalar_subquery(), "card"
+    )
     pending = and_(
+        invoices,
         inv.c.status == "open", inv.c.amount_due > 0, ~select(c.c.invoice_id).where(c.c.invoice_id == inv.c.id).exists()
     )
-    rows = conn.execute(
-        select(inv.c.id, inv.c.account_id, inv.c.issued_at, inv.c.billing_month, a.c.timezone, method.label("method"))
-        .join(a, a.c.id == inv.c.account_id)
-        .where(pending)
-    ).all()
-    if not rows:
-        return 0
-    conn.execute(
-        insert(c),
-        [
-            dict(
-                invoice_id=r.id,
-                account_id=r.account_id,
-                method=r.method or "card",
-                state="collecting",
-                tries_made=0,
-                first_try_at=None,
-                next_try_at=now if (r.method or "card") == "card" else None,
-                due_at=bank_transfer_due(r.issued_at, r.billing_month, r.timezone)
-                if r.method == "bank_transfer"
-                else None,
-                reminders_sent=0,
-            )
-            for r in rows
-        ],
+    cards = select(
+        inv.c.id,
+        inv.c.account_id,
+        literal("card"),
+        literal("collecting"),
+        literal(0),
+        null(),
+        literal(now, UTCDateTime()),
+        null(),
+        literal(0),
+    ).where(pending, method == "card")
+    columns = ["invoice_id", "account_id", "method", "state", "tries_made", "first_try_at", "next_try_at"]
+    opened = len(
+        conn.execute(insert(c).from_select([*columns, "due_at", "reminders_sent"], cards).returning(c.c.invoice_id)).all()
     )
-    return len(rows)
+    transfers = conn.execute(
+        select(inv.c.id, inv.c.account_id, inv.c.issued_at, inv.c.billing_month, a.c.timezone)
+        .join(a, a.c.id == inv.c.account_id)
+        .where(pending, method == "bank_transfer")
+    ).all()
+    if transfers:
+        conn.execute(
+            insert(c),
+            [
+                dict(
+                    invoice_id=r.id,
+                    account_id=r.account_id,
+                    method="bank_transfer",
+                    state="collecting",
+                    tries_made=0,
+                    first_try_at=None,
+                    next_try_at=None,
+                    due_at=bank_transfer_due(r.issued_at, r.billing_month, r.timezone),
+                    reminders_sent=0,
+                )
+                for r in transfers
+            ],
+        )
+    return opened + len(transfers)

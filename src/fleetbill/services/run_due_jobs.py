@@ -14,11 +14,9 @@ from ..domain.dunning import RetryPolicy
 from ..settings import Settings
 from .bank_transfer import chase_bank_transfers
 from .card_updates import warn_expiring_cards
-from .change_plan import apply_due_downgrades
-from .close_month import CloseReport, Progress, close_due_months
+from .close_month import CloseReport, CloseRunning, Progress, close_due_months
 from .collect_invoice import CollectReport, collect_due
 from .idempotency import purge_idempotency_records
-from .open_collections import open_collections
 from .points import expire_points
 from .send_notifications import MailReport, send_notifications
 
@@ -43,10 +41,10 @@ def run_due_jobs(
 ) -> DueJobsReport:
     # The close runs first so that points valid at a month's end pay for that month (R16) even
     # when the worker catches up after their expiry.
-    close = close_due_months(db, clock, settings, progress)
-    with db.transaction() as conn:
-        apply_due_downgrades(conn, clock.now())  # R10: after the close of the month before them
-        open_collections(conn, clock.now())
+    try:
+        close = close_due_months(db, clock, settings, progress)
+    except CloseRunning:  # another worker is closing: it closes every month, collection goes on
+        close = CloseReport(running_elsewhere=True)
     collect = collect_due(db, gateway, clock, RetryPolicy.parse(settings.retry_schedule), progress)
     with db.transaction() as conn:
         now = clock.now()

@@ -290,9 +290,17 @@ class PointsOut(BaseModel):
 
 
 class CloseOut(BaseModel):
-    months: list[str]
+    months: list[str] = Field(description="The billing months closed by this request, oldest first.")
     invoices: int
-    billed: int
+    billed: int = Field(description="Sum of the invoices' totals, tax included (JPY).")
+    collections_opened: int = Field(description="Invoices with something left to pay, now in collection (R15).")
+    downgrades_applied: int = Field(description="Downgrades that took effect at a renewal these months reached (R10).")
+    months_remaining: int = Field(
+        description="Ended months still open because one request closes at most 24: call again to close them."
+    )
+    running_elsewhere: bool = Field(
+        False, description="Run due jobs only: another close was running, so this run left the months to it."
+    )
     skipped: list[dict]
 
 

@@ -135,6 +135,10 @@ JA: dict[str, str] = {
     "Closed {months}: {n} invoices, {billed} JPY billed; {opened} collections opened.": (
         "{months} を締めました: 請求書 {n} 件、請求額 {billed} 円、回収 {opened} 件を開始。"
     ),
+    "{n} downgrades took effect at their renewal.": "{n} 件のダウングレードが更新日に適用されました。",
+    "{n} more ended months are still open: run the close again.": (
+        "終了した月がまだ {n} か月分締められていません。もう一度締めてください。"
+    ),
     "Collection: {paid} paid, {declined} declined, {unknown} awaiting the gateway, {suspended} suspended.": (
         "回収: 支払済み {paid} 件、拒否 {declined} 件、決済代行の応答待ち {unknown} 件、停止 {suspended} 件。"
     ),

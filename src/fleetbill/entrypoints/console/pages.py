@@ -39,11 +39,10 @@ from ...services import staff
 from ...services.announce_price_change import announce_price_change
 from ...services.bank_transfer import record_transfer, set_collection_method
 from ...services.buy_plan import charge_purchase
-from ...services.change_plan import apply_due_downgrades, change_plan
-from ...services.close_month import close_due_months
+from ...services.change_plan import change_plan
+from ...services.close_month import CloseRunning, close_due_months
 from ...services.collect_invoice import collect_due
 from ...services.entitlements import account_entitlements
-from ...services.open_collections import open_collections
 from ...services.points import grant_points, points_view
 from ...services.tax_table import add_tax_rate
 from .. import invoice_files
@@ -544,16 +543,18 @@ def run_close(request: Request, session: staff.Session = Depends(staff_session),
     """R15: close every ended month still open (idempotent: a second run finds nothing to do)."""
     check_csrf(session, csrf)
     app = get_app(request)
-    report = close_due_months(app.db, app.clock, app.settings, actor=session.staff.actor)
-    with app.db.transaction() as conn:  # as the worker does after a close (run_due_jobs)
-        apply_due_downgrades(conn, app.clock.now())
-        opened = open_collections(conn, app.clock.now())
+    try:
+        report = close_due_months(app.db, app.clock, app.settings, actor=session.staff.actor)
+    except CloseRunning as busy:
+        return render(request, session, "console_jobs.html", busy.status, result=None, error=busy.detail)
     result = dict(
         kind="close",
         months=report.months,
         invoices=report.invoices,
         billed=report.billed,
-        opened=opened,
+        opened=report.collections_opened,
+        downgrades=report.downgrades_applied,
+        remaining=report.months_remaining,
         skipped=report.skipped,
     )
     return render(request, session, "console_jobs.html", result=result)
@@ -567,13 +568,7 @@ def run_collection(request: Request, session: staff.Session = Depends(staff_sess
     report = collect_due(
         app.db, app.gateway, app.clock, RetryPolicy.parse(app.settings.retry_schedule), actor=session.staff.actor
     )
-    result = dict(
-        kind="collect",
-        paid=len(report.paid),
-        declined=len(report.declined),
-        unknown=len(report.unknown),
-        suspended=len(report.suspended),
-    )
+    result = dict(kind="collect") | report.counts()
     return render(request, session, "console_jobs.html", result=result)
 
 
