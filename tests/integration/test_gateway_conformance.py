@@ -10,6 +10,8 @@ import uuid
 import pytest
 
 from fleetbill.adapters.gateway import (
+    ATTACHED_ELSEWHERE,
+    ATTACHED_ELSEWHERE_MESSAGE,
     Card,
     CardRejected,
     ChargeOutcome,
@@ -63,6 +65,29 @@ def test_r17_attached_card_is_brand_last4_and_expiry_never_the_number(gateway_ha
 
     assert card == Card(token=token, brand="visa", last4="4242", exp_month=12, exp_year=2030)
     assert "42424242" not in token and "42424242" not in repr(card)
+
+
+def test_r17_a_card_belongs_to_the_customer_it_is_attached_to_and_no_other(gateway_harness):
+    """Issue 8 item 9, as Stripe: a PaymentMethod attached to one customer cannot be attached to
+    another. (localstripe would move it: the Stripe adapter refuses it itself, from the owner the
+    PaymentMethod names. A card saved through a SetupIntent belongs to its customer before any attach
+    at Stripe, but localstripe's SetupIntent attaches nothing: for that path fleetbill's own check,
+    in services/cards.py, is what the service tests cover.)"""
+    gateway = gateway_harness.gateway
+    ours, theirs = _customer(gateway_harness), _customer(gateway_harness)
+    token = gateway_harness.tokenize(VISA, 12, 2030, "123")
+    assert gateway.card_owner(token) is None  # made in a browser, attached to no one yet
+
+    assert isinstance(gateway.attach_card(theirs, token, _key("attach")), Card)
+    taken = gateway.attach_card(ours, token, _key("attach"))
+
+    assert taken == CardRejected(ATTACHED_ELSEWHERE, ATTACHED_ELSEWHERE_MESSAGE)
+    assert gateway.card_owner(token) == theirs
+    assert isinstance(gateway.attach_card(theirs, token, _key("attach")), Card)  # its own: as many times as sent
+
+
+def test_r17_an_unknown_token_has_no_owner(gateway_harness):
+    assert gateway_harness.gateway.card_owner("pm_nothing_like_a_card") is None
 
 
 def test_r17_card_declined_at_attach_is_rejected_with_a_code(gateway_harness):

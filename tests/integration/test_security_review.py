@@ -20,13 +20,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from fleetbill.adapters.db.schema_access import used_billing_links
+from fleetbill.adapters.db.schema_payments import cards
 from fleetbill.adapters.gateway import InvalidWebhook, SandboxGateway
 from fleetbill.bootstrap import build
 from fleetbill.entrypoints.api import create_api
+from fleetbill.domain.errors import InvalidInput
+from fleetbill.services import cards as card_service
 from fleetbill.services import staff
 from fleetbill.services.api_keys import create_api_key
 from tests import factories as f
-from tests.pages import follow_link
+from tests.pages import follow_link, open_page, session_csrf
 
 STAFF_EMAIL, STAFF_PASSWORD = "hana@example.jp", "correct horse battery staple"
 TYPED_PASSWORD = "Correct-Horse-Battery-42"
@@ -263,3 +266,114 @@ def test_r19_account_updater_the_sandbox_webhook_secret_is_the_installations_own
     with pytest.raises(InvalidWebhook):
         built.gateway.parse_webhook(*forged)
     assert SandboxGateway().signed_headers(b"{}") != SandboxGateway().signed_headers(b"{}")
+
+
+# --- item 9: a card token is its own account's, at the gateway and in fleetbill ------------------------
+
+VISA = "4242 4242 4242 4242"
+
+
+@pytest.fixture
+def two_accounts(app):
+    f.device_type(app)
+    f.plan(app)
+    return f.account(app, name="Acme"), f.account(app, name="Mallory")
+
+
+def _cards(app, account_id: str) -> list[tuple[str, str]]:
+    with app.db.read() as conn:
+        rows = conn.execute(select(cards.c.last4, cards.c.token).where(cards.c.account_id == account_id)).all()
+    return [tuple(r) for r in rows]
+
+
+def _form_token(client, number: str = VISA) -> str:
+    """What the card form's script does: the card, with the form's setup secret, to the sandbox's token endpoint."""
+    form = client.get("/billing/cards/new").text
+    setup = re.search(r'data-setup="([^"]+)"', form).group(1)
+    card = dict(number=number, exp_month=12, exp_year=2030, cvc="123", setup=setup)
+    answer = client.post("/sandbox-gateway/v1/tokens", json=card)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["id"]
+
+
+def _post_card(client, token: str):
+    return client.post("/billing/cards", data={"csrf": session_csrf(client), "token": token}, follow_redirects=False)
+
+
+def test_r17_the_billing_page_refuses_a_card_token_another_account_added(api, app, two_accounts):
+    # given: Acme added its card through its billing page
+    acme, mallory = two_accounts
+    open_page(api, acme)
+    token = _form_token(api)
+    assert _post_card(api, token).status_code == 303
+    # when: Mallory's session posts Acme's token to its own page
+    with TestClient(api.app, raise_server_exceptions=False) as theirs:
+        theirs.headers.update(api.headers)
+        open_page(theirs, mallory)
+        refused = _post_card(theirs, token)
+    # then: refused on the page, with what to do; Mallory has no card, Acme keeps its own, nothing charged
+    assert refused.status_code == 422 and "belongs to another account" in refused.text
+    assert _cards(app, mallory) == [] and _cards(app, acme) == [("4242", token)]
+    assert app.gateway.charges == ()
+
+
+def test_r17_a_token_made_by_one_accounts_card_form_is_refused_for_another_before_any_use(api, app, two_accounts):
+    """The gateway's side: a token from Acme's form (its setup) belongs to Acme's customer even
+    before Acme posts it; Mallory posting it first gets nothing."""
+    acme, mallory = two_accounts
+    open_page(api, acme)
+    token = _form_token(api)
+    with TestClient(api.app, raise_server_exceptions=False) as theirs:
+        theirs.headers.update(api.headers)
+        open_page(theirs, mallory)
+        refused = _post_card(theirs, token)
+    assert refused.status_code == 422 and "belongs to another account" in refused.text
+    assert _cards(app, mallory) == []
+    assert _post_card(api, token).status_code == 303 and _cards(app, acme) == [("4242", token)]
+
+
+def test_r17_the_api_refuses_a_card_token_of_another_account(api, app, two_accounts):
+    acme, mallory = two_accounts
+    token = app.gateway.tokenize(VISA, 12, 2030, "123")
+    assert api.post(f"/v1/accounts/{acme}/cards", json={"token": token}).status_code == 201
+
+    refused = api.post(f"/v1/accounts/{mallory}/cards", json={"token": token})
+
+    assert refused.status_code == 422 and "belongs to another account" in refused.json()["detail"]
+    assert _cards(app, mallory) == []
+
+
+class _GatewayThatAttachesAnything(SandboxGateway):
+    """A gateway that would let any customer take any card: fleetbill must not rely on it."""
+
+    def card_owner(self, token: str) -> str | None:
+        return None
+
+    def attach_card(self, customer: str, token: str, idempotency_key: str):
+        self._owners.clear()
+        return super().attach_card(customer, token, idempotency_key)
+
+
+@pytest.mark.parametrize("removed", [False, True], ids=["on file", "removed since"])
+def test_r17_fleetbill_refuses_another_accounts_token_whatever_the_gateway_says(app, two_accounts, removed):
+    acme, mallory = two_accounts
+    lax = replace(app, gateway=_GatewayThatAttachesAnything())
+    token = lax.gateway.tokenize(VISA, 12, 2030, "123")
+    card = card_service.add_card(lax.db, lax.gateway, lax.clock, acme, token)
+    if removed:  # (a paid plan keeps a card: Acme adds its next one first)
+        card_service.add_card(lax.db, lax.gateway, lax.clock, acme, lax.gateway.tokenize(VISA, 1, 2031, "123"))
+        card_service.remove_and_detach(lax.db, lax.gateway, lax.clock, acme, card.id)
+
+    with pytest.raises(InvalidInput, match="belongs to another account"):
+        card_service.add_card(lax.db, lax.gateway, lax.clock, mallory, token)
+    assert _cards(app, mallory) == []
+
+
+def test_r17_the_sandbox_token_endpoint_refuses_a_setup_secret_it_did_not_make(api, app, two_accounts):
+    acme, _ = two_accounts
+    forged = SandboxGateway().card_setup_secret("cus_sb_someone", "x")
+    card = dict(number=VISA, exp_month=12, exp_year=2030, cvc="123", setup=forged)
+
+    answer = api.post("/sandbox-gateway/v1/tokens", json=card)
+
+    assert answer.status_code == 400 and "reload the page" in answer.json()["error"]["message"]

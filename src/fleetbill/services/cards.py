@@ -13,7 +13,7 @@ from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..adapters.db import schema_payments as p
 from ..adapters.db.engine import Database
-from ..adapters.gateway.port import CardRejected, GatewayError, PaymentGateway
+from ..adapters.gateway.port import ATTACHED_ELSEWHERE, CardRejected, GatewayError, PaymentGateway
 from ..clock import Clock
 from ..domain.cards import MAX_CARDS, Card, card_expired
 from ..domain.dunning import RetryPolicy
@@ -22,6 +22,10 @@ from .collect_invoice import CollectReport, try_invoice
 
 log = logging.getLogger("fleetbill.cards")
 
+NOT_THIS_ACCOUNTS = (
+    "this card token belongs to another account: a card is added only from its own account's card "
+    "form (or by the operator for that account); type the card in this account's form instead"
+)
 TOO_MANY = (
     f"an account keeps at most {MAX_CARDS} cards; remove one first "
     "(a card cannot be edited: add the new one, then remove the old)"
@@ -85,11 +89,18 @@ def _add_card(
     with db.read() as conn:
         account = repo.get_account(conn, account_id)
         on_file = pay.load_cards(conn, account_id)
+        _refuse_another_accounts(conn, account_id, token)
     if any(c.token == token for c in on_file):
         return next(c for c in on_file if c.token == token), False
     if len(on_file) >= MAX_CARDS:
         raise Conflict(TOO_MANY)
-    saved = gateway.attach_card(gateway_customer(db, gateway, clock, account), token, f"attach:{account_id}:{token}")
+    customer = gateway_customer(db, gateway, clock, account)
+    # NOTE: R17 fleetbill asks whose the card is and decides itself, whatever the attach would say.
+    if gateway.card_owner(token) not in (None, customer):
+        raise InvalidInput(NOT_THIS_ACCOUNTS)
+    saved = gateway.attach_card(customer, token, f"attach:{account_id}:{token}")
+    if isinstance(saved, CardRejected) and saved.code == ATTACHED_ELSEWHERE:
+        raise InvalidInput(NOT_THIS_ACCOUNTS)
     if isinstance(saved, CardRejected):
         # NOTE: R17 the gateway's message may quote what it was sent, which may be a card number pasted
         # where the token belongs: never repeat it.
@@ -104,6 +115,7 @@ def _add_card(
         # The account's row is locked, not only its cards (there may be none yet): two adds at
         # once are decided one after the other, against the cards as the other left them.
         repo.lock_account(conn, account_id)
+        _refuse_another_accounts(conn, account_id, saved.token)  # added there meanwhile: not detached, it is theirs
         on_file = pay.load_cards(conn, account_id, lock=True)
         same = [c for c in on_file if c.token == saved.token]
         if same:
@@ -141,6 +153,15 @@ def _add_card(
             ),
         )
     return card, True
+
+
+def _refuse_another_accounts(conn: Connection, account_id: str, token: str) -> None:
+    """NOTE: R17 a token that another account has (or had) on file is that account's card: refused
+    here, from fleetbill's own records, even if a gateway would let it be attached again."""
+    c = p.cards
+    theirs = select(c.c.id).where(c.c.token == token, c.c.account_id != account_id).limit(1)
+    if conn.execute(theirs).first() is not None:
+        raise InvalidInput(NOT_THIS_ACCOUNTS)
 
 
 def _forget(gateway: PaymentGateway, account_id: str, saved) -> None:

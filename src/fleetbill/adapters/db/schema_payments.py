@@ -31,6 +31,8 @@ cards = Table(
     _instant("added_at"),
     _instant("removed_at", nullable=True),
     _instant("expiry_warned_at", nullable=True),
+    # R17: whose card a token is (a card add refuses another account's) and the account updater's look-up
+    Index("ix_cards_token", "token"),
 )
 
 collections = Table(

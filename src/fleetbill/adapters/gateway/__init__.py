@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from .port import (
+    ATTACHED_ELSEWHERE,
+    ATTACHED_ELSEWHERE_MESSAGE,
     Card,
     CardRejected,
     CardUpdated,
@@ -19,6 +21,8 @@ from .port import (
 from .sandbox import SandboxGateway
 
 __all__ = [
+    "ATTACHED_ELSEWHERE",
+    "ATTACHED_ELSEWHERE_MESSAGE",
     "Card",
     "CardRejected",
     "CardUpdated",

@@ -14,6 +14,11 @@ from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 
+# The refusal of a card that belongs to another customer, the same from every adapter (R17).
+ATTACHED_ELSEWHERE = "payment_method_attached_to_another_customer"
+ATTACHED_ELSEWHERE_MESSAGE = "This card belongs to another customer; it cannot be attached to this one."
+
+
 class ChargeOutcome(StrEnum):
     SUCCEEDED = "succeeded"
     DECLINED = "declined"  # the card was refused: retrying later, or another card, may work
@@ -99,9 +104,16 @@ class PaymentGateway(Protocol):
         """A customer for the account at the gateway; returns its id, or raises GatewayError."""
         ...
 
+    def card_owner(self, token: str) -> str | None:
+        """The customer a tokenized card belongs to at the gateway (the one it is attached to, or
+        whose card setup made it), or None when it belongs to none yet or is unknown (R17). Raises
+        GatewayError when the gateway does not answer."""
+        ...
+
     def attach_card(self, customer: str, token: str, idempotency_key: str) -> Card | CardRejected:
-        """Save a tokenized card to the customer, for charges made without them present.
-        A refusal is returned (CardRejected); no usable answer at all raises GatewayError."""
+        """Save a tokenized card to the customer, for charges made without them present. A card that
+        belongs to another customer is refused, as every refusal is: returned (CardRejected); no
+        usable answer at all raises GatewayError."""
         ...
 
     def detach_card(self, token: str, idempotency_key: str) -> None:

@@ -4,12 +4,19 @@ no account anywhere. It answers Stripe's documented test cards the way Stripe do
 Tokens describe their card (brand, last 4, expiry, behaviour) so that any process can use them;
 the charges it made are kept in memory, by idempotency key. Webhooks are signed with Standard
 Webhooks.
+
+A token belongs to one customer, as a Stripe PaymentMethod does (R17): one made through a card
+setup for a customer (the billing page's form, like a Stripe SetupIntent) carries that customer,
+signed with a key derived from the webhook secret so that no one can rewrite it; one made without
+(like `createPaymentMethod`) belongs to the first customer it is attached to. Neither can be
+attached to, or charged for, another customer.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import secrets
 import threading
@@ -23,6 +30,8 @@ from standardwebhooks.webhooks import WebhookVerificationError
 
 from .events import card_update_payload, event_payload, webhook_event
 from .port import (
+    ATTACHED_ELSEWHERE,
+    ATTACHED_ELSEWHERE_MESSAGE,
     Card,
     CardRejected,
     ChargeOutcome,
@@ -91,6 +100,8 @@ class SandboxCard:
     exp_month: int
     exp_year: int
     behaviour: Behaviour
+    card_id: str = ""  # the random part: the card's identity, whoever's customer it is bound to
+    binding: str = ""  # "<customer, hex>-<signature>" when made through a card setup for a customer
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,11 +141,12 @@ def card_brand(digits: str) -> str:
 def parse_token(token: str) -> SandboxCard | None:
     """The card a sandbox token describes, or None when it is not one."""
     parts = token.split("_")
-    if len(parts) != 8 or "_".join(parts[:2]) != TOKEN_PREFIX:
+    if len(parts) not in (8, 9) or "_".join(parts[:2]) != TOKEN_PREFIX:
         return None
-    _, _, _, brand, last4, month, year, behaviour = parts
+    _, _, card_id, brand, last4, month, year, behaviour = parts[:8]
+    binding = parts[8] if len(parts) == 9 else ""
     try:
-        return SandboxCard(token, brand, last4, int(month), int(year), Behaviour(behaviour))
+        return SandboxCard(token, brand, last4, int(month), int(year), Behaviour(behaviour), card_id, binding)
     except ValueError:
         return None
 
@@ -159,6 +171,12 @@ def tokenize(number: str, exp_month: int, exp_year: int, cvc: str) -> str:
     return f"{TOKEN_PREFIX}_{random}_{card_brand(digits)}_{digits[-4:]}_{exp_month:02d}_{exp_year}_{behaviour}"
 
 
+def _binding(card_id: str, customer: str, key: bytes) -> str:
+    """The part of a token that binds it to `customer`: the customer, and a signature no one else can make."""
+    mark = hmac.new(key, f"{card_id}:{customer}".encode(), hashlib.sha256).hexdigest()[:20]
+    return f"{customer.encode().hex()}-{mark}"
+
+
 def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:24]
 
@@ -171,7 +189,12 @@ class SandboxGateway:
     def __init__(self, webhook_secret: str = "") -> None:
         # No default secret in the code: anyone could sign events with it. The app passes the
         # installation's (settings.sandbox_webhook_secret); without one, this instance makes its own.
-        self._webhook = Webhook(webhook_secret or "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode())
+        webhook_secret = webhook_secret or "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+        self._webhook = Webhook(webhook_secret)
+        # Signs the customer into a token made through a card setup: every process with the same
+        # (installation's) secret reads it, so the token endpoint and the server agree.
+        self._binding_key = hmac.new(webhook_secret.encode(), b"fleetbill sandbox card owners", hashlib.sha256).digest()
+        self._owners: dict[str, str] = {}  # card id -> the customer an unbound token was first attached to
         self._lock = threading.Lock()
         self._results: dict[str, tuple[ChargeRequest, ChargeResult]] = {}
         self._charges: list[SandboxCharge] = []
@@ -196,13 +219,57 @@ class SandboxGateway:
         """A customer id derived from the idempotency key, so a retry gives the same one."""
         return f"cus_sb_{_digest(idempotency_key)}"
 
-    def attach_card(self, customer: str, token: str, idempotency_key: str) -> Card | CardRejected:
-        """The card the token describes, or Stripe's refusal for a card declined at attach."""
+    def card_setup_secret(self, customer: str, idempotency_key: str) -> str:
+        """What the billing page's card form sends with the card, as a SetupIntent's client secret:
+        the token endpoint then makes a token that belongs to this customer alone."""
+        return f"seti_sb_{_binding('setup', customer, self._binding_key)}"
+
+    def tokenize_for_setup(self, setup_secret: str, number: str, exp_month: int, exp_year: int, cvc: str) -> str:
+        """A token for the card that belongs to the setup's customer; ValueError for a setup secret
+        this gateway did not make."""
+        customer = self._setup_customer(setup_secret)
+        if customer is None:
+            raise ValueError("this card form has expired: reload the page and type the card again")
+        token = tokenize(number, exp_month, exp_year, cvc)
+        card = parse_token(token)
+        assert card is not None
+        return f"{token}_{_binding(card.card_id, customer, self._binding_key)}"
+
+    def _setup_customer(self, setup_secret: str) -> str | None:
+        hex_customer, _, _ = setup_secret.removeprefix("seti_sb_").partition("-")
+        return self._bound(hex_customer, "setup", setup_secret.removeprefix("seti_sb_"))
+
+    def _bound(self, hex_customer: str, card_id: str, binding: str) -> str | None:
+        """The customer a binding names, if this gateway signed it."""
+        try:
+            customer = bytes.fromhex(hex_customer).decode()
+        except ValueError:
+            return None
+        return customer if hmac.compare_digest(binding, _binding(card_id, customer, self._binding_key)) else None
+
+    def card_owner(self, token: str) -> str | None:
+        """NOTE: R17 the customer the token belongs to: the one its card setup was for, or the one it
+        was first attached to; None when it belongs to no one yet (or is no sandbox token)."""
         card = parse_token(token)
         if card is None:
+            return None
+        if card.binding:
+            return self._bound(card.binding.partition("-")[0], card.card_id, card.binding)
+        return self._owners.get(card.card_id)
+
+    def attach_card(self, customer: str, token: str, idempotency_key: str) -> Card | CardRejected:
+        """The card the token describes, or Stripe's refusal: a card declined at attach, or one that
+        belongs to another customer."""
+        card = parse_token(token)
+        if card is None or (card.binding and self.card_owner(token) is None):
             return CardRejected("resource_missing", f"No such PaymentMethod: {token!r}")
-        if card.behaviour is Behaviour.DECLINED_AT_ATTACH:
-            return CardRejected("card_declined", "Your card was declined.")
+        with self._lock:
+            owner = self.card_owner(token)
+            if owner not in (None, customer):
+                return CardRejected(ATTACHED_ELSEWHERE, ATTACHED_ELSEWHERE_MESSAGE)
+            if card.behaviour is Behaviour.DECLINED_AT_ATTACH:
+                return CardRejected("card_declined", "Your card was declined.")
+            self._owners.setdefault(card.card_id, customer)
         return Card(token, card.brand, card.last4, card.exp_month, card.exp_year)
 
     def detach_card(self, token: str, idempotency_key: str) -> None:
@@ -261,6 +328,9 @@ class SandboxGateway:
             return _declined("invalid_request", f"The amount must be positive, not {request.amount}.", None)
         if parse_token(request.card_token) is None:
             return _declined("resource_missing", f"No such PaymentMethod: {request.card_token!r}", None)
+        if self.card_owner(request.card_token) not in (None, request.customer):
+            # As Stripe: a customer's charge can only use that customer's saved card.
+            return _declined("resource_missing", "The customer has no such saved card.", None)
         return None
 
     def _decide(self, request: ChargeRequest, fault: _Fault | None) -> ChargeResult:

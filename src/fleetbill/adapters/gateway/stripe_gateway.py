@@ -11,6 +11,8 @@ import stripe
 
 from .events import event_payload, webhook_event
 from .port import (
+    ATTACHED_ELSEWHERE,
+    ATTACHED_ELSEWHERE_MESSAGE,
     Card,
     CardRejected,
     ChargeOutcome,
@@ -64,12 +66,27 @@ class StripeGateway:
             raise _gateway_error(error) from error
         return intent.client_secret or ""
 
-    def attach_card(self, customer: str, token: str, idempotency_key: str) -> Card | CardRejected:
-        """Attach a PaymentMethod made by Stripe.js to the customer; Stripe checks the card then.
-        One that a SetupIntent of this customer already attached is taken as it is."""
+    def card_owner(self, token: str) -> str | None:
+        """The Customer the PaymentMethod is attached to; None for an unattached or unknown one."""
         try:
             method = self._client.v1.payment_methods.retrieve(token)
-            if _id(getattr(method, "customer", None)) != customer:
+        except stripe.InvalidRequestError:
+            return None  # no such PaymentMethod: attaching it is refused with Stripe's own words
+        except stripe.StripeError as error:
+            raise _gateway_error(error) from error
+        return _id(getattr(method, "customer", None))
+
+    def attach_card(self, customer: str, token: str, idempotency_key: str) -> Card | CardRejected:
+        """Attach a PaymentMethod made by Stripe.js to the customer; Stripe checks the card then.
+        One that a SetupIntent of this customer already attached is taken as it is; one attached to
+        another customer is refused here, as Stripe refuses it (localstripe would move it)."""
+        try:
+            method = self._client.v1.payment_methods.retrieve(token)
+            owner = _id(getattr(method, "customer", None))
+            if owner not in (None, customer):
+                # NOTE: R17 a saved card is its customer's alone.
+                return CardRejected(ATTACHED_ELSEWHERE, ATTACHED_ELSEWHERE_MESSAGE)
+            if owner != customer:
                 method = self._client.v1.payment_methods.attach(
                     token, params={"customer": customer}, options={"idempotency_key": idempotency_key}
                 )

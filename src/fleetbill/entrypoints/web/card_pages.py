@@ -44,15 +44,16 @@ def new_card(request: Request, account_id: str = Depends(session_account)):
         account = repo.get_account(conn, account_id)
         on_file = pay.load_cards(conn, account_id)
     context = dict(csrf=request.session["csrf"], full=len(on_file) >= MAX_CARDS, first=not on_file)
-    setup = getattr(app.gateway, "card_setup_secret", None)
-    if app.gateway.name == "stripe" and setup is not None:
+    if app.gateway.name == "stripe":
         settings = app.settings
         context.update(gateway="stripe", stripe_key=settings.stripe_publishable_key, stripe_js=settings.stripe_js_url)
-        if not context["full"]:
-            customer = card_service.gateway_customer(app.db, app.gateway, app.clock, account)
-            context["setup_secret"] = setup(customer, f"setup:{account_id}:{secrets.token_hex(8)}")
     else:
         context.update(gateway="sandbox", tokens_url=TOKENS)
+    setup = getattr(app.gateway, "card_setup_secret", None)
+    if setup is not None and not context["full"]:
+        # NOTE: R17 the card the form saves belongs to this account's customer alone (a SetupIntent).
+        customer = card_service.gateway_customer(app.db, app.gateway, app.clock, account)
+        context["setup_secret"] = setup(customer, f"setup:{account_id}:{secrets.token_hex(8)}")
     context["stripe_locale"] = language(request)
     return templates.TemplateResponse(request, "card_new.html", context, headers={"Cache-Control": "no-store"})
 

@@ -3,7 +3,8 @@
 here and sends fleetbill only the token it gets back (R17).
 
 It stands for the gateway, not for fleetbill: it keeps nothing, logs nothing, and is mounted only
-when the app's gateway is the sandbox. Its answers are Stripe-shaped JSON, not fleetbill's problems.
+when the app's gateway is the sandbox. Sent with the card form's setup secret (as Stripe.js confirms a
+SetupIntent), the token belongs to that form's customer alone. Its answers are Stripe-shaped JSON, not fleetbill's problems.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...adapters.gateway.sandbox import tokenize
+from ..api.context import get_app
 
 router = APIRouter(prefix="/sandbox-gateway", include_in_schema=False)
 TOKENS = "/sandbox-gateway/v1/tokens"
@@ -25,6 +27,7 @@ class CardIn(BaseModel):
     exp_month: int
     exp_year: int
     cvc: str = Field(max_length=8)
+    setup: str | None = Field(None, max_length=300)  # the card form's setup secret: the token is that customer's
 
 
 def _refused(message: str) -> JSONResponse:
@@ -38,8 +41,11 @@ async def create_token(request: Request) -> JSONResponse:
         checked = CardIn.model_validate_json(await request.body())
     except ValueError:  # a pydantic error may quote what it was sent: say only what is expected
         return _refused("send the card number, expiry month and year, and security code (CVC)")
+    card = (checked.number, checked.exp_month, checked.exp_year, checked.cvc)
+    gateway = get_app(request).gateway
     try:
-        token = tokenize(checked.number, checked.exp_month, checked.exp_year, checked.cvc)
+        # NOTE: R17 with the form's setup secret, the token belongs to that account's customer alone.
+        token = gateway.tokenize_for_setup(checked.setup, *card) if checked.setup else tokenize(*card)
     except ValueError as e:
         return _refused(str(e))
     return JSONResponse({"id": token, "object": "token"})

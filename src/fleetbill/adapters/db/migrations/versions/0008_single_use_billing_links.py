@@ -1,4 +1,4 @@
-"""single-use billing links, the installation's generated secret key
+"""single-use billing links, the installation's generated secret key, cards by token
 
 Revision ID: 0008
 Revises: 0007
@@ -27,6 +27,9 @@ def upgrade() -> None:
     with op.batch_alter_table('used_billing_links', schema=None) as batch_op:
         batch_op.create_index('ix_used_billing_links_used_at', ['used_at'], unique=False)
 
+    with op.batch_alter_table('cards', schema=None) as batch_op:
+        batch_op.create_index('ix_cards_token', ['token'], unique=False)
+
     op.create_table(
         'installation_secrets',
         sa.Column('name', sa.String(length=40), nullable=False),
@@ -38,6 +41,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('installation_secrets')
+    with op.batch_alter_table('cards', schema=None) as batch_op:
+        batch_op.drop_index('ix_cards_token')
     with op.batch_alter_table('used_billing_links', schema=None) as batch_op:
         batch_op.drop_index('ix_used_billing_links_used_at')
     op.drop_table('used_billing_links')
