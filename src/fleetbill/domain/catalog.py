@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,6 +19,26 @@ from .tax import TaxStatus
 EARLIEST_OFFSET = timedelta(hours=14)
 # ...and the last to leave a day is UTC-12 (POSIX sign: "Etc/GMT+12").
 LATEST_ZONE = "Etc/GMT+12"
+
+
+# Letters that show nothing, by design (Hangul fillers, the braille blank): a name of them alone
+# reads as empty, as one of spaces, zero-width or other format characters does.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def has_visible_character(text: str) -> bool:
+    """True if some character of `text` shows: a letter, digit, punctuation mark or symbol."""
+    return any(unicodedata.category(c)[0] in "LNPS" and c not in _BLANK_LETTERS for c in text)
+
+
+def check_name(text: str, what: str) -> str:
+    """`text` without surrounding spaces, refused if nothing of it shows (a name people read)."""
+    if not has_visible_character(text):
+        raise InvalidInput(
+            f"{what} must have a visible character (a letter, digit or sign), "
+            "not only spaces or invisible characters such as zero-width spaces"
+        )
+    return text.strip()
 
 
 @dataclass(frozen=True, slots=True)

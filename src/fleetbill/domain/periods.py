@@ -10,12 +10,29 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import InvalidInput
 
 
+# The areas of the IANA database's canonical names (Area/Location). Names outside them are
+# aliases kept for old systems ("Japan", "US/Pacific", "EST5EDT"), files that follow the
+# server's own settings ("localtime", "posixrules", "Factory") or other clocks ("right/...",
+# counting leap seconds): an account's billing month must not depend on any of them (R15).
+CANONICAL_AREAS = frozenset(
+    ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
+)
+
+
 def check_timezone(name: str) -> str:
-    """Return `name` if it is an IANA time zone, else raise a clear error."""
+    """Return `name` if it is a canonical IANA time zone (Area/Location, or UTC), else raise a
+    clear error."""
+    refused = InvalidInput(
+        f"{name!r} is not a canonical IANA time zone: use Area/Location, such as 'Asia/Tokyo' or "
+        "'America/New_York', or 'UTC'"
+    )
+    area, _, location = name.partition("/")
+    if name != "UTC" and (area not in CANONICAL_AREAS or not location):
+        raise refused
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(f"{name!r} is not an IANA time zone (for example 'Asia/Tokyo')") from None
+        raise refused from None
     return name
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, insert, select
 
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
+from ..domain.catalog import has_visible_character
 from ..domain.errors import InvalidInput
 
 MAX_NAME = 64  # "api:" + the name is the actor on the status history (R4)
@@ -21,8 +22,8 @@ def _hash(key: str) -> str:
 
 def create_api_key(conn: Connection, now: datetime, name: str) -> tuple[str, str]:
     """Returns (key id, the key itself): the key is never shown again."""
-    if not name.strip():
-        raise InvalidInput("an API key needs a name that says who uses it")
+    if not has_visible_character(name):
+        raise InvalidInput("an API key needs a name that says who uses it (in visible characters)")
     if len(name.strip()) > MAX_NAME:
         raise InvalidInput(
             f"an API key's name is at most {MAX_NAME} characters; it is recorded as the actor of changes"

@@ -12,6 +12,7 @@ from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..adapters.db import schema_payments as p
 from ..adapters.db.audit import audit
+from ..domain.catalog import has_visible_character
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from .change_plan import apply_paid_upgrades
 from .collect_invoice import suspend
@@ -66,8 +67,10 @@ def record_transfer(conn: Connection, now: datetime, invoice_id: str, amount: in
         )
     if amount <= 0:
         raise InvalidInput(f"amount must be a positive number of {inv.currency}, not {amount}")
-    if not reference.strip():
-        raise InvalidInput("reference must identify the transfer (the bank's reference or the payer's name)")
+    if not has_visible_character(reference):
+        raise InvalidInput(
+            "reference must identify the transfer (the bank's reference or the payer's name, in visible characters)"
+        )
     if len(reference.strip()) > 200:
         raise InvalidInput(f"reference must fit in 200 characters, not {len(reference.strip())}")
     left = inv.amount_due - pay.amount_received(conn, inv.id)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import Connection, insert, select
 
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
-from ..domain.catalog import Plan, first_price_month
+from ..domain.catalog import Plan, check_name, first_price_month, has_visible_character
 from ..domain.errors import Conflict, InvalidInput
 from ..domain.money import check_currency
 from ..domain.periods import BillingMonth
@@ -30,7 +31,8 @@ def create_device_type(conn: Connection, now: datetime, device_type_id: str, nam
     check_code("device type", device_type_id)
     if conn.execute(select(t.device_types.c.id).where(t.device_types.c.id == device_type_id)).first():
         raise Conflict(f"device type {device_type_id!r} already exists")
-    row = dict(id=device_type_id, name=name.strip() or device_type_id, created_at=now)
+    name = name.strip() if has_visible_character(name) else device_type_id
+    row = dict(id=device_type_id, name=name, created_at=now)
     conn.execute(insert(t.device_types), row)
     return row
 
@@ -78,6 +80,7 @@ def create_plan(
 ) -> Plan:
     """A new plan and its first prices, in force from the beginning (no account is on it yet)."""
     check_code("plan", plan.id)
+    plan = replace(plan, name=check_name(plan.name, "a plan's name"))
     check_currency(plan.currency)
     if plan.notice_days < 0:
         raise InvalidInput(f"notice_days must be 0 or more, not {plan.notice_days}")

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, insert
 
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
-from ..domain.catalog import Account
+from ..domain.catalog import Account, check_name
 from ..domain.errors import InvalidInput
 from ..domain.money import check_currency
 from ..domain.monthly import draft_purchase_invoice, locked_rate
@@ -36,8 +36,7 @@ class NewAccount:
 
 def open_account(conn: Connection, now: datetime, settings: Settings, new: NewAccount) -> tuple[Account, str | None]:
     """Create the account; returns it and the id of its purchase invoice, if its plan has a fee."""
-    if not new.name.strip():
-        raise InvalidInput("name must not be empty")
+    name = check_name(new.name, "name")
     if not _EMAIL.match(new.billing_email):
         raise InvalidInput(f"billing_email {new.billing_email!r} is not an email address")
     check_region(new.country, new.subdivision)
@@ -48,7 +47,7 @@ def open_account(conn: Connection, now: datetime, settings: Settings, new: NewAc
         raise InvalidInput(f"plan {plan.id} bills in {plan.currency}, not {new.currency}")
     account = Account(
         id=repo.new_id(),
-        name=new.name.strip(),
+        name=name,
         country=new.country,
         subdivision=new.subdivision,
         timezone=new.timezone,

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, func, insert, select
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..adapters.db.audit import audit
+from ..domain.catalog import has_visible_character
 from ..domain.errors import InvalidInput
 from ..domain.points import usable_balance
 
@@ -26,8 +27,8 @@ def grant_points(
     account = repo.get_account(conn, account_id)
     if amount <= 0:
         raise InvalidInput(f"amount must be a positive number of points, not {amount}")
-    if not reason.strip():
-        raise InvalidInput("reason must say why the points are granted")
+    if not has_visible_character(reason):
+        raise InvalidInput("reason must say why the points are granted (in visible characters)")
     if len(reason.strip()) > 300:
         raise InvalidInput(f"reason must fit in 300 characters, not {len(reason.strip())}")
     if expires_at is not None and expires_at <= now:

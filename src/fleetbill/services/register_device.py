@@ -10,6 +10,7 @@ from sqlalchemy import Connection, insert, select
 
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
+from ..domain.catalog import has_visible_character
 from ..domain.errors import InvalidInput
 from .devices import key_hash, refuse_closed_month
 
@@ -44,7 +45,7 @@ def register_device(
     # Active record: a device whose key generation did not complete does not exist, so is never billed.
     device_key = "dk_" + secrets.token_urlsafe(32)
     device_id = repo.new_id()
-    name = name.strip() or device_id[:8]
+    name = name.strip() if has_visible_character(name) else device_id[:8]
     conn.execute(
         insert(t.devices),
         dict(

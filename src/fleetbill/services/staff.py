@@ -22,6 +22,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from ..adapters.db import repository as repo
 from ..adapters.db import schema_console as c
 from ..adapters.db.engine import Database
+from ..domain.catalog import has_visible_character
 from ..domain.errors import Conflict, InvalidInput, NotFound
 
 SESSION_HOURS = 8
@@ -81,8 +82,8 @@ def create_staff(conn: Connection, now: datetime, email: str, name: str, passwor
             f"a console login's email is at most {MAX_EMAIL} characters (this one has {len(email)}): "
             "the audit log names who did what as 'staff:' and the email"
         )
-    if not name.strip():
-        raise InvalidInput("name must say who this is")
+    if not has_visible_character(name):
+        raise InvalidInput("name must say who this is (in visible characters)")
     check_password(password)
     if conn.execute(select(c.staff_users.c.id).where(c.staff_users.c.email == email)).first():
         raise Conflict(f"{email} already has a console login")

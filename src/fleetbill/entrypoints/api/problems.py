@@ -10,12 +10,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import escape
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ...adapters.gateway.port import GatewayError
 from ...domain.errors import BillingError
 
 log = logging.getLogger("fleetbill.api")
 PROBLEM = "application/problem+json"
+# A problem lists this many of a request's errors and counts the rest, and names a field in at
+# most MAX_FIELD characters: a body with 100,000 unknown keys gets a short answer, not 10 MB.
+MAX_ERRORS_LISTED = 20
+MAX_FIELD = 100
+# The largest request body accepted. No request needs more: a bulk switch of its most, 10,000
+# device ids, takes about 400 kB.
+MAX_BODY = 1024 * 1024
 
 
 def problem(status: int, title: str, detail: str, request: Request, **extra) -> Response:
@@ -43,7 +51,8 @@ def _page(status: int, title: str, detail: str) -> HTMLResponse:
 
 def _where(loc) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
-    return ".".join(parts) or "request"
+    where = ".".join(parts) or "request"
+    return where if len(where) <= MAX_FIELD else where[: MAX_FIELD - 1] + "…"
 
 
 def _error(e: dict) -> dict:
@@ -57,7 +66,44 @@ def _error(e: dict) -> dict:
     return {"field": _where(e["loc"]), "message": e["msg"]}
 
 
+def _body_too_large() -> str:
+    return (
+        f"the request body is over {MAX_BODY // (1024 * 1024)} MiB, the most fleetbill accepts; send less at "
+        "once (a bulk switch takes up to 10,000 device ids)"
+    )
+
+
+class BodyLimit:
+    """Refuse a request body over MAX_BODY with a 413, declared (Content-Length) or sent in
+    chunks, before it is held in memory whole."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > MAX_BODY:
+            response = problem(413, _TITLES[413], _body_too_large(), Request(scope))
+            return await response(scope, receive, send)
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > MAX_BODY:  # raised where the body is read: the handlers answer it
+                raise HTTPException(413, _body_too_large())
+            return message
+
+        await self.app(scope, counted, send)
+
+
 def install(app: FastAPI) -> None:
+    """Errors as problems, including a body too large, refused before any route reads it."""
+    app.add_middleware(BodyLimit)
+
     @app.exception_handler(BillingError)
     async def billing_error(request: Request, exc: BillingError):
         return problem(exc.status, exc.title, exc.detail, request)
@@ -73,8 +119,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
-        errors = [_error(e) for e in exc.errors()]
+        found = exc.errors()
+        errors = [_error(e) for e in found[:MAX_ERRORS_LISTED]]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        if not_listed := len(found) - len(errors):
+            detail += f"; and {not_listed:,} more errors (the first {len(errors)} are listed)"
+            return problem(422, "Invalid request", detail, request, errors=errors, errors_not_listed=not_listed)
         return problem(422, "Invalid request", detail, request, errors=errors)
 
     @app.exception_handler(HTTPException)
@@ -97,4 +147,11 @@ def install(app: FastAPI) -> None:
         )
 
 
-_TITLES = {401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed", 409: "Conflict"}
+_TITLES = {
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Content too large",
+}
