@@ -21,14 +21,13 @@ from fleetbill.services.close_month import CloseRunning, close_due_months
 from fleetbill.services.run_due_jobs import run_due_jobs
 from tests.conftest import on_postgres
 from tests.integration.test_collection import VISA, ok, problem
-from tests.integration.test_plan_changes import (  # noqa: F401  (plans is a fixture)
+from tests.integration.test_plan_changes import (
     FEB_CLOSE,
     FEB_END,
     JAN_CLOSE,
     JAN_END,
     UPGRADE_DAY,
     fee_lines,
-    plans,
     totals,
     usage_line,
 )

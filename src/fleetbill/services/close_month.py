@@ -29,6 +29,7 @@ from ..domain.periods import BillingMonth
 from ..domain.points import apply_points
 from ..settings import Settings
 from .change_plan import apply_due_downgrades, pending_downgrades
+from .events import record_invoices_finalized
 from .open_collections import open_collections
 
 INSERT_CHUNK = 5_000
@@ -500,6 +501,7 @@ def close_due_months(
             report.downgrades_applied += apply_due_downgrades(conn, now)
             # NOTE: R15 the invoices just finalized are in collection from the same commit.
             report.collections_opened += open_collections(conn, now, _numbered(numbered))
+            record_invoices_finalized(conn, now, _numbered(numbered))  # NOTE: R22, with the invoices
             if report.invoices > invoices:
                 audit(
                     conn,

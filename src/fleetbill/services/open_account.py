@@ -17,6 +17,7 @@ from ..domain.monthly import draft_purchase_invoice, locked_rate
 from ..domain.periods import BillingMonth, check_timezone
 from ..domain.tax import TaxStatus, check_region
 from ..settings import Settings
+from .events import invoice_finalized, record
 from .open_collections import open_collections
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -107,4 +108,5 @@ def issue_purchase_invoice(conn: Connection, now: datetime, settings: Settings, 
     invoice_id = rows[0]["id"]
     # NOTE: R10, R15 the purchase is collected from the transaction that issues it.
     open_collections(conn, now, t.invoices.c.id == invoice_id)
+    record(conn, now, invoice_finalized(account.id, invoice_id))  # NOTE: R22
     return invoice_id

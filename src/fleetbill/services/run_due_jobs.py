@@ -16,6 +16,7 @@ from .bank_transfer import chase_bank_transfers
 from .card_updates import warn_expiring_cards
 from .close_month import CloseReport, CloseRunning, Progress, close_due_months
 from .collect_invoice import CollectReport, collect_due
+from .events import publish_events, purge_events
 from .idempotency import purge_idempotency_records
 from .points import expire_points
 from .send_notifications import MailReport, send_notifications
@@ -52,6 +53,8 @@ def run_due_jobs(
         warned = warn_expiring_cards(conn, now)
         expired = expire_points(conn, now)
         purge_idempotency_records(conn, now)
-    # Last, so that what the steps above had to say is sent in the same run.
+        purge_events(conn, now)
+    # Last, so that what the steps above had to say is published and sent in the same run.
+    publish_events(db, clock.now())
     mail = send_notifications(db, mailer, clock, settings.mail_from) if mailer else None
     return DueJobsReport(close, collect, expired, reminders, warned, mail)

@@ -1,0 +1,246 @@
+"""The event outbox (R22): every use case that changes billing state records what happened in its
+own transaction (`record`); `publish_events` then numbers them per account and hands them to their
+consumers: the operator's webhook endpoints (and the events API, which lists what is published).
+
+A finalized invoice is immutable (R15), so the close records its events with the invoice's id
+alone, in one statement for every invoice (`record_invoices_finalized`), and publishing fills in
+the whole invoice: the payload a receiver gets is self-contained either way."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, String, bindparam, func, insert, literal, select, update
+
+from ..adapters.db import schema as t
+from ..adapters.db import schema_events as e
+from ..adapters.db import views
+from ..adapters.db.engine import Database
+from ..adapters.db.schema import UTCDateTime
+from ..domain.events import RETENTION, EventType, NewEvent, parse_types
+
+PUBLISH_BATCH = 5_000
+# pg_try_advisory_xact_lock's key for "events are being published": one publisher at a time
+# numbers the streams ("fbevents").
+_PUBLISH_LOCK = 0x66626576656E7473
+_EXPANDED = "$invoice"  # a payload {"$invoice": id} is the finalized invoice, filled in at publishing
+
+
+def new_event_id() -> str:
+    """A new event's public id: "evt_" and a time-ordered UUID's hex."""
+    from ..adapters.db.repository import new_invoice_ids
+
+    return "evt_" + new_invoice_ids(1)[0].replace("-", "")
+
+
+def _json(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, default=_plain, ensure_ascii=False, separators=(",", ":"))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value) if isinstance(value, set | frozenset) else list(value)
+    return str(value)
+
+
+def invoice_finalized(account_id: str, invoice_id: str) -> NewEvent:
+    """invoice.finalized, recorded by the invoice's id: publishing fills the invoice in."""
+    return NewEvent(EventType.INVOICE_FINALIZED, account_id, {_EXPANDED: invoice_id})
+
+
+def record(conn: Connection, now: datetime, *events: NewEvent) -> None:
+    """R22: record `events` in the caller's transaction: they exist if and only if it commits."""
+    if not events:
+        return
+    conn.execute(
+        insert(e.events),
+        [
+            dict(
+                event_id=new_event_id(),
+                type=str(x.type),
+                account_id=x.account_id,
+                stream=x.stream,
+                occurred_at=now,
+                payload=_json(x.payload),
+            )
+            for x in events
+        ],
+    )
+
+
+def record_invoices_finalized(conn: Connection, now: datetime, invoices: ColumnElement[bool]) -> int:
+    """R22: one invoice.finalized event for each of `invoices`, in one INSERT ... SELECT."""
+    inv = t.invoices
+    event_id = literal("evt_") + func.replace(inv.c.id, "-", "", type_=String)
+    rows = select(
+        event_id,
+        literal(str(EventType.INVOICE_FINALIZED)),
+        inv.c.account_id,
+        inv.c.account_id,
+        literal(now, UTCDateTime()),
+        literal('{"' + _EXPANDED + '":"') + inv.c.id + literal('"}'),
+    ).where(invoices)
+    columns = ["event_id", "type", "account_id", "stream", "occurred_at", "payload"]
+    return len(conn.execute(insert(e.events).from_select(columns, rows).returning(e.events.c.id)).all())
+
+
+def publish_events(db: Database, now: datetime) -> int:
+    """Number the recorded events per stream and hand them to the webhooks and the emails, a
+    batch per transaction, until none is left; how many were published. One publisher at a time
+    (others return 0 at once): the numbers of a stream follow the order of publication."""
+    published = 0
+    while True:
+        with db.transaction() as conn:
+            if not _claim_publisher(conn):
+                return published
+            batch = _publish_batch(conn, now)
+        published += batch
+        if batch < PUBLISH_BATCH:
+            return published
+
+
+def _claim_publisher(conn: Connection) -> bool:
+    if conn.dialect.name != "postgresql":
+        return True  # SQLite: one writer at a time already
+    return bool(conn.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({_PUBLISH_LOCK})").scalar())
+
+
+def _publish_batch(conn: Connection, now: datetime) -> int:
+    ev = e.events
+    rows = conn.execute(
+        select(ev.c.id, ev.c.event_id, ev.c.type, ev.c.account_id, ev.c.stream, ev.c.occurred_at, ev.c.payload)
+        .where(ev.c.published_at.is_(None))
+        .order_by(ev.c.id)
+        .limit(PUBLISH_BATCH)
+    ).all()
+    if not rows:
+        return 0
+    numbers = _next_sequences(conn, {r.stream for r in rows})
+    position = conn.execute(select(func.coalesce(func.max(ev.c.position), 0))).scalar_one()
+    payloads = _expanded_payloads(conn, rows)
+    updates = []
+    for n, r in enumerate(rows, 1):
+        numbers[r.stream] += 1
+        updates.append(dict(b_id=r.id, b_sequence=numbers[r.stream], b_position=position + n, b_payload=payloads[r.id]))
+    conn.execute(
+        update(ev)
+        .where(ev.c.id == bindparam("b_id"))
+        .values(
+            sequence=bindparam("b_sequence"),
+            position=bindparam("b_position"),
+            payload=bindparam("b_payload"),
+            published_at=now,
+        ),
+        updates,
+    )
+    published = [(r, json.loads(payloads[r.id])) for r in rows]
+    _fan_out_to_webhooks(conn, now, published)
+    return len(rows)
+
+
+def _next_sequences(conn: Connection, streams: set[str]) -> dict[str, int]:
+    """The last number given in each of `streams` (0 for a new one)."""
+    ev = e.events
+    last: dict[str, int] = defaultdict(int)
+    for stream, n in conn.execute(
+        select(ev.c.stream, func.max(ev.c.sequence)).where(ev.c.stream.in_(streams)).group_by(ev.c.stream)
+    ):
+        last[stream] = n or 0
+    return last
+
+
+def _expanded_payloads(conn: Connection, rows: Sequence) -> dict[int, str]:
+    """Each event's payload as published: the finalized invoice in full where it was recorded by id."""
+    wanted = {r.id: json.loads(r.payload)[_EXPANDED] for r in rows if r.payload.startswith('{"' + _EXPANDED)}
+    found = {}
+    ids = list(set(wanted.values()))
+    for i in range(0, len(ids), 1_000):
+        part = ids[i : i + 1_000]
+        for invoice in views.invoices(conn, t.invoices.c.id.in_(part), limit=len(part)):
+            found[invoice["id"]] = invoice
+    return {r.id: _json({"invoice": found[wanted[r.id]]}) if r.id in wanted else r.payload for r in rows}
+
+
+def _fan_out_to_webhooks(conn: Connection, now: datetime, published: Iterable[tuple[Any, dict]]) -> None:
+    """A pending delivery for every enabled endpoint that takes the event's type."""
+    we = e.webhook_endpoints
+    endpoints = [
+        (row.id, parse_types(row.event_types))
+        for row in conn.execute(select(we.c.id, we.c.event_types).where(we.c.enabled.is_(True)))
+    ]
+    if not endpoints:
+        return
+    deliveries = [
+        dict(endpoint_id=endpoint, event_id=r.id, state="pending", attempts=0, created_at=now, next_attempt_at=now)
+        for r, _ in published
+        for endpoint, types in endpoints
+        if not types or r.type in types
+    ]
+    if deliveries:
+        conn.execute(insert(e.webhook_deliveries), deliveries)
+
+
+def purge_events(conn: Connection, now: datetime) -> int:
+    """Events older than RETENTION go, with their deliveries and attempts (R22: kept 90 days)."""
+    ev, d, a = e.events, e.webhook_deliveries, e.webhook_attempts
+    old = select(ev.c.id).where(ev.c.occurred_at < now - RETENTION, ev.c.published_at.is_not(None))
+    old_deliveries = select(d.c.id).where(d.c.event_id.in_(old))
+    conn.execute(a.delete().where(a.c.delivery_id.in_(old_deliveries)))
+    conn.execute(d.delete().where(d.c.event_id.in_(old)))
+    return conn.execute(ev.delete().where(ev.c.id.in_(old))).rowcount
+
+
+def list_events(
+    conn: Connection,
+    *,
+    types: frozenset[EventType] = frozenset(),
+    account_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    after: int = 0,
+    limit: int = 100,
+) -> tuple[list[dict], int | None]:
+    """R22: published events in the order of publication, after the cursor `after` (a position);
+    the page and the cursor of the next one (None: nothing more for now)."""
+    ev = e.events
+    q = select(ev).where(ev.c.position > after)
+    if types:
+        q = q.where(ev.c.type.in_(sorted(types)))
+    if account_id is not None:
+        q = q.where(ev.c.account_id == account_id)
+    if since is not None:
+        q = q.where(ev.c.occurred_at >= since)
+    if until is not None:
+        q = q.where(ev.c.occurred_at < until)
+    rows = conn.execute(q.order_by(ev.c.position).limit(limit + 1)).all()
+    page = [event_out(r) for r in rows[:limit]]
+    return page, rows[limit - 1].position if len(rows) > limit else None
+
+
+def event_out(row) -> dict:
+    """An event as the API lists it and a webhook sends it."""
+    return dict(
+        id=row.event_id,
+        type=row.type,
+        account_id=row.account_id,
+        sequence=row.sequence,
+        occurred_at=row.occurred_at,
+        data=json.loads(row.payload),
+    )
+
+
+__all__ = [
+    "event_out",
+    "invoice_finalized",
+    "list_events",
+    "publish_events",
+    "purge_events",
+    "record",
+    "record_invoices_finalized",
+]
