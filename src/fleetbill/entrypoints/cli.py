@@ -3,38 +3,81 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..bootstrap import build
-from ..settings import Settings
-
-app = typer.Typer(help="fleetbill: monthly billing by peak active devices.", no_args_is_help=True)
-api_key = typer.Typer(help="Operator API keys.")
+# Only typer is imported up front: `--help` must answer at once. Each command imports what it
+# uses (SQLAlchemy, Alembic, the web stack) when it runs; see docs/benchmarks.md.
+# Plain help (no rich markup): paragraphs are re-wrapped to the terminal and flags show no `<bool>`.
+TYPER = dict(no_args_is_help=True, rich_markup_mode=None, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(help="fleetbill: monthly billing by peak active devices.", **TYPER)
+api_key = typer.Typer(help="Operator API keys.", **TYPER)
 app.add_typer(api_key, name="api-key")
-staff = typer.Typer(help="Operator staff who log in to the console (/console).")
+staff = typer.Typer(help="Operator staff who log in to the console (/console).", **TYPER)
 app.add_typer(staff, name="staff")
-console = Console(width=None if sys.stdout.isatty() else 120)
+
+
+class _LazyConsole:
+    """rich's Console, created on first use, so that `--help` does not load rich."""
+
+    _real = None
+
+    def get(self):
+        if _LazyConsole._real is None:
+            from rich.console import Console
+
+            # A terminal's own width, or COLUMNS; piped output without COLUMNS gets 120, not rich's 80.
+            piped_width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 120
+            _LazyConsole._real = Console(width=piped_width)
+        return _LazyConsole._real
+
+    def __getattr__(self, name: str):
+        return getattr(self.get(), name)
+
+
+console = _LazyConsole()
+
+
+def build(settings=None):
+    """The application (`bootstrap.build`); a database that cannot be used ends the command with one line, exit 2."""
+    from ..bootstrap import DatabaseUnavailable
+    from ..bootstrap import build as build_app
+
+    try:
+        return build_app(settings)
+    except DatabaseUnavailable as unavailable:
+        print(f"fleetbill: {unavailable}", file=sys.stderr)
+        raise typer.Exit(2) from None
 
 
 @app.command()
 def migrate() -> None:
-    """Create or upgrade the database schema (also done by every other command)."""
+    """Create or upgrade the database schema.
+
+    Every other command does it too, so this is needed only to prepare a database ahead of time."""
     built = build()
     console.print(f"[green]schema up to date[/] on {built.db.dialect}")
 
 
 @app.command()
 def serve(
-    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
-    port: int = typer.Option(8000, help="Port to listen on."),
+    host: str = typer.Option("127.0.0.1", metavar="ADDRESS", help="Address to listen on."),
+    port: int = typer.Option(8000, metavar="PORT", help="Port to listen on."),
     test_mode: bool = typer.Option(False, "--test-mode", help="Enable the test clock API (never in production)."),
 ) -> None:
-    """Serve the REST API (docs at /docs, OpenAPI at /openapi.json), the billing pages and the
-    operator's console (/console)."""
+    """Serve the API, the billing pages and the operator's console.
+
+    The API's reference is at /docs (OpenAPI at /openapi.json), the console at /console. Invoice
+    PDFs need a Japanese font: without it, serve starts with a warning and PDF downloads answer 503
+    saying so. Install it (or set FLEETBILL_PDF_FONT to a font file with Japanese glyphs):
+
+    \b
+      apt-get install fonts-ipaexfont-gothic
+    """
     import logging
 
     import uvicorn
@@ -43,7 +86,10 @@ def serve(
 
     # fleetbill's own log (console sign-ins, unexpected errors) next to uvicorn's access log.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from ..settings import Settings
+
     built = build(Settings.from_env(**({"test_mode": True} if test_mode else {})))
+    warn_if_pdf_font_missing()
     console.print(
         f"fleetbill on http://{host}:{port}: API docs at /docs, console at /console "
         f"({built.db.dialect}{', test mode' if test_mode else ''})"
@@ -54,14 +100,59 @@ def serve(
     uvicorn.run(create_api(built), host=host, port=port, log_level="info", log_config=uvicorn_log_config())
 
 
+def warn_if_pdf_font_missing() -> bool:
+    """Say at start, in one line, when invoice PDFs cannot be drawn (their font is missing)."""
+    from ..adapters.pdf.invoice_pdf import FontMissing, font_path
+
+    try:
+        font_path()
+    except FontMissing as missing:
+        console.print(f"[yellow]warning: {missing}; until then, PDF downloads answer 503[/]", highlight=False)
+        return False
+    return True
+
+
+def _at_least_one_second(interval: int) -> int:
+    if interval < 1:
+        raise typer.BadParameter(f"{interval} is not a number of seconds between runs: give 1 or more, e.g. 3600")
+    return interval
+
+
+@contextmanager
+def worker_lifecycle(built, interval: int, once: bool) -> Iterator[None]:
+    """Log the worker's start and stop; SIGTERM stops it as Ctrl-C does, with exit code 0."""
+    import signal
+
+    log = logging.getLogger("fleetbill.worker")
+    stopped_by = ["Ctrl-C"]
+
+    def terminate(_signum, _frame):
+        stopped_by[0] = "SIGTERM"
+        raise KeyboardInterrupt  # unwinds like Ctrl-C: open transactions roll back
+
+    signal.signal(signal.SIGTERM, terminate)
+    runs = "one run" if once else f"a run every {interval} s"
+    log.info("worker started (pid %d): %s, database %s", os.getpid(), runs, built.db.dialect)
+    try:
+        yield
+    except KeyboardInterrupt:
+        log.info("worker stopped by %s", stopped_by[0])
+    else:
+        log.info("worker stopped: the run is done")
+    finally:
+        built.db.dispose()
+
+
 def close_with_progress(built, run) -> object:
     """Run a close-like job with a progress bar per phase."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
+        console=console.get(),
         transient=False,
     ) as bar:
         tasks: dict[str, int] = {}
@@ -76,7 +167,10 @@ def close_with_progress(built, run) -> object:
 
 @app.command()
 def close() -> None:
-    """Close every ended billing month that is still open (R15). Safe to rerun."""
+    """Close every ended billing month that is still open (R15).
+
+    Safe to rerun: a closed month is never closed again. Exit code 1 when an account could not be
+    invoiced (each is listed, and retried on the next run), 75 when another close is running."""
     from ..services.close_month import CloseRunning, close_due_months
 
     built = build()
@@ -94,7 +188,10 @@ def close() -> None:
 
 @app.command()
 def collect() -> None:
-    """Charge the cards of every invoice whose try is due, and resolve unknown outcomes (R19)."""
+    """Charge the cards of every invoice whose try is due (R19).
+
+    Tries follow FLEETBILL_RETRY_SCHEDULE; a charge whose outcome is unknown (the gateway did not
+    answer) is asked again with the same idempotency key, never charged twice. Safe to rerun."""
     from ..domain.dunning import RetryPolicy
     from ..services.collect_invoice import collect_due
 
@@ -109,27 +206,45 @@ def collect() -> None:
 @app.command()
 def worker(
     once: bool = typer.Option(False, "--once", help="Run the due jobs once and exit."),
-    interval: int = typer.Option(3600, help="Seconds between runs; runs start on the interval's boundary."),
+    interval: int = typer.Option(
+        3600,
+        metavar="SECONDS",
+        callback=_at_least_one_second,
+        help="Seconds between runs, at least 1; each run starts just past a multiple of it (3600: every hour).",
+    ),
 ) -> None:
-    """Run the jobs as they fall due: the close hourly (months end at different instants in
-    different time zones), then point expiry. Several workers may run at once."""
+    """Run the jobs that fall due, every hour by default, until stopped.
+
+    Each run, in order: the close of every ended month (months end at different instants in
+    different time zones), which applies the plan downgrades due with it and opens the
+    collections of its invoices; card collection and retries; reminders of unpaid bank transfers
+    and suspension; card expiry warnings; point expiry; the purge of old idempotency keys; and
+    emailing the notifications (FLEETBILL_SMTP_URL; unset, they wait in the outbox). Every job is
+    idempotent, so several workers may run at once. Ctrl-C or SIGTERM stops it; a run cut short
+    keeps nothing half-done."""
     from .worker import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    run_worker(build(), once=once, interval=interval)
+    built = build()
+    with worker_lifecycle(built, interval, once):
+        run_worker(built, once=once, interval=interval)
 
 
 @app.command()
 def demo() -> None:
-    """Seed a realistic demo (plans, accounts in two time zones, months of device activity,
-    points) and close its months, so the invoices are there to look at."""
+    """Seed a demo and close its months: invoices to look at at once.
+
+    The first run seeds plans, accounts in two time zones, three months of device activity,
+    payments and points into FLEETBILL_DATABASE_URL (by default fleetbill.db in this folder), and
+    prints an operator API key and a console login once. Every run then runs the due jobs and
+    prints the invoices and accounts."""
     from .demo import run_demo
 
-    run_demo(build(), console)
+    run_demo(build(), console.get())
 
 
 @api_key.command("create")
-def create_key(name: str = typer.Argument(..., help="Who uses the key, e.g. 'platform'.")) -> None:
+def create_key(name: str = typer.Argument(..., metavar="NAME", help="Who uses the key, e.g. 'platform'.")) -> None:
     """Create an operator API key; it is printed once."""
     from ..services.api_keys import create_api_key
 
@@ -142,19 +257,21 @@ def create_key(name: str = typer.Argument(..., help="Who uses the key, e.g. 'pla
 def _staff_password():
     """The password option of `staff create` and `staff set-password`: typed twice, or the env."""
     return typer.Option(
-        ...,
+        None,  # not required: asked for when neither the option nor the variable gives it
         prompt=True,
         hide_input=True,
         confirmation_prompt=True,
         envvar="FLEETBILL_STAFF_PASSWORD",
-        help="At least 12 characters; stored as an argon2id hash. Asked for when not given.",
+        metavar="PASSWORD",
+        help="At least 12 characters; stored as an argon2id hash. Asked for (typed twice) when not given, "
+        "which keeps it out of the shell's history.",
     )
 
 
 @staff.command("create")
 def create_staff(
-    email: str = typer.Argument(..., help="Their login, e.g. hana@example.jp."),
-    name: str = typer.Option(..., help="Their name, shown in the console."),
+    email: str = typer.Argument(..., metavar="EMAIL", help="Their login, e.g. hana@example.jp."),
+    name: str = typer.Option(..., metavar="NAME", help="Their name, shown in the console."),
     password: str = _staff_password(),
 ) -> None:
     """Give a person a console login."""
@@ -172,7 +289,7 @@ def create_staff(
 
 
 @staff.command("disable")
-def disable_staff(email: str = typer.Argument(..., help="Their login, e.g. hana@example.jp.")) -> None:
+def disable_staff(email: str = typer.Argument(..., metavar="EMAIL", help="Their login, e.g. hana@example.jp.")) -> None:
     """End a person's console access: their login is refused and their open sessions end at once."""
     from ..domain.errors import BillingError
     from ..services.staff import disable_staff as disable
@@ -189,11 +306,12 @@ def disable_staff(email: str = typer.Argument(..., help="Their login, e.g. hana@
 
 @staff.command("set-password")
 def set_staff_password(
-    email: str = typer.Argument(..., help="Their login, e.g. hana@example.jp."),
+    email: str = typer.Argument(..., metavar="EMAIL", help="Their login, e.g. hana@example.jp."),
     password: str = _staff_password(),
 ) -> None:
-    """Give a person a new password (e.g. when they forgot theirs): it clears a lockout and ends
-    their open sessions."""
+    """Give a person a new password, e.g. when they forgot theirs.
+
+    It clears a lockout and ends their open sessions."""
     from ..domain.errors import BillingError
     from ..services.staff import set_password
 

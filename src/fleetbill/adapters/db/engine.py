@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,8 +16,8 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _sqlite_immediate_transactions(engine)
         return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith(("postgresql://", "postgres://")):  # postgres:// as Heroku and libpq write it
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return create_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)
 
 
@@ -67,6 +68,11 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def masked_url(url: str) -> str:
+    """The URL with its password replaced by ***, fit for a log line or an error message."""
+    return re.sub(r"(://[^:/@\s]*:)[^/\s]*@", r"\1***@", url)
 
 
 def sqlite_url(path: str | Path) -> str:
