@@ -21,6 +21,17 @@ from tests import factories as f
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
 
 
+@pytest.fixture(autouse=True)
+def _pdf_font():
+    """Without its font every PDF is a 503: fail with the sentence that says what to install."""
+    from fleetbill.adapters.pdf.invoice_pdf import FontMissing, font_path
+
+    try:
+        font_path()
+    except FontMissing as missing:
+        pytest.fail(str(missing), pytrace=False)
+
+
 @pytest.fixture
 def closed(app, clock):
     """January closed for a taxable Tokyo account (two device types and a fixed fee, 500 points)

@@ -212,8 +212,11 @@ def run_demo(app: App, console: Console) -> None:
 
 def _print_accounts(app: App, console: Console) -> None:
     table = Table(title="Accounts")
-    for col in ("account", "pays by", "open invoices", "collection", "features"):
-        table.add_column(col)
+    table.add_column("account")
+    table.add_column("pays by", no_wrap=True)
+    table.add_column("open", justify="right", no_wrap=True)  # invoices not paid yet
+    table.add_column("collection")
+    table.add_column("features", ratio=2)
     c = schema_payments.collections
     with app.db.read() as conn:
         for account in load_accounts(conn):
@@ -236,7 +239,7 @@ def _print_accounts(app: App, console: Console) -> None:
             on = features and features[0].enabled
             table.add_row(
                 account.name,
-                collection_method(conn, account.id),
+                collection_method(conn, account.id).replace("_", " "),
                 str(open_count),
                 status,
                 "[green]on[/]" if on else f"[red]off[/] ({features[0].reason})" if features else "-",
@@ -245,24 +248,24 @@ def _print_accounts(app: App, console: Console) -> None:
 
 
 def _print_invoices(app: App, console: Console) -> None:
+    # Numbers, months and amounts never wrap; the account's name does. Below 100 columns the
+    # subtotal and tax (in every invoice's PDF) are left out, so an 80-column terminal shows
+    # every invoice number whole.
+    wide = console.width >= 100
+    money = ("subtotal", "tax", "total", "points", "to pay") if wide else ("total", "points", "to pay")
     table = Table(title="Invoices (newest first)")
-    for col in ("number", "account", "month", "subtotal", "tax", "total", "points", "to collect", "status"):
-        table.add_column(
-            col, justify="right" if col in {"subtotal", "tax", "total", "points", "to collect"} else "left"
-        )
+    table.add_column("number", no_wrap=True)
+    table.add_column("account", ratio=1, min_width=10)
+    table.add_column("month", no_wrap=True)
+    for col in money:
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    keys = {"subtotal": "subtotal", "tax": "tax_total", "total": "total", "points": "points_applied"}
     with app.db.read() as conn:
         for inv in views.invoices(conn, t.invoices.c.id.is_not(None), limit=50):
-            table.add_row(
-                inv["number"],
-                inv["recipient_name"],
-                inv["billing_month"] or "purchase",
-                f"{inv['subtotal']:,}",
-                f"{inv['tax_total']:,}",
-                f"{inv['total']:,}",
-                f"{inv['points_applied']:,}",
-                f"{inv['amount_due']:,}",
-                inv["status"],
-            )
+            amounts = [f"{inv[keys.get(col, 'amount_due')]:,}" for col in money]
+            month = inv["billing_month"] or "purchase"
+            table.add_row(inv["number"], inv["recipient_name"], month, *amounts, inv["status"])
     console.print(table)
     console.print(
         "See them: [bold]fleetbill serve[/], then the console at http://127.0.0.1:8000/console "

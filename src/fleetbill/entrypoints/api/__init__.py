@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
+from fastapi_offline import FastAPIOffline
 from starlette.middleware.sessions import SessionMiddleware
 
+from ...adapters.pdf.invoice_pdf import FontMissing
 from ...bootstrap import App
 from ...clock import TestClock
 from .. import console, web
@@ -27,7 +30,17 @@ time zone. Money is an integer in the currency's minor unit (JPY: yen).
 
 
 def create_api(app: App) -> FastAPI:
-    api = FastAPI(title="fleetbill", version="0.1.0", description=DESCRIPTION, dependencies=[Depends(storable_params)])
+    # /docs loads Swagger UI from files installed with fastapi-offline, not a CDN, so the API's
+    # reference works with no internet (an operator's closed network). No /redoc: ReDoc's page
+    # still fetches its maker's logo from their CDN.
+    api: FastAPI = FastAPIOffline(
+        title="fleetbill",
+        version="0.1.0",
+        description=DESCRIPTION,
+        dependencies=[Depends(storable_params)],
+        static_url="/docs-assets",
+        redoc_url=None,
+    )
     api.state.fleetbill = app
     # Signs billing-page links and sessions; without a configured key, links last until a restart.
     api.state.secret_key = app.settings.secret_key or secrets.token_urlsafe(32)
@@ -40,6 +53,7 @@ def create_api(app: App) -> FastAPI:
         https_only=app.settings.secure_cookies,
     )
     problems.install(api)
+    api.add_exception_handler(FontMissing, pdf_font_missing)
     api.include_router(web.pages)
     api.include_router(i18n.switch)
     if app.gateway.name == "sandbox":  # the page's card form tokenizes there, as at a real gateway (R17)
@@ -60,6 +74,13 @@ def create_api(app: App) -> FastAPI:
         return {"ok": True}
 
     return api
+
+
+async def pdf_font_missing(request: Request, exc: FontMissing):
+    """No PDF without its font: a 503 that names the package to install, not a 500 to retry."""
+    logging.getLogger("fleetbill.api").error("invoice PDF refused: %s", exc)
+    detail = f"{exc}. The invoice's CSV is available meanwhile."
+    return problems.problem(503, "Invoice PDF unavailable", detail, request)
 
 
 __all__ = ["create_api"]
