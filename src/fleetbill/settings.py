@@ -8,6 +8,8 @@ import hmac
 import os
 from dataclasses import dataclass, replace
 
+from .domain.errors import InvalidInput
+from .domain.periods import check_timezone
 from .domain.tax import TaxRounding, check_registration_number
 
 DEFAULT_DATABASE_URL = "sqlite:///fleetbill.db"
@@ -38,6 +40,10 @@ class Settings:
     secure_cookies: bool = False  # Secure on the console's and billing page's cookies even over http (TLS proxy)
     smtp_url: str = ""  # where notifications are emailed; empty: they wait in the outbox table
     mail_from: str = "fleetbill billing <billing@fleetbill.localhost>"
+    # The console shows every date and time in the operator's zone (the customer's pages: the account's).
+    operator_timezone: str = "Asia/Tokyo"
+    # R18: where a bank-transfer invoice is paid, printed on it as written (lines; "\n" also breaks a line).
+    bank_account: str = ""
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -62,10 +68,16 @@ class Settings:
             secure_cookies=env.get("FLEETBILL_SECURE_COOKIES", "").lower() in {"1", "true", "yes"},
             smtp_url=env.get("FLEETBILL_SMTP_URL", ""),
             mail_from=env.get("FLEETBILL_MAIL_FROM", cls.mail_from),
+            operator_timezone=env.get("FLEETBILL_OPERATOR_TIMEZONE", cls.operator_timezone),
+            bank_account=env.get("FLEETBILL_BANK_ACCOUNT", "").replace("\\n", "\n").strip(),
         )
         values.update(overrides)
         settings = cls(**values)
         check_registration_number(settings.issuer_registration_number)
+        try:
+            check_timezone(settings.operator_timezone)
+        except InvalidInput as e:
+            raise InvalidInput(f"FLEETBILL_OPERATOR_TIMEZONE: {e}") from None
         return settings
 
     def with_secret_key(self, secret_key: str) -> Settings:

@@ -10,10 +10,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.integration.test_collection import VISA, billing, ok  # noqa: F401 (billing is a fixture)
+import pytest
+
+from tests.integration import test_collection as collection
+from tests.integration.test_collection import VISA, Billing
 
 ONE_AM_FEB_1_TOKYO = datetime(2026, 1, 31, 16, 0, tzinfo=UTC)  # January has ended in Tokyo, not in UTC
 ONE_AM_MAR_1_TOKYO = datetime(2026, 2, 28, 16, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def billing(api, app) -> Billing:
+    """test_collection's catalog and helpers."""
+    return collection.billing.__wrapped__(api, app)
 
 
 def test_r19_a_card_through_01_2026_is_not_charged_at_01_00_tokyo_on_feb_1(billing, app):

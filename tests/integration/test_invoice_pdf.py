@@ -12,10 +12,16 @@ import subprocess
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select, update
 
+from fleetbill.adapters.db import schema_payments, views
+from fleetbill.adapters.pdf.invoice_pdf import render_invoice_pdf
 from fleetbill.domain.rating import Tier
+from fleetbill.entrypoints.invoice_files import document_terms
+from fleetbill.services.bank_transfer import set_collection_method
 from fleetbill.services.close_month import close_due_months
 from fleetbill.services.points import grant_points
+from fleetbill.settings import Settings
 from tests import factories as f
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
@@ -68,6 +74,10 @@ def _pdf_text(api, invoice_id: str, lang: str | None, tmp_path) -> str:
     assert r.headers["content-disposition"] == f'attachment; filename="{number}.pdf"'
     path = tmp_path / f"{invoice_id}-{lang}.pdf"
     path.write_bytes(r.content)
+    return _text_of(path)
+
+
+def _text_of(path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
 
 
@@ -97,7 +107,8 @@ def test_r14_japanese_pdf_is_a_qualified_invoice(api, closed, tmp_path):
     assert "600円" in _line_with(text, "ESP32：月間最大稼働台数")
     assert "2台 × 300円" in _line_with(text, "4〜5台目") and "600円" in _line_with(text, "4〜5台目")  # a row per tier
     assert "300円" in _line_with(text, "M5Stack：月間最大稼働台数")
-    assert "1,000円" in _line_with(text, "Pro fee, 2026-02")
+    assert "1,000円" in _line_with(text, "Pro 基本料金（2026年2月分）")  # the fee line in Japanese too
+    assert "fee" not in text and "peak active devices" not in text
     assert "1,900円" in _line_with(text, "10%対象")
     assert "190円" in _line_with(text, "消費税（10%）")
     assert "2,090円" in _line_with(text, "合計（税込）")
@@ -116,11 +127,14 @@ def test_r14_english_pdf_has_the_same_amounts(api, closed, tmp_path):
     assert "T7123456789012" in _line_with(text, "Registration number")
     assert invoice["number"] in _line_with(text, "Invoice number")
     assert "2026-02-01" in _line_with(text, "Issue date")
-    assert "¥1,900" in _line_with(text, "Subject to 10%")
-    assert "¥190" in _line_with(text, "Consumption tax (10%)")
-    assert "¥2,090" in _line_with(text, "Total (incl. tax)")
-    assert "-¥500" in _line_with(text, "Points applied")
-    assert all("¥1,590" in x for x in text.splitlines() if "Amount to pay" in x)
+    # English writes money as the pages and emails do, "1,900 JPY", never ¥
+    assert "1,000 JPY" in _line_with(text, "Pro fee, 2026-02")
+    assert "1,900 JPY" in _line_with(text, "Subject to 10%")
+    assert "190 JPY" in _line_with(text, "Consumption tax (10%)")
+    assert "2,090 JPY" in _line_with(text, "Total (incl. tax)")
+    assert "-500 JPY" in _line_with(text, "Points applied")
+    assert all("1,590 JPY" in x for x in text.splitlines() if "Amount to pay" in x)
+    assert "¥" not in text and "円" not in text
     assert "御中" not in text and "適格請求書" not in text
 
 
@@ -133,8 +147,8 @@ def test_r14_exempt_invoice_says_why_it_has_no_tax(api, closed, tmp_path):
     en = _pdf_text(api, invoice["id"], "en", tmp_path)
     assert "Tax exempt: no consumption tax is charged." in en
     assert "Empire Devices Inc." in en
-    assert "¥200" in _line_with(en, "Subject to 0%") and "¥0" in _line_with(en, "Consumption tax (0%)")
-    assert "¥200" in _line_with(en, "Total (incl. tax)")
+    assert "200 JPY" in _line_with(en, "Subject to 0%") and "0 JPY" in _line_with(en, "Consumption tax (0%)")
+    assert "200 JPY" in _line_with(en, "Total (incl. tax)")
     assert "2026-01-01 to 2026-01-31" in _line_with(en, "Billing period")  # in New York's time
     ja = _pdf_text(api, invoice["id"], "ja", tmp_path)
     assert "非課税：消費税は課されません。" in ja
@@ -175,3 +189,96 @@ def test_r14_unknown_invoice_is_404_and_bad_lang_is_422(api, closed):
     assert api.get(f"/v1/invoices/{invoice['id']}").json()["number"] == invoice["number"]  # the JSON route too
     r = api.get(f"/v1/invoices/{invoice['id']}.pdf", headers={"Authorization": ""})
     assert r.status_code == 401
+
+
+# --- R18: a bank-transfer invoice says by when and where to pay -----------------------------------
+
+BANK = "MUFG Bank, Shibuya Branch (三菱UFJ銀行 渋谷支店)\nOrdinary 1234567\nfleetbill IoT Cloud K.K."
+
+
+@pytest.fixture
+def settings(database_url) -> Settings:
+    """The operator's bank account is set, as FLEETBILL_BANK_ACCOUNT would set it."""
+    return Settings(database_url=database_url, test_mode=True, bank_account=BANK)
+
+
+@pytest.fixture
+def by_transfer(app, clock):
+    """January closed, not yet collected, for a Tokyo and a New York account that pay by bank
+    transfer (3 ESP32 at 100: 300 + 10% = 330, and 300 exempt), and a Tokyo one that pays by card."""
+    f.device_type(app)
+    f.plan(app, "invoiced", allow_bank_transfer=True)
+    tokyo = f.account(app, "invoiced", name="Sakura Farms")
+    ny = f.account(
+        app, "invoiced", name="Hudson Sensors", country="US", timezone="America/New_York", tax_status="exempt"
+    )
+    card = f.account(app, "invoiced", name="Card Payer")
+    for account_id in (tokyo, ny, card):
+        f.devices(app, account_id, 3)
+    with app.db.transaction() as conn:
+        for account_id in (tokyo, ny):
+            set_collection_method(conn, clock.now(), account_id, "bank_transfer", "test")
+    clock.set(datetime(2026, 2, 1, 6, 0, tzinfo=UTC))  # 15:00 in Tokyo, 01:00 in New York
+    close_due_months(app.db, clock, app.settings)
+    return tokyo, ny, card
+
+
+def test_r18_a_bank_transfer_pdf_says_its_due_date_and_the_operators_bank_account_in_both_languages(
+    api, by_transfer, tmp_path
+):
+    tokyo, _, _ = by_transfer
+    invoice = _monthly(api, tokyo)
+    assert invoice["amount_due"] == 330
+
+    # before its collection opens: due at the end of February, the month after January (R18)
+    ja = _pdf_text(api, invoice["id"], "ja", tmp_path)
+    assert "2026年2月28日" in _line_with(ja, "お支払期限")
+    assert "お振込先" in ja and "Ordinary 1234567" in ja and "三菱UFJ銀行 渋谷支店" in ja
+    assert f"請求書番号 {invoice['number']}" in ja
+    en = _pdf_text(api, invoice["id"], "en", tmp_path)
+    assert "2026-02-28" in _line_with(en, "Payment due by")
+    assert "Pay by bank transfer to" in en and "MUFG Bank, Shibuya Branch" in en and "Ordinary 1234567" in en
+    assert f"Quote the invoice number {invoice['number']}" in en
+    assert all("330 JPY" in x for x in en.splitlines() if "Amount to pay" in x)
+
+
+def test_r18_the_due_date_is_the_collections_once_opened_and_the_accounts_day(api, app, by_transfer, tmp_path):
+    tokyo, ny, _ = by_transfer
+    # given: the collections opened by the due jobs, then the Tokyo one's due date moved to the end
+    # of March 31 in Tokyo (2026-03-31T15:00Z), as an operator granting more time would
+    assert api.post("/v1/test-clock/run-due-jobs").status_code == 200
+    c = schema_payments.collections
+    tokyo_invoice, ny_invoice = _monthly(api, tokyo), _monthly(api, ny)
+    with app.db.transaction() as conn:
+        conn.execute(
+            update(c).where(c.c.invoice_id == tokyo_invoice["id"]).values(due_at=datetime(2026, 3, 31, 15, tzinfo=UTC))
+        )
+        ny_due = conn.execute(select(c.c.due_at).where(c.c.invoice_id == ny_invoice["id"])).scalar_one()
+
+    # then: the PDF prints the collection's due date, as the account's day
+    assert "2026年3月31日" in _line_with(_pdf_text(api, tokyo_invoice["id"], "ja", tmp_path), "お支払期限")
+    # New York's February ends at 2026-03-01T05:00Z: the last day to pay is Feb 28 there, not UTC's Mar 1
+    assert ny_due.astimezone(UTC) == datetime(2026, 3, 1, 5, tzinfo=UTC)
+    assert "2026-02-28" in _line_with(_pdf_text(api, ny_invoice["id"], "en", tmp_path), "Payment due by")
+
+
+def test_r18_a_card_invoice_has_no_due_date_or_bank_account(api, by_transfer, tmp_path):
+    _, _, card = by_transfer
+    invoice = _monthly(api, card)
+    for lang, due, bank in (("ja", "お支払期限", "お振込先"), ("en", "Payment due", "bank transfer")):
+        text = _pdf_text(api, invoice["id"], lang, tmp_path)
+        assert due not in text and bank not in text and "Ordinary 1234567" not in text
+
+
+def test_r18_without_the_bank_account_setting_the_pdf_says_to_ask_the_issuer(api, app, by_transfer, tmp_path):
+    # given: FLEETBILL_BANK_ACCOUNT unset
+    tokyo, _, _ = by_transfer
+    with app.db.read() as conn:
+        invoice = views.invoice(conn, _monthly(api, tokyo)["id"])
+        timezone, transfer = document_terms(conn, invoice, "")
+    path = tmp_path / "no-bank-account.pdf"
+    path.write_bytes(render_invoice_pdf(invoice, "en", timezone, transfer))
+    # then: the due date still, and where to ask for the account
+    en = _text_of(path)
+    assert "2026-02-28" in _line_with(en, "Payment due by")
+    assert "Ask the issuer for the bank account to pay into." in en

@@ -19,6 +19,7 @@ from ..bootstrap import App
 from ..clock import TestClock
 from ..domain.catalog import Plan
 from ..domain.contract import ContractTerm
+from ..domain.local_time import local_text
 from ..domain.metering import CountingMode
 from ..domain.periods import BillingMonth
 from ..domain.rating import Tier
@@ -232,7 +233,9 @@ def _print_accounts(app: App, console: Console) -> None:
             status = (
                 "suspended"
                 if suspended
-                else f"dunning: {dunning.tries_made} failed, next try " + (f"{dunning.next_try_at:%Y-%m-%d}")
+                # the account's own day (Hudson's is New York's), as its billing page says it
+                else f"dunning: {dunning.tries_made} failed, next try "
+                + local_text(dunning.next_try_at, account.timezone, "day")
                 if dunning
                 else "in good standing"
             )

@@ -4,10 +4,13 @@ the CSV of its lines. Shared by the billing page, the console and the API."""
 from __future__ import annotations
 
 from fastapi import Response
+from sqlalchemy import Connection
 from starlette.exceptions import HTTPException
 
+from ..adapters.db import repository as repo
 from ..adapters.pdf.invoice_csv import render_invoice_csv
-from ..adapters.pdf.invoice_pdf import render_invoice_pdf
+from ..adapters.pdf.invoice_pdf import BankTransfer, render_invoice_pdf
+from ..services.invoice_terms import bank_transfer_terms
 
 
 def attachment(content: bytes, media_type: str, filename: str) -> Response:
@@ -16,10 +19,21 @@ def attachment(content: bytes, media_type: str, filename: str) -> Response:
     )
 
 
-def invoice_file(invoice: dict, fmt: str, lang: str, timezone: str) -> Response:
-    """`fmt` "pdf" (in `lang`, "ja" or "en", dates in the account's `timezone`) or "csv"."""
+def document_terms(conn: Connection, invoice: dict, bank_account: str) -> tuple[str, BankTransfer | None]:
+    """What an invoice's PDF needs besides the invoice: the account's zone, and for an invoice paid
+    by bank transfer its due day and the operator's bank account (R18)."""
+    timezone = repo.get_account(conn, invoice["account_id"]).timezone
+    return timezone, bank_transfer_terms(conn, invoice, timezone, bank_account)
+
+
+def invoice_file(
+    invoice: dict, fmt: str, lang: str, timezone: str, transfer: BankTransfer | None = None
+) -> Response:
+    """`fmt` "pdf" (in `lang`, "ja" or "en", dates in the account's `timezone`, with the `transfer`
+    terms of a bank-transfer invoice) or "csv"."""
     if fmt == "pdf" and lang in ("ja", "en"):
-        return attachment(render_invoice_pdf(invoice, lang, timezone), "application/pdf", f"{invoice['number']}.pdf")
+        pdf = render_invoice_pdf(invoice, lang, timezone, transfer)
+        return attachment(pdf, "application/pdf", f"{invoice['number']}.pdf")
     if fmt == "csv":
         return attachment(render_invoice_csv(invoice), "text/csv; charset=utf-8", f"{invoice['number']}.csv")
     raise HTTPException(404, "invoices are offered as .pdf (lang=ja or en) and .csv")

@@ -14,6 +14,7 @@ from ..adapters.db import schema_payments as p
 from ..adapters.db.audit import audit
 from ..domain.catalog import has_visible_character
 from ..domain.errors import Conflict, InvalidInput, NotFound
+from ..domain.local_time import last_day_before
 from .change_plan import apply_paid_upgrades
 from .collect_invoice import suspend
 from .notify import notify
@@ -95,21 +96,23 @@ def record_transfer(conn: Connection, now: datetime, invoice_id: str, amount: in
 
 def chase_bank_transfers(conn: Connection, now: datetime, grace_days: int) -> tuple[int, int]:
     """Remind overdue bank-transfer invoices; suspend those unpaid past the grace period."""
-    c, inv = p.collections, t.invoices
+    c, inv, a = p.collections, t.invoices, t.accounts
     rows = conn.execute(
-        select(c.c.invoice_id, c.c.due_at, c.c.reminders_sent, inv.c.number, inv.c.account_id, inv.c.id)
+        select(c.c.invoice_id, c.c.due_at, c.c.reminders_sent, inv.c.number, inv.c.account_id, inv.c.id, a.c.timezone)
         .join(inv, inv.c.id == c.c.invoice_id)
+        .join(a, a.c.id == inv.c.account_id)
         .where(c.c.method == "bank_transfer", c.c.state == "collecting", c.c.due_at < now)
     ).all()
     reminded = suspended = 0
     for r in rows:
+        due_day = last_day_before(r.due_at, r.timezone)  # due by the end of this day, the account's own
         if r.reminders_sent < len(REMINDER_DAYS) and now >= r.due_at + timedelta(days=REMINDER_DAYS[r.reminders_sent]):
             notify(
                 conn,
                 now,
                 r.account_id,
                 "bank_transfer_reminder",
-                f"{r.number} was due on {r.due_at.date()}",
+                f"{r.number} was due on {due_day}",
                 invoice=r.number,
             )
             conn.execute(update(c).where(c.c.invoice_id == r.invoice_id).values(reminders_sent=r.reminders_sent + 1))
@@ -120,6 +123,6 @@ def chase_bank_transfers(conn: Connection, now: datetime, grace_days: int) -> tu
             if still != "open":
                 continue
             conn.execute(update(c).where(c.c.invoice_id == r.invoice_id).values(state="failed"))
-            suspend(conn, now, r, f"bank transfer overdue since {r.due_at.date()}")
+            suspend(conn, now, r, f"bank transfer overdue since {due_day}")
             suspended += 1
     return reminded, suspended

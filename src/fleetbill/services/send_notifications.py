@@ -37,6 +37,7 @@ from ..adapters.db import schema as t
 from ..adapters.db.engine import Database
 from ..adapters.mail import Mailer, MailError
 from ..clock import Clock
+from ..domain.local_time import instant_in_text
 
 log = logging.getLogger("fleetbill.mail")
 
@@ -78,7 +79,9 @@ def compose(row, sender: str) -> EmailMessage:
             if isinstance(value, list):
                 lines += [f"  {label}:", *(f"    {item}" for item in value)]
             else:
-                lines.append(f"  {label}: {value}")
+                # an instant reads on the account's own clock, named, never as UTC's ISO text
+                shown = instant_in_text(value, row.timezone)
+                lines.append(f"  {label}: {shown} ({row.timezone})" if shown else f"  {label}: {value}")
     lines += [
         "",
         "Your billing page (open it from the developer's console) shows your usage, invoices,",
@@ -117,7 +120,7 @@ def claim_query(now: datetime, urgent: bool, after: int, size: int) -> Select:
     n, a = t.notifications, t.accounts
     kinds = n.c.kind.not_in(LATER_KINDS) if urgent else n.c.kind.in_(LATER_KINDS)
     return (
-        select(n.c.id, n.c.subject, n.c.body, a.c.name, a.c.billing_email)
+        select(n.c.id, n.c.subject, n.c.body, a.c.name, a.c.billing_email, a.c.timezone)
         .join(a, a.c.id == n.c.account_id)
         # The partial index ix_notifications_unsent's condition, as it is written, so that the
         # planner walks that index (the unsent ones) in id order, not the whole table.

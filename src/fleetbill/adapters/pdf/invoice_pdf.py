@@ -11,30 +11,45 @@ in the regular and the bold style (the same file): fpdf2 needs both for bold tex
 
 R14 asks for: the issuer's name and registration number, the date, the lines, the amount and tax
 per rate, the rate, and the recipient's name. All are here, with the number, the period, points
-and the amount left to pay, and the note of an exempt or reverse-charge invoice.
+and the amount left to pay, and the note of an exempt or reverse-charge invoice. An invoice paid by
+bank transfer (R18) also says its due date and the operator's bank account.
+
+Every line is in the document's language (`domain.line_words`), every date is the account's day
+(`domain.local_time`), and money is written as the pages write it: "1,900 JPY" in English, 1,900円
+in Japanese.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
 
+from ...domain.line_words import line_description
+from ...domain.local_time import day_text, local_text
 from ...domain.rating import TierCharge, describe_tier, tier_rows
 
 DEFAULT_FONT = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf"
 FONT_ENV = "FLEETBILL_PDF_FONT"
 FONT = "InvoiceFont"
-JST = ZoneInfo("Asia/Tokyo")
+JST = "Asia/Tokyo"
 LANGS = ("ja", "en")
 
 
 class FontMissing(RuntimeError):
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class BankTransfer:
+    """R18: what an invoice paid by bank transfer adds: the last day to pay, and where to pay."""
+
+    due_day: date  # the account's calendar day
+    bank_account: str  # the operator's (FLEETBILL_BANK_ACCOUNT), lines as written; empty: not set
 
 
 def font_path() -> Path:
@@ -68,6 +83,10 @@ TEXT = {
         total="合計（税込）",
         points="ポイント充当",
         due="ご請求額",
+        due_date="お支払期限",
+        transfer_to="お振込先",
+        transfer_unknown="お振込先は発行者にお問い合わせください。",
+        transfer_reference="お振込の際は、ご依頼人名の前に請求書番号 {number} をご記入ください。",
     ),
     "en": dict(
         title="Invoice (Qualified Invoice)",
@@ -88,6 +107,10 @@ TEXT = {
         total="Total (incl. tax)",
         points="Points applied",
         due="Amount to pay",
+        due_date="Payment due by",
+        transfer_to="Pay by bank transfer to",
+        transfer_unknown="Ask the issuer for the bank account to pay into.",
+        transfer_reference="Quote the invoice number {number} with your transfer.",
     ),
 }
 
@@ -96,14 +119,14 @@ NOTES_JA = {
     "Tax exempt: no consumption tax is charged.": "非課税：消費税は課されません。",
     "Reverse charge: the recipient accounts for the tax.": "リバースチャージ：消費税は受領者が申告・納付します。",
 }
-USAGE_SUFFIX = {"en": ": peak active devices", "ja": "：月間最大稼働台数"}
 
 
 def money(amount: int, currency: str, lang: str) -> str:
-    """Integers with thousands separators: 1,900円 / ¥1,900; other currencies by their code."""
+    """Integers with thousands separators: 1,900円 in Japanese; in English, by the currency's
+    code after the amount, "1,900 JPY", as the pages and emails write it (docs/decisions.md)."""
     sign, amount = ("-" if amount < 0 else ""), abs(amount)
-    if currency == "JPY":
-        return f"{sign}{amount:,}円" if lang == "ja" else f"{sign}¥{amount:,}"
+    if currency == "JPY" and lang == "ja":
+        return f"{sign}{amount:,}円"
     return f"{sign}{amount:,} {currency}"
 
 
@@ -111,22 +134,14 @@ def percent(rate) -> str:
     return format((Decimal(str(rate)) * 100).normalize(), "f") + "%"
 
 
-def _date(at: datetime, tz: ZoneInfo, lang: str) -> str:
-    local = at.astimezone(tz) if at.tzinfo else at.replace(tzinfo=tz)
-    return f"{local.year}年{local.month}月{local.day}日" if lang == "ja" else local.strftime("%Y-%m-%d")
+def _date(at: datetime, tz: str, lang: str) -> str:
+    return local_text(at, tz, "day", lang)
 
 
-def _period(start: datetime, end: datetime, tz: ZoneInfo, lang: str) -> str:
+def _period(start: datetime, end: datetime, tz: str, lang: str) -> str:
     last = end - timedelta(microseconds=1)  # the period's end is exclusive: show its last day
     sep = "〜" if lang == "ja" else " to "
     return f"{_date(start, tz, lang)}{sep}{_date(last, tz, lang)}"
-
-
-def _description(line: dict, lang: str) -> str:
-    text = line["description"]
-    if line["kind"] == "usage" and text.endswith(USAGE_SUFFIX["en"]):
-        text = text[: -len(USAGE_SUFFIX["en"])] + USAGE_SUFFIX[lang]
-    return text
 
 
 class _Doc(FPDF):
@@ -150,14 +165,31 @@ class _Doc(FPDF):
         self.line(self.l_margin, y, self.l_margin + width if width else self.w - self.r_margin, y)
 
 
-def render_invoice_pdf(invoice: dict, lang: str = "ja", timezone: str | None = None) -> bytes:
+def _transfer_block(doc: _Doc, transfer: BankTransfer, number: str, lang: str, width: float) -> None:
+    """R18: where to pay a bank-transfer invoice, boxed, with the reference that matches the payment to it."""
+    tx = TEXT[lang]
+    doc.ln(6)
+    doc.text_row([(tx["transfer_to"], width, "L")], size=10, bold=True)
+    doc.set_font(FONT, "", 10)
+    doc.set_draw_color(120, 120, 120)
+    doc.multi_cell(width, 5.5, transfer.bank_account or tx["transfer_unknown"], border=1, padding=2)
+    doc.set_draw_color(0, 0, 0)
+    doc.ln(1)
+    doc.set_font(FONT, "", 9)
+    doc.multi_cell(width, 5, tx["transfer_reference"].format(number=number))
+
+
+def render_invoice_pdf(
+    invoice: dict, lang: str = "ja", timezone: str | None = None, transfer: BankTransfer | None = None
+) -> bytes:
     """The PDF bytes of one finalized invoice (the dict of `views.invoice`).
 
-    Dates are in `timezone` (the account's), or in Japan's time if it is not given."""
+    Dates are in `timezone` (the account's), or in Japan's time if it is not given. `transfer`:
+    the invoice is paid by bank transfer, and says by when and where (R18)."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
     tx, cur = TEXT[lang], invoice["currency"]
-    tz = ZoneInfo(timezone) if timezone else JST
+    tz = timezone or JST
     m = lambda amount: money(amount, cur, lang)  # noqa: E731
     doc = _Doc(font_path())
     doc.set_title(f"{tx['title']} {invoice['number']}")
@@ -191,6 +223,8 @@ def render_invoice_pdf(invoice: dict, lang: str = "ja", timezone: str | None = N
 
     # The amount to pay, large, then the lines.
     doc.text_row([(tx["due"], 60, "L"), (m(invoice["amount_due"]), width - 60, "R")], size=14, bold=True, h=9)
+    if transfer is not None:
+        doc.text_row([(tx["due_date"], 60, "L"), (day_text(transfer.due_day, lang), width - 60, "R")], 11, True, h=7)
     doc.rule(0.4)
     doc.ln(4)
     cols = [width - 95, 25, 25, 45]
@@ -202,7 +236,7 @@ def render_invoice_pdf(invoice: dict, lang: str = "ja", timezone: str | None = N
     for line in invoice["lines"]:
         doc.text_row(
             [
-                (_description(line, lang), cols[0], "L"),
+                (line_description(line["kind"], line["description"], lang), cols[0], "L"),
                 (f"{line['quantity']:,}", cols[1], "R"),
                 (percent(line["tax_rate"]), cols[2], "R"),
                 (m(line["amount"]), cols[3], "R"),
@@ -239,4 +273,6 @@ def render_invoice_pdf(invoice: dict, lang: str = "ja", timezone: str | None = N
         doc.ln(4)
         doc.set_font(FONT, "", 9)
         doc.multi_cell(width, 5, NOTES_JA.get(note, note) if lang == "ja" else note)
+    if transfer is not None:
+        _transfer_block(doc, transfer, invoice["number"], lang, width)
     return bytes(doc.output())

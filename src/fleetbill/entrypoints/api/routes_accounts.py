@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from ...adapters.db import repository as repo
 from ...adapters.db import schema as t
 from ...adapters.db import views
+from ...adapters.pdf.invoice_pdf import BankTransfer
 from ...domain.errors import NotFound
 from ...domain.invoice import InvoiceDraft
 from ...domain.tax import TaxStatus
@@ -21,7 +22,7 @@ from ...services.portal_links import LINK_LIFETIME, make_link_token
 from ...services.register_device import register_device
 from ...services.switch_devices import WHAT_IT_CHANGES, switch_devices
 from ...services.usage_now import usage_now
-from ..invoice_files import invoice_file
+from ..invoice_files import document_terms, invoice_file
 from .context import Operator, get_app, idempotent, operator, request_id
 from .schemas import (
     AccountIn,
@@ -243,10 +244,12 @@ def account_invoices(account_id: str, request: Request, limit: int = Query(100, 
         return views.invoices(conn, t.invoices.c.account_id == account_id, limit)
 
 
-def _invoice_and_timezone(request: Request, invoice_id: str) -> tuple[dict, str]:
-    with get_app(request).db.read() as conn:
+def _invoice_document(request: Request, invoice_id: str) -> tuple[dict, str, BankTransfer | None]:
+    """The invoice, its account's zone, and its bank-transfer terms (R18)."""
+    app = get_app(request)
+    with app.db.read() as conn:
         invoice = views.invoice(conn, invoice_id)
-        return invoice, repo.get_account(conn, invoice["account_id"]).timezone
+        return invoice, *document_terms(conn, invoice, app.settings.bank_account)
 
 
 # Before /invoices/{invoice_id}, whose parameter would otherwise take "ID.pdf" whole.
@@ -258,8 +261,8 @@ def _invoice_and_timezone(request: Request, invoice_id: str) -> tuple[dict, str]
 )
 def get_invoice_pdf(invoice_id: str, request: Request, lang: Literal["ja", "en"] = Query("ja")):
     """R14: the qualified invoice (適格請求書) as a PDF, in Japanese (default) or English."""
-    invoice, timezone = _invoice_and_timezone(request, invoice_id)
-    return invoice_file(invoice, "pdf", lang, timezone)
+    invoice, timezone, transfer = _invoice_document(request, invoice_id)
+    return invoice_file(invoice, "pdf", lang, timezone, transfer)
 
 
 @router.get(
@@ -270,7 +273,7 @@ def get_invoice_pdf(invoice_id: str, request: Request, lang: Literal["ja", "en"]
 )
 def get_invoice_csv(invoice_id: str, request: Request):
     """R14: the invoice's lines as CSV (UTF-8 with a BOM), one row per tier of a usage line."""
-    invoice, timezone = _invoice_and_timezone(request, invoice_id)
+    invoice, timezone, _ = _invoice_document(request, invoice_id)
     return invoice_file(invoice, "csv", "ja", timezone)
 
 

@@ -53,10 +53,10 @@ JA: dict[str, str] = {
         "ポイントはこれから発行される請求書に使われます (R16)。発行済みの請求書は変わりません。"
     ),
     (
-        "Points expire at 00:00 of that day, Tokyo time, and pay only the months that end before it: "
+        "Points expire at 00:00 of that day in {zone}, and pay only the months that end before it: "
         "points expiring on March 1 pay January, not February."
     ): (
-        "ポイントはその日の 0:00 (日本時間) に失効し、それより前に終わる月の請求にだけ使われます。"
+        "ポイントはその日の 0:00 ({zone}) に失効し、それより前に終わる月の請求にだけ使われます。"
         "3 月 1 日に失効するポイントは 1 月分に使われ、2 月分には使われません。"
     ),
     "Grant points": "ポイントを付与",
@@ -100,7 +100,7 @@ JA: dict[str, str] = {
     "Bank reference or payer": "振込の照会番号または振込人",
     "Record transfer": "入金を記録",
     "this invoice is collected by card": "この請求書はカードで回収します",
-    "Times are Tokyo time (UTC+9).": "時刻は日本時間 (UTC+9) です。",
+    "Dates and times are in {zone}.": "日付と時刻は {zone} のものです。",
     # plans and tax
     "monthly": "月契約",
     "yearly": "年契約",
@@ -110,8 +110,6 @@ JA: dict[str, str] = {
     "Announced": "告知日",
     "Fixed fee": "固定料金",
     "Prices a device a month": "1 台 1 か月あたりの料金",
-    "then": "以降",
-    "up to {n}": "{n} 台まで",
     "Announce new prices": "新しい料金を告知",
     "From month (YYYY-MM)": "適用開始月 (YYYY-MM)",
     "Fixed fee a period (JPY)": "期間あたりの固定料金 (円)",
@@ -150,7 +148,7 @@ JA: dict[str, str] = {
     "Action": "操作",
     "Who": "実行者",
     "{n} entries": "{n} 件",
-    "When (Tokyo)": "日時 (日本時間)",
+    "When ({zone})": "日時 ({zone})",
     "Subject": "対象",
     "Amount": "金額",
     "Details": "詳細",

@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -32,6 +31,7 @@ from ...adapters.db import views
 from ...adapters.db.audit import ACTIONS
 from ...domain.dunning import RetryPolicy
 from ...domain.errors import BillingError, InvalidInput
+from ...domain.local_time import last_day_before
 from ...domain.periods import BillingMonth
 from ...domain.rating import Tier
 from ...domain.tax import TaxRate
@@ -55,11 +55,12 @@ router = APIRouter(prefix="/console", include_in_schema=False, dependencies=[Dep
 PAGE = 50
 MIN_YEAR, MAX_YEAR = 2000, 2200  # dates typed in forms outside these are mistakes
 INVOICE_NUMBER = re.compile(r"[A-Za-z]{1,10}-\d{1,12}")
-OPERATOR_ZONE = "Asia/Tokyo"  # dates typed in the console (point expiry) are the operator's days
 
 
 def render(request: Request, session: staff.Session, name: str, http_status: int = 200, **context) -> Response:
-    context |= dict(staff=session.staff, csrf=session.csrf, nonce=secrets.token_urlsafe(24), zone=OPERATOR_ZONE)
+    # Every date shown, and every date typed (point expiry, a tax rate's start), is the operator's.
+    zone = get_app(request).settings.operator_timezone
+    context |= dict(staff=session.staff, csrf=session.csrf, nonce=secrets.token_urlsafe(24), zone=zone)
     return templates.TemplateResponse(request, name, context, status_code=http_status)
 
 
@@ -193,12 +194,12 @@ def grant(
     reason: str = Form(""),
     expires_on: str = Form(""),
 ):
-    """R16: grant points (1 point = 1 JPY), optionally expiring at the start of a day (Tokyo)."""
+    """R16: grant points (1 point = 1 JPY), optionally expiring at the start of a day (the operator's)."""
     check_csrf(session, csrf)
     again = lambda status, error: _account_page(request, session, account_id, status, error)  # noqa: E731
 
     def work(conn, app):
-        expires = _start_of_day(expires_on) if expires_on.strip() else None
+        expires = _start_of_day(expires_on, app.settings.operator_timezone) if expires_on.strip() else None
         grant_points(conn, app.clock.now(), account_id, _whole(amount, "points"), reason, session.staff.actor, expires)
         return RedirectResponse(f"/console/accounts/{account_id}?done=points#points", status_code=303)
 
@@ -290,9 +291,7 @@ def _invoice_rows(conn, where, limit: int, offset: int) -> list[dict]:
         | {
             "billing_month": str(BillingMonth(r.billing_month)) if r.billing_month is not None else None,
             # due at the start of a day in the account's zone: the last day to pay is the one before
-            "due_day": (r.due_at.astimezone(ZoneInfo(r.timezone)) - timedelta(microseconds=1)).date()
-            if r.due_at
-            else None,
+            "due_day": last_day_before(r.due_at, r.timezone) if r.due_at else None,
         }
         for r in rows
     ]
@@ -389,8 +388,8 @@ def invoice_file(
     app = get_app(request)
     with app.db.read() as conn:
         found = views.invoice(conn, invoice_id)
-        timezone = repo.get_account(conn, found["account_id"]).timezone
-    return invoice_files.invoice_file(found, fmt, lang, timezone)
+        timezone, transfer = invoice_files.document_terms(conn, found, app.settings.bank_account)
+    return invoice_files.invoice_file(found, fmt, lang, timezone, transfer)
 
 
 @router.get("/invoices/{invoice_id}")
@@ -495,7 +494,6 @@ def _tax_page(request: Request, session: staff.Session, status: int = 200, error
     app = get_app(request)
     with app.db.read() as conn:
         rates = sorted(repo.load_tax_rates(conn), key=lambda r: (r.country, r.subdivision or "", r.valid_from))
-    rates = [replace(r, valid_from=r.valid_from.astimezone(ZoneInfo(OPERATOR_ZONE))) for r in rates]
     return render(request, session, "console_tax.html", status, error=error, rates=rates, form=form or {})
 
 
@@ -521,9 +519,8 @@ def add_rate(
     again = lambda status, error: _tax_page(request, session, status, error, form)  # noqa: E731
 
     def work(conn, app):
-        rate = TaxRate(
-            country.strip().upper(), subdivision.strip().upper() or None, _percent(percent), _instant(valid_from)
-        )
+        start = _instant(valid_from, app.settings.operator_timezone)
+        rate = TaxRate(country.strip().upper(), subdivision.strip().upper() or None, _percent(percent), start)
         add_tax_rate(conn, rate, session.staff.actor, app.clock.now())
         return RedirectResponse("/console/tax-rates?done=rate", status_code=303)
 
@@ -644,8 +641,8 @@ def _percent(text: str) -> Decimal:
     return value / 100
 
 
-def _instant(text: str) -> datetime:
-    """An ISO date-time with its offset, or a date (midnight in Tokyo)."""
+def _instant(text: str, zone: str) -> datetime:
+    """An ISO date-time with its offset, or a date (midnight in the operator's `zone`)."""
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
@@ -654,16 +651,16 @@ def _instant(text: str) -> datetime:
         ) from None
     if not MIN_YEAR <= value.year < MAX_YEAR:
         raise InvalidInput(f"{text!r} is not between {MIN_YEAR} and {MAX_YEAR - 1}")
-    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(OPERATOR_ZONE))
+    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(zone))
 
 
-def _start_of_day(text: str) -> datetime:
-    """Points that "expire on 2026-02-01" expire at 00:00 that day in Tokyo, the instant January
-    ends there: usable up to, not at, that instant (R16), so they do not pay January."""
+def _start_of_day(text: str, zone: str) -> datetime:
+    """Points that "expire on 2026-02-01" expire at 00:00 that day in the operator's `zone` (Tokyo:
+    the instant January ends there): usable up to, not at, that instant (R16), so they do not pay January."""
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(f"{text!r} is not a date like 2026-12-31") from None
     if not MIN_YEAR <= day.year < MAX_YEAR:
         raise InvalidInput(f"{text!r} is not a date between {MIN_YEAR} and {MAX_YEAR - 1}")
-    return datetime.combine(day, time(0), ZoneInfo(OPERATOR_ZONE))
+    return datetime.combine(day, time(0), ZoneInfo(zone))

@@ -16,6 +16,7 @@ from ...adapters.db import schema as t
 from ...adapters.db import schema_payments as p
 from ...adapters.db import usage as usage_db
 from ...adapters.db import views
+from ...domain.local_time import local_text
 from ...domain.rating import describe_tier, tier_rows
 from ...services.points import points_view
 from ...services.usage_now import usage_now
@@ -131,7 +132,8 @@ def _banners(conn: Connection, account_id: str, cards, now: datetime) -> list[di
                 level="warning",
                 text=N_("A payment failed."),
                 action=N_("We try again on {date}; add another card to pay now."),
-                args=dict(date=f"{failing.next_try_at:%Y-%m-%d}"),
+                # the account's day: a try at 01:00 on Dec 2 in Tokyo is "Dec 2", not UTC's Dec 1
+                args=dict(date=local_text(failing.next_try_at, repo.get_account(conn, account_id).timezone, "day")),
                 href="/billing/cards/new",
             )
         )

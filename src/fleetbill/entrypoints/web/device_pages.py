@@ -50,6 +50,7 @@ def _render(request: Request, account_id: str, *, page=1, device_type="", status
         types = select(d.c.device_type_id).where(d.c.account_id == account_id).distinct()
         types = sorted(conn.execute(types).scalars())
         registrable = _registrable_types(conn, account_id)
+        zone = repo.get_account(conn, account_id).timezone  # dates on the page are the account's days
     query = {"device_type": device_type, "status": status}
     return templates.TemplateResponse(
         request,
@@ -68,6 +69,7 @@ def _render(request: Request, account_id: str, *, page=1, device_type="", status
             csrf=request.session["csrf"],
             form_id=secrets.token_urlsafe(16),  # one registration per form, however often it is sent
             link=lambda p: "/billing/devices?" + urlencode(query | {"page": p}),
+            zone=zone,
         ),
         status_code=code,
     )

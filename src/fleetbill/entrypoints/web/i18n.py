@@ -13,6 +13,7 @@ Accept-Language, else English.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
@@ -50,6 +51,8 @@ def translator(lang: str) -> Translate:
     japanese = catalog() if lang == "ja" else {}
 
     def _(text: str, **values) -> str:
+        if any(isinstance(v, datetime) for v in values.values()):  # it would read as UTC: `| local(zone)` it
+            raise TypeError(f"an instant was passed to _({text!r}) as it is: format it with local_text first")
         text = japanese.get(text, text)
         return text.format(**values) if values else text
 

@@ -1,0 +1,48 @@
+"""An invoice line's description in the reader's language.
+
+A finalized invoice keeps its lines' descriptions as the close wrote them, in English
+(`domain.invoice.usage_line`, `domain.monthly`): "ESP32: peak active devices", "Business fee,
+2026-09", "Business fee, 2026-04 to 2027-03", "Business fee from purchase (prorated by days)".
+Those forms are read back here, so a document in Japanese says every line in Japanese, for invoices
+closed before this module as much as after. A description in no known form is shown as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .periods import BillingMonth
+
+USAGE = re.compile(r"^(?P<name>.+): peak active devices$")
+FEE = re.compile(r"^(?P<plan>.+) fee, (?P<first>\d{4}-\d{2})(?: to (?P<last>\d{4}-\d{2}))?$")
+PURCHASE = re.compile(r"^(?P<plan>.+) fee from purchase(?P<prorated> \(prorated by days\))?$")
+
+JA = dict(
+    usage="{name}：月間最大稼働台数",
+    fee_month="{plan} 基本料金（{first}分）",
+    fee_span="{plan} 基本料金（{first}〜{last}分）",
+    purchase="{plan} 基本料金（ご購入日から）",
+    purchase_prorated="{plan} 基本料金（ご購入日から・日割り）",
+)
+
+
+def month_ja(text: str) -> str:
+    """"2026-09" -> "2026年9月"."""
+    month = BillingMonth.parse(text)
+    return f"{month.year}年{month.month}月"
+
+
+def line_description(kind: str, description: str, lang: str) -> str:
+    """R14: the line as the reader's document says it: English as stored, or its Japanese."""
+    if lang != "ja":
+        return description
+    if kind == "usage" and (m := USAGE.match(description)):
+        return JA["usage"].format(name=m["name"])
+    if kind == "fixed_fee" and (m := FEE.match(description)):
+        first = month_ja(m["first"])
+        if m["last"]:
+            return JA["fee_span"].format(plan=m["plan"], first=first, last=month_ja(m["last"]))
+        return JA["fee_month"].format(plan=m["plan"], first=first)
+    if kind == "fixed_fee" and (m := PURCHASE.match(description)):
+        return JA["purchase_prorated" if m["prorated"] else "purchase"].format(plan=m["plan"])
+    return description
