@@ -31,7 +31,10 @@ def test_r20_r21_billing_link_usage_chart_and_switching_a_device_in_chromium(app
     # 2 paid devices x 300 = 600, tax 10% = 60, total 660
     assert page.locator("h1").inner_text() == "Sakura Robotics"
     assert page.locator("#usage tr", has_text="esp32").inner_text().split() == ["esp32", "5", "5"]
-    assert page.locator("svg.chart").get_attribute("aria-label") == "Active devices this month; peak 5"
+    chart = page.locator("svg.chart")
+    assert chart.get_attribute("aria-labelledby") == "chart-title chart-desc"
+    assert page.locator("#chart-desc").text_content() == "esp32: peak 5, first reached on Jan 05."
+    assert page.locator(".chart-legend li").all_inner_texts() == ["esp32: peak 5"]
     assert page.locator("#estimate-total").inner_text() == "660 JPY"
 
     # when two devices are switched Inactive on the device settings page

@@ -40,7 +40,7 @@ def test_r20_the_billing_page_in_japanese_with_the_language_cookie(api, account)
     assert '<html lang="ja">' in html
     for text in ("今月の利用状況", "ESP32：月間最大稼働台数", "消費税 10%（600 円に対して）", "お支払い方法", "既定"):
         assert text in html, text
-    assert "クレジットポイント：200" in html and "今月のアクティブなデバイス数、最大 5 台" in html
+    assert "クレジットポイント：200" in html and "esp32：最大 5 台" in html
     assert 'id="estimate-total">660 JPY' in html and 'id="estimate-due">460 JPY' in html
     assert "Visa •••• 4242" in html and "有効期限 12/2030" in html
     assert not ENGLISH_LEFT_OVER.search(html)

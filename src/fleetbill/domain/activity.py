@@ -1,11 +1,13 @@
 """How many devices were Active through a month: the steps behind the peak (R5, R20).
 
 This is the reference definition, a plain sweep over the status history; the billing page gets
-the same steps from SQL (adapters/db/usage.active_steps), and a property test keeps them equal.
+the same steps, per device type, from SQL (adapters/db/usage.active_steps_by_type), and a
+property test keeps them equal.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -36,3 +38,15 @@ def active_steps(changes: Iterable[StatusChange], start: datetime, end: datetime
         if len(steps) > 1 and steps[-2][1] == steps[-1][1]:
             steps.pop()  # the instant left the level as it was: no step
     return steps
+
+
+def active_steps_by_type(
+    changes: Iterable[StatusChange], start: datetime, end: datetime
+) -> dict[str, list[tuple[datetime, int]]]:
+    """`active_steps` for each device type with a change before `end`: one series per type, as
+    the bill counts one peak per type (R5), so each series' highest level is its billed peak."""
+    by_type: dict[str, list[StatusChange]] = defaultdict(list)
+    for ch in changes:
+        if ch.at < end:
+            by_type[ch.device_type].append(ch)
+    return {dt: active_steps(own, start, end) for dt, own in sorted(by_type.items())}

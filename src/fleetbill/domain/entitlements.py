@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .billing_state import AccountBillingState, BillingState
+
 
 @dataclass(frozen=True, slots=True)
 class Entitlement:
@@ -13,15 +15,15 @@ class Entitlement:
     reason: str
 
 
-def entitlements(
-    features: Sequence[str], *, suspended_for: str | None, awaiting_purchase: str | None
-) -> list[Entitlement]:
-    """Every feature of the plan is on, unless the account is suspended for an unpaid invoice
-    (R19) or the plan's purchase is not paid yet (R10: the service starts when payment is confirmed)."""
-    if suspended_for is not None:
-        why, on = f"suspended: invoice {suspended_for} is unpaid; paying it restores the features at once", False
-    elif awaiting_purchase is not None:
-        why, on = f"starts when the purchase invoice {awaiting_purchase} is paid", False
+def entitlements(features: Sequence[str], standing: AccountBillingState) -> list[Entitlement]:
+    """Every feature of the plan is on, unless the account's billing state turns them off: it is
+    suspended for an unpaid invoice (R19), or its plan's purchase is not paid yet (R10: the service
+    starts when payment is confirmed). A payment failing leaves them on."""
+    number = standing.invoice_number
+    if standing.state == BillingState.SUSPENDED:
+        why = f"suspended: invoice {number} is unpaid; paying it restores the features at once"
+    elif standing.state == BillingState.AWAITING_PAYMENT:
+        why = f"starts when the purchase invoice {number} is paid"
     else:
-        why, on = "included in the plan", True
-    return [Entitlement(f, on, why) for f in features]
+        why = "included in the plan"
+    return [Entitlement(f, standing.features_on, why) for f in features]

@@ -2,33 +2,29 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from datetime import datetime
 
-from ..adapters.db import payments_repo as pay
+from sqlalchemy import Connection
+
 from ..adapters.db import repository as repo
-from ..adapters.db import schema as t
-from ..adapters.db import schema_payments as p
+from ..domain.billing_state import AccountBillingState, BillingState
 from ..domain.entitlements import Entitlement, entitlements
+from .billing_state import account_billing_state
 
 
-def account_entitlements(conn: Connection, account_id: str) -> tuple[bool, list[Entitlement]]:
-    """(suspended, features)."""
+def entitlements_and_state(
+    conn: Connection, now: datetime, account_id: str
+) -> tuple[AccountBillingState, list[Entitlement]]:
+    """(the account's billing state, its plan's features): the features follow the state."""
     account = repo.get_account(conn, account_id)
-    plan = repo.get_plan(conn, account.plan_id)
-    suspension = pay.open_suspension(conn, account_id)
-    suspended_for = None
-    if suspension is not None:
-        suspended_for = conn.execute(
-            select(t.invoices.c.number).where(t.invoices.c.id == suspension.invoice_id)
-        ).scalar()
-    inv = t.invoices
-    purchase = None
-    if pay.collection_method(conn, account_id) == "card":  # R10: an invoice payment starts when accepted
-        # An upgrade's purchase invoice is not counted: the old plan stays on until it is paid.
-        upgrade = select(p.plan_changes.c.purchase_invoice_id).where(p.plan_changes.c.purchase_invoice_id == inv.c.id)
-        purchase = conn.execute(
-            select(inv.c.number).where(
-                inv.c.account_id == account_id, inv.c.kind == "purchase", inv.c.status == "open", ~upgrade.exists()
-            )
-        ).scalar()
-    return suspension is not None, entitlements(plan.features, suspended_for=suspended_for, awaiting_purchase=purchase)
+    standing = account_billing_state(conn, now, account_id)
+    return standing, entitlements(repo.get_plan(conn, account.plan_id).features, standing)
+
+
+def account_entitlements(
+    conn: Connection, account_id: str, now: datetime | None = None
+) -> tuple[bool, list[Entitlement]]:
+    """(suspended, features); without `now`, a transfer past its due date is not looked for (it
+    turns no feature off)."""
+    standing, features = entitlements_and_state(conn, now, account_id)
+    return standing.state == BillingState.SUSPENDED, features

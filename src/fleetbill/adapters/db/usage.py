@@ -157,50 +157,59 @@ def billable_quantities(conn: Connection, bounds: Bounds, where: ColumnElement[b
 
 
 def active_steps_query(account_id: str, start: datetime, end: datetime) -> Select:
-    """The billing page's chart (R20) as one statement: `domain.activity.active_steps` in SQL,
-    (instant, level) for [start, end), one account, all device types together, in time order.
+    """The billing page's chart (R5, R20) as one statement: `domain.activity.active_steps_by_type`
+    in SQL, (device type, instant, level) for [start, end), one account, in type and time order.
 
     As `peak_query` does: each change's previous status on its device (lag, in the order of
     ix_status_changes_metering, so with no sort of the history on PostgreSQL); every change
-    before the month folded into its first instant, which is always there (a row of no change),
-    so that the first row is the level at the start; the changes summed per instant, so that
-    changes at one instant apply together (R5) and only the instants are sorted; the running sum
-    over the instants; and only the instants where the level differs from the one before.
+    before the month folded into its first instant, which is always there for each type (a row of
+    no change), so that a type's first row is its level at the start; the changes summed per type
+    and instant, so that changes at one instant apply together (R5) and only the instants are
+    sorted; the running sum over each type's instants; and only the instants where a type's level
+    differs from the one before.
     """
     sc = status_changes
-    begin = literal(start, UTCDateTime())
+    begin = type_coerce(literal(start, UTCDateTime()), UTCDateTime())
     prev = func.lag(sc.c.active, type_=Boolean).over(
         partition_by=(sc.c.device_type_id, sc.c.device_id), order_by=(sc.c.effective_at, sc.c.id)
     )
     history = (
         select(
+            sc.c.device_type_id.label("type"),
             sc.c.active,
             prev.label("prev"),
             type_coerce(case((sc.c.effective_at < begin, begin), else_=sc.c.effective_at), UTCDateTime()).label("t"),
         )
         .where(sc.c.account_id == account_id, sc.c.effective_at < end)
-        .subquery("history")
+        .cte("history")
     )
     became_active = and_(history.c.active, or_(history.c.prev.is_(None), not_(history.c.prev)))
     became_inactive = and_(not_(history.c.active), history.c.prev)
     delta = case((became_active, 1), (became_inactive, -1), else_=0)
     changes = union_all(
-        select(history.c.t, delta.label("delta")),
-        select(type_coerce(begin, UTCDateTime()).label("t"), literal(0).label("delta")),
+        select(history.c.type, history.c.t, delta.label("delta")),
+        select(history.c.type, begin.label("t"), literal(0).label("delta")).distinct(),
     ).subquery("changes")
-    instants = select(changes.c.t, func.sum(changes.c.delta).label("delta")).group_by(changes.c.t).subquery("instants")
-    level = func.sum(instants.c.delta).over(order_by=instants.c.t)  # one row per instant
-    levels = select(instants.c.t, level.label("level")).subquery("levels")
-    before = func.lag(levels.c.level).over(order_by=levels.c.t)
-    steps = select(levels.c.t, levels.c.level, before.label("before")).subquery("steps")
+    instants = (
+        select(changes.c.type, changes.c.t, func.sum(changes.c.delta).label("delta"))
+        .group_by(changes.c.type, changes.c.t)
+        .subquery("instants")
+    )
+    level = func.sum(instants.c.delta).over(partition_by=instants.c.type, order_by=instants.c.t)
+    levels = select(instants.c.type, instants.c.t, level.label("level")).subquery("levels")
+    before = func.lag(levels.c.level).over(partition_by=levels.c.type, order_by=levels.c.t)
+    steps = select(levels.c.type, levels.c.t, levels.c.level, before.label("before")).subquery("steps")
     return (
-        select(steps.c.t, steps.c.level)
+        select(steps.c.type, steps.c.t, steps.c.level)
         .where(or_(steps.c.before.is_(None), steps.c.level != steps.c.before))
-        .order_by(steps.c.t)
+        .order_by(steps.c.type, steps.c.t)
     )
 
 
-def active_steps(conn: Connection, account_id: str, start: datetime, end: datetime) -> list[Step]:
-    """The steps of devices Active through [start, end), all types together (R20's chart); the
-    first is the level at the start."""
-    return [(at, int(n)) for at, n in conn.execute(active_steps_query(account_id, start, end))]
+def active_steps_by_type(conn: Connection, account_id: str, start: datetime, end: datetime) -> dict[str, list[Step]]:
+    """Per device type with a change before `end`, the steps of its devices Active through
+    [start, end) (R20's chart, one series a type as R5 bills); the first is the level at the start."""
+    series: dict[str, list[Step]] = {}
+    for device_type, at, n in conn.execute(active_steps_query(account_id, start, end)):
+        series.setdefault(device_type, []).append((at, int(n)))
+    return series

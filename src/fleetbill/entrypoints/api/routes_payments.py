@@ -22,7 +22,7 @@ from ...services.bank_transfer import record_transfer, set_collection_method
 from ...services.buy_plan import charge_purchase
 from ...services.card_updates import apply_card_update
 from ...services.collect_invoice import collect_due
-from ...services.entitlements import account_entitlements
+from ...services.entitlements import entitlements_and_state
 from .context import Operator, get_app, idempotent, operator
 from .schemas import (
     CardAdded,
@@ -167,10 +167,19 @@ async def change_plan(account_id: str, body: PlanChangeIn, request: Request, who
 @router.get("/accounts/{account_id}/entitlements", response_model=EntitlementsOut, tags=["entitlements"])
 def get_entitlements(account_id: str, request: Request):
     """Each plan feature on or off, and why, for the operator's platform to check."""
-    with get_app(request).db.read() as conn:
-        suspended, features = account_entitlements(conn, account_id)
+    app = get_app(request)
+    with app.db.read() as conn:
+        standing, features = entitlements_and_state(conn, app.clock.now(), account_id)
         plan_id = repo.get_account(conn, account_id).plan_id
-    return dict(account_id=account_id, plan_id=plan_id, suspended=suspended, features=[asdict(f) for f in features])
+    facts = ("label", "features_on", "invoice_number", "since", "next_try_at", "due_at")
+    state = {k: getattr(standing, k) for k in facts}
+    return dict(
+        account_id=account_id,
+        plan_id=plan_id,
+        suspended=standing.state == "suspended",
+        billing_state=state | {"state": standing.state.value, "summary": standing.summary()},
+        features=[asdict(f) for f in features],
+    )
 
 
 @router.post("/collect", response_model=CollectOut, tags=["collection"])

@@ -402,10 +402,25 @@ class EntitlementOut(BaseModel):
     reason: str
 
 
+class BillingStateOut(BaseModel):
+    """Where the account stands (docs/decisions.md, "An account's billing state"): the same state
+    and sentence as the operator's console and the customer's billing page show."""
+
+    state: Literal["active", "payment_failing", "awaiting_payment", "suspended"]
+    label: str
+    summary: str = Field(description="the state's one sentence, in English")
+    features_on: bool
+    invoice_number: str | None = Field(description="the invoice the state is about; null when active")
+    since: datetime | None = Field(description="suspended: since when")
+    next_try_at: datetime | None = Field(description="payment failing by card: the next try")
+    due_at: datetime | None = Field(description="payment overdue by bank transfer: the due date that passed")
+
+
 class EntitlementsOut(BaseModel):
     account_id: str
     plan_id: str
     suspended: bool
+    billing_state: BillingStateOut
     features: list[EntitlementOut]
 
 

@@ -15,11 +15,15 @@ JA: dict[str, str] = {
     "distinct": "延べ台数",
     "Active now": "現在アクティブ",
     "No devices yet.": "デバイスはまだありません。",
-    "Devices Active at once this month, all types; the dashed line is the peak so far.": (
-        "今月同時にアクティブだったデバイス数（全タイプ合計）。破線はここまでの最大値です。"
+    "Devices Active at once this month, one line per device type: each type's peak so far is marked, "
+    "and the bill counts each type's peak.": (
+        "今月同時にアクティブだったデバイス数（デバイスタイプごとに 1 本の線）。"
+        "印はタイプごとのここまでの最大値で、請求はタイプごとの最大値に基づきます。"
     ),
-    "Active devices this month; peak {peak}": "今月のアクティブなデバイス数、最大 {peak} 台",
-    "peak {peak}": "最大 {peak}",
+    "Devices Active at once this month, one line per device type": "今月同時にアクティブだったデバイス数（デバイスタイプ別）",
+    "{type}: peak {peak}, first reached on {day}.": "{type}：最大 {peak} 台（{day}に到達）。",
+    "{type}: peak {peak}": "{type}：最大 {peak} 台",
+    "No device was Active this month.": "今月アクティブだったデバイスはありません。",
     "Estimated charge for {month}": "{month} のご請求見込み",
     "{name}: peak active devices": "{name}：月間最大稼働台数",
     "Tax {rate}% on {amount} JPY": "消費税 {rate}%（{amount} 円に対して）",
@@ -29,18 +33,44 @@ JA: dict[str, str] = {
     "Tax exempt: no consumption tax is charged.": "非課税：消費税は課されません。",
     "Reverse charge: the recipient accounts for the tax.": "リバースチャージ：消費税は受領者が申告・納付します。",
     # banners
-    "Your account is suspended: invoice {number} is unpaid, so the plan's features are off.": (
-        "アカウントは停止中です：請求書 {number} が未払いのため、プランの機能は使えません。"
+    # an account's billing state (domain.billing_state), the same on the console and the billing page
+    "payment failing": "支払い失敗",
+    "awaiting payment": "支払い待ち",
+    "Billing state": "請求の状態",
+    "The plan's features are on.": "プランの機能はご利用いただけます。",
+    "Suspended: invoice {number} is unpaid, so the plan's features are off until it is paid.": (
+        "利用停止中：請求書 {number} が未払いのため、お支払いいただくまでプランの機能は停止しています。"
+    ),
+    "The plan's features are off until its purchase invoice {number} is paid.": (
+        "購入の請求書 {number} のお支払いが済むまで、プランの機能は開始されません。"
+    ),
+    "A payment failed. Invoice {number} could not be charged; the plan's features stay on, "
+    "and we try again on {date}.": (
+        "お支払いに失敗しました。請求書 {number} を決済できませんでした。プランの機能は引き続きご利用いただけます。"
+        "{date} に再度決済します。"
+    ),
+    "A payment failed. Invoice {number} could not be charged; the plan's features stay on "
+    "until it is paid or the account is suspended.": (
+        "お支払いに失敗しました。請求書 {number} を決済できませんでした。お支払いいただくか利用停止となるまで、"
+        "プランの機能は引き続きご利用いただけます。"
+    ),
+    "Payment overdue. Invoice {number} was due by {date} and is not paid yet; the plan's "
+    "features stay on for now.": (
+        "お支払い期限超過。請求書 {number} のお支払い期限は {date} でしたが、まだ入金がありません。"
+        "プランの機能は現在ご利用いただけます。"
+    ),
+    "Add a card that can pay: the invoice is charged at once and the features start.": (
+        "支払いのできるカードを登録してください。請求はすぐに決済され、機能が開始されます。"
+    ),
+    "Add another card to pay now.": "今すぐ支払うには別のカードを登録してください。",
+    "Pay it by bank transfer; the account is suspended if it stays unpaid.": (
+        "銀行振込でお支払いください。未払いのままの場合、アカウントは利用停止となります。"
     ),
     "Add a card that can pay: the unpaid invoice is charged at once and the features come back.": (
         "支払いのできるカードを登録してください。未払いの請求はすぐに決済され、機能が再開します。"
     ),
     "Pay it by bank transfer; the features come back as soon as it is recorded.": (
         "銀行振込でお支払いください。入金が確認され次第、機能が再開します。"
-    ),
-    "A payment failed.": "お支払いに失敗しました。",
-    "We try again on {date}; add another card to pay now.": (
-        "{date} に再度決済します。今すぐ支払うには別のカードを登録してください。"
     ),
     "Your {brand} card ending {last4} expires soon.": "末尾 {last4} の {brand} カードはまもなく有効期限が切れます。",
     "Add a new card, then remove this one.": "新しいカードを登録してから、このカードを削除してください。",
