@@ -135,7 +135,7 @@ def test_r20_a_link_posted_from_another_site_opens_nothing(api, acme):
     url = api.post(f"/v1/accounts/{acme}/billing-links").json()["url"]
     token = url.partition("#")[2]
 
-    refused = api.post("/billing/open", data={"token": token}, headers={"Origin": "https://evil.example"})
+    refused = api.post("/billing/open", data={"token": token}, headers={"Sec-Fetch-Site": "cross-site"})
 
     assert refused.status_code == 403 and api.get("/billing").status_code == 401
 
