@@ -71,6 +71,14 @@ def test_a_field_name_a_megabyte_long_is_named_in_100_characters(basic):
     assert refused["errors"][0]["field"] == "x" * 99 + "…"
 
 
+def test_a_detail_that_quotes_what_was_sent_is_cut_to_4000_characters(basic):
+    response = basic.post("/v1/accounts", json=ACCOUNT | {"timezone": "Asia/" + "x" * 500_000})
+
+    refused = problem(response, 422)
+    assert len(response.content) < 5_000 and refused["detail"].endswith("…")
+    assert refused["detail"].startswith("'Asia/xxx")
+
+
 def test_a_body_over_1_mib_is_a_413_that_says_the_limit_and_changes_nothing(basic, db):
     before = counts(db)
     body = json.dumps(ACCOUNT | {"name": "A" * MAX_BODY}).encode()

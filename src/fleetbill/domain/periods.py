@@ -27,11 +27,11 @@ def check_timezone(name: str) -> str:
         "'America/New_York', or 'UTC'"
     )
     area, _, location = name.partition("/")
-    if name != "UTC" and (area not in CANONICAL_AREAS or not location):
+    if name != "UTC" and (area not in CANONICAL_AREAS or not location or len(name) > 64):
         raise refused
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name no file system can hold
         raise refused from None
     return name
 

@@ -33,6 +33,7 @@ from ...services.idempotency import (
     claim_key,
     complete_key,
     key_state,
+    real_now,
     release_key,
 )
 from .schemas import check_storable_text
@@ -220,12 +221,13 @@ async def _claim(app: App, who: Operator, key: str, fingerprint: str) -> Claimed
 
 
 def _claim_once(app: App, api_key_id: str, key: str, fingerprint: str) -> Claimed | Stored | InProgress:
-    try:
-        with app.db.transaction() as conn:
-            return claim_key(conn, api_key_id, key, fingerprint)
-    except IntegrityError:  # another request claimed it first (PostgreSQL): read what it holds
-        with app.db.transaction() as conn:
-            return claim_key(conn, api_key_id, key, fingerprint)
+    for _ in range(2):
+        try:
+            with app.db.transaction() as conn:
+                return claim_key(conn, api_key_id, key, fingerprint)
+        except IntegrityError:  # another request claimed it first (PostgreSQL): read what it holds
+            continue
+    return InProgress(real_now())
 
 
 def _peek(app: App, api_key_id: str, key: str, fingerprint: str) -> Stored | InProgress | None:

@@ -21,12 +21,16 @@ PROBLEM = "application/problem+json"
 # most MAX_FIELD characters: a body with 100,000 unknown keys gets a short answer, not 10 MB.
 MAX_ERRORS_LISTED = 20
 MAX_FIELD = 100
+# A detail that quotes what was sent (a 500 kB time zone) is cut: the start says what is wrong.
+MAX_DETAIL = 4_000
 # The largest request body accepted. No request needs more: a bulk switch of its most, 10,000
 # device ids, takes about 400 kB.
 MAX_BODY = 1024 * 1024
 
 
 def problem(status: int, title: str, detail: str, request: Request, **extra) -> Response:
+    if len(detail) > MAX_DETAIL:
+        detail = detail[: MAX_DETAIL - 1] + "…"
     path = request.url.path
     if path.startswith("/console") and status == 401 and request.method == "GET":
         here = path + (f"?{request.url.query}" if request.url.query else "")
