@@ -105,6 +105,11 @@ def test_r20_r21_the_pages_fit_a_phone_and_the_readme_screenshots(app, clock, li
     assert page.locator("tr.card").count() == 2
 
     page.goto(base + "/billing")
+    # R5, R20: the chart has a line per device type, and its legend's peaks are the billed counts
+    assert page.locator("svg.chart polyline.type-line").count() == 2
+    billed = [row.split("\t")[:2] for row in page.locator("#usage tr").all_inner_texts()[1:]]
+    assert billed == [["esp32", "10"], ["m5stack", "2"]]
+    assert page.locator(".chart-legend li").all_inner_texts() == ["esp32: peak 10", "m5stack: peak 2"]
     january = page.locator("#invoices tr", has_text="2026-01").inner_text().split("\t")
     assert january[1:5] == ["2026-01", "2,530", "1,030", "Paid"]  # 8 - 3 free = 5 x 300 + 2 x 400, +10%
     shoot(page, "billing-page")

@@ -42,7 +42,7 @@ from ...services.buy_plan import charge_purchase
 from ...services.change_plan import change_plan
 from ...services.close_month import CloseRunning, close_due_months
 from ...services.collect_invoice import collect_due
-from ...services.entitlements import account_entitlements
+from ...services.billing_state import account_billing_state, billing_states
 from ...services.points import grant_points, points_view
 from ...services.tax_table import add_tax_rate
 from .. import invoice_files
@@ -118,7 +118,6 @@ def accounts(
                 a.c.plan_id,
                 a.c.country,
                 method.label("method"),
-                _suspended().label("suspended"),
             )
             .outerjoin(bs, bs.c.account_id == a.c.id)
             .where(and_(true(), *where))
@@ -126,12 +125,15 @@ def accounts(
             .limit(PAGE)
             .offset((page - 1) * PAGE)
         ).all()
+        # NOTE: R19 each row's state as its page, the API and the customer's page say it
+        states = billing_states(conn, app.clock.now(), [r.id for r in rows])
     query = {"q": q, "status": status}
     return render(
         request,
         session,
         "console_accounts.html",
         accounts=rows,
+        states=states,
         total=total,
         q=q,
         status=status,
@@ -146,7 +148,7 @@ def _account_page(request: Request, session: staff.Session, account_id: str, sta
     now = app.clock.now()
     with app.db.read() as conn:
         account = repo.get_account(conn, account_id)
-        suspended, features = account_entitlements(conn, account_id)
+        standing = account_billing_state(conn, now, account_id)
         s = p.suspensions
         suspension = conn.execute(
             select(s.c.reason, s.c.suspended_at).where(s.c.account_id == account_id, s.c.lifted_at.is_(None))
@@ -155,6 +157,7 @@ def _account_page(request: Request, session: staff.Session, account_id: str, sta
             account=account,
             method=pay.collection_method(conn, account_id),
             suspension=suspension,
+            standing=standing,
             cards=pay.load_cards(conn, account_id),
             invoices=_invoice_rows(conn, t.invoices.c.account_id == account_id, 24, 0),
             points=points_view(conn, now, account_id),
