@@ -107,7 +107,8 @@ def warn_if_pdf_font_missing() -> bool:
     try:
         font_path()
     except FontMissing as missing:
-        console.print(f"[yellow]warning: {missing}; until then, PDF downloads answer 503[/]", highlight=False)
+        message = f"[yellow]warning: {missing}; until then, PDF downloads answer 503[/]"
+        console.print(message, highlight=False, soft_wrap=True)  # one line, as in a log
         return False
     return True
 
