@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from fleetbill.domain.line_words import line_description
+from fleetbill.domain.line_words import fee_label, line_description, purchase_fee_label, usage_label
+from fleetbill.domain.periods import BillingMonth
 from fleetbill.domain.price_words import tiers_in_words
 from fleetbill.domain.rating import Tier
 
@@ -24,6 +25,19 @@ from fleetbill.domain.rating import Tier
 def test_r14_every_line_the_close_writes_reads_in_japanese_and_stays_as_written_in_english(kind, stored, japanese):
     assert line_description(kind, stored, "ja") == japanese
     assert line_description(kind, stored, "en") == stored
+
+
+def test_r14_what_the_close_writes_is_what_the_japanese_documents_read():
+    # the close writes its lines with these (domain.invoice, domain.monthly): each reads in Japanese
+    sep, april, march = BillingMonth.parse("2026-09"), BillingMonth.parse("2026-04"), BillingMonth.parse("2027-03")
+    written = [
+        ("usage", usage_label("ESP32"), "ESP32：月間最大稼働台数"),
+        ("fixed_fee", fee_label("Business", sep, sep), "Business 基本料金（2026年9月分）"),
+        ("fixed_fee", fee_label("Annual", april, march), "Annual 基本料金（2026年4月〜2027年3月分）"),
+        ("fixed_fee", purchase_fee_label("Pro", prorated=True), "Pro 基本料金（ご購入日から・日割り）"),
+        ("fixed_fee", purchase_fee_label("Pro", prorated=False), "Pro 基本料金（ご購入日から）"),
+    ]
+    assert [line_description(kind, text, "ja") for kind, text, _ in written] == [ja for _, _, ja in written]
 
 
 @pytest.mark.parametrize(

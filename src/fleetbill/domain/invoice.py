@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
+from .line_words import usage_label
 from .points import PointGrant, PointUse, apply_points
 from .rating import Tier, TierCharge, rate_graduated
 from .tax import NO_TAX_NOTES, TaxAmount, TaxRounding, TaxStatus, tax_per_rate
@@ -75,7 +76,7 @@ def usage_line(charge: UsageCharge) -> InvoiceLine:
     amount, tiers = rate_graduated(charge.tiers, charge.quantity)
     return InvoiceLine(
         kind="usage",
-        description=f"{charge.device_type_name}: peak active devices",
+        description=usage_label(charge.device_type_name),
         quantity=charge.quantity,
         amount=amount,
         tax_rate=charge.tax_rate,

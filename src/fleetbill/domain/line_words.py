@@ -1,10 +1,11 @@
-"""An invoice line's description in the reader's language.
+"""An invoice line's description: written once in English by the close, read in the reader's language.
 
-A finalized invoice keeps its lines' descriptions as the close wrote them, in English
-(`domain.invoice.usage_line`, `domain.monthly`): "ESP32: peak active devices", "Business fee,
-2026-09", "Business fee, 2026-04 to 2027-03", "Business fee from purchase (prorated by days)".
-Those forms are read back here, so a document in Japanese says every line in Japanese, for invoices
-closed before this module as much as after. A description in no known form is shown as written.
+A finalized invoice keeps its lines' descriptions as the close wrote them, in English, with the
+writers below (`domain.invoice.usage_line`, `domain.monthly`): "ESP32: peak active devices",
+"Business fee, 2026-09", "Business fee, 2026-04 to 2027-03", "Business fee from purchase (prorated
+by days)". Those forms are read back here, so a document in Japanese says every line in Japanese,
+for invoices closed before this module as much as after. A description in no known form is shown
+as written.
 """
 
 from __future__ import annotations
@@ -24,6 +25,21 @@ JA = dict(
     purchase="{plan} 基本料金（ご購入日から）",
     purchase_prorated="{plan} 基本料金（ご購入日から・日割り）",
 )
+
+
+def usage_label(device_type_name: str) -> str:
+    """A usage line: "ESP32: peak active devices"."""
+    return f"{device_type_name}: peak active devices"
+
+
+def fee_label(plan_name: str, first: BillingMonth, last: BillingMonth) -> str:
+    """A contract period's fee (R11): "Business fee, 2026-09", or "... 2026-04 to 2027-03"."""
+    return f"{plan_name} fee, {first}" + (f" to {last}" if last != first else "")
+
+
+def purchase_fee_label(plan_name: str, prorated: bool) -> str:
+    """The first period's fee, paid at purchase (R10, R11)."""
+    return f"{plan_name} fee from purchase" + (" (prorated by days)" if prorated else "")
 
 
 def month_ja(text: str) -> str:

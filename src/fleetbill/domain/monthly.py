@@ -9,6 +9,7 @@ from decimal import Decimal
 from .catalog import Account, Plan, PriceVersion, version_in_force
 from .errors import Conflict
 from .invoice import FeeCharge, InvoiceDraft, UsageCharge, assemble_invoice
+from .line_words import fee_label, purchase_fee_label
 from .periods import BillingMonth
 from .points import PointGrant
 from .tax import TaxRate, TaxRounding, TaxStatus, rate_in_force
@@ -65,7 +66,7 @@ def draft_monthly_invoice(
         fee = version_in_force(next_versions, first).fixed_fee
         if fee:
             start, end = first.start(account.timezone), last.end(account.timezone)
-            label = f"{next_plan.name} fee, {first}" + (f" to {last}" if last != first else "")
+            label = fee_label(next_plan.name, first, last)
             fees.append(FeeCharge(label, fee, start, end, locked_rate(account, rates, start)))
     return assemble_invoice(
         currency=account.currency,
@@ -95,7 +96,7 @@ def draft_purchase_invoice(
     amount, start, end = contract.first_period_fee(fee)
     if amount == 0:
         return None
-    label = f"{plan.name} fee from purchase" + (" (prorated by days)" if amount != fee else "")
+    label = purchase_fee_label(plan.name, prorated=amount != fee)
     rate = locked_rate(account, rates, start)
     return assemble_invoice(
         currency=account.currency,
