@@ -67,7 +67,11 @@ webhook_deliveries = Table(
     _instant("next_attempt_at", nullable=True),
     _instant("claimed_until", nullable=True),  # a sender holds it until then (a crash lets go)
     _instant("delivered_at", nullable=True),
-    UniqueConstraint("endpoint_id", "event_id", name="uq_webhook_deliveries_endpoint_event"),
+    # None: made when the event was published; else who asked for it again (a redelivery is a new
+    # delivery of the same event, so one endpoint may hold several for one event: same webhook-id).
+    Column("requested_by", String(100), nullable=True),
+    Index("ix_webhook_deliveries_endpoint_id_id", "endpoint_id", "id"),
+    Index("ix_webhook_deliveries_event_id", "event_id"),
     Index(
         "ix_webhook_deliveries_due",
         "next_attempt_at",
