@@ -617,6 +617,8 @@ MAIN_PATHS = {
     "/v1/invoices/{invoice_id}/payments": {"get"},
     "/v1/collect": {"post"},
     "/v1/webhooks/{gateway_name}": {"post"},
+    "/v1/api-keys": {"get", "post"},
+    "/v1/api-keys/{key_id}/revoke": {"post"},
 }
 TEST_CLOCK_PATHS = {
     "/v1/test-clock": {"get", "post"},

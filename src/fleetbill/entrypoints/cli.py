@@ -244,15 +244,107 @@ def demo() -> None:
     run_demo(build(), console.get())
 
 
+def _cli_actor() -> str:
+    """Who ran the command, for the audit log: the server's login."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):  # no login name (a container without a user entry)
+        return "cli:unknown"
+
+
+def _refuse(detail: str) -> None:
+    """A refusal on stderr (stdout may be captured, as `KEY=$(fleetbill api-key create ...)`), exit 2."""
+    print(f"fleetbill: {detail}", file=sys.stderr)
+    raise typer.Exit(2)
+
+
 @api_key.command("create")
-def create_key(name: str = typer.Argument(..., metavar="NAME", help="Who uses the key, e.g. 'platform'.")) -> None:
-    """Create an operator API key; it is printed once."""
+def create_key(
+    name: str = typer.Argument(..., metavar="NAME", help="Who uses the key, e.g. 'platform'."),
+    scope: str = typer.Option(
+        "full", metavar="read-only|full", help="read-only: it may only read (GET). full: anything, keys included."
+    ),
+) -> None:
+    """Create an operator API key; it is printed once.
+
+    Only the key goes to standard output, so KEY=$(fleetbill api-key create platform) keeps it;
+    its id, to list or revoke it with, goes to standard error."""
+    from ..domain.api_keys import parse_scope
+    from ..domain.errors import BillingError
     from ..services.api_keys import create_api_key
 
+    try:
+        chosen = parse_scope(scope)
+    except ValueError as wrong:
+        _refuse(str(wrong))
     built = build()
-    with built.db.transaction() as conn:
-        _, key = create_api_key(conn, built.clock.now(), name)
-    console.print(key, soft_wrap=True, highlight=False)
+    try:
+        with built.db.transaction() as conn:
+            made = create_api_key(
+                conn, built.clock.now(), name, chosen, actor=_cli_actor(), test_mode=built.settings.test_mode
+            )
+    except BillingError as refused:
+        _refuse(refused.detail)
+    console.print(made.secret, soft_wrap=True, highlight=False)
+    print(f"{made.id} ({chosen.label}): the key above is shown this once; store it now", file=sys.stderr)
+
+
+@api_key.command("list")
+def list_keys() -> None:
+    """List the operator API keys (never their secrets), live ones first."""
+    from zoneinfo import ZoneInfo
+
+    from rich import box
+    from rich.table import Table
+
+    from ..services.api_keys import list_api_keys
+
+    built = build()
+    with built.db.read() as conn:
+        keys = list_api_keys(conn)
+    if not keys:
+        console.print("no API keys yet; create one with: fleetbill api-key create NAME")
+        return
+    zone = ZoneInfo(built.settings.operator_timezone)
+
+    def when(instant, fmt="%Y-%m-%d %H:%M"):
+        return "-" if instant is None else instant.astimezone(zone).strftime(fmt)
+
+    # No column rules, to fit 80 columns: a short id, dates to the day, the last use to the minute.
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, caption=f"times in {zone.key}")
+    table.add_column("ID", no_wrap=True)
+    table.add_column("NAME", ratio=1, min_width=8, overflow="fold")
+    for column in ("SCOPE", "CREATED", "LAST USED", "REVOKED"):
+        table.add_column(column, no_wrap=True)
+    for k in keys:
+        used = "never" if k.last_used_at is None else when(k.last_used_at)
+        table.add_row(k.id, k.name, k.scope.label, when(k.created_at, "%Y-%m-%d"), used, when(k.revoked_at, "%Y-%m-%d"))
+    console.print(table)
+
+
+@api_key.command("revoke")
+def revoke_key(
+    key_id: str = typer.Argument(..., metavar="ID", help="The key's id, as `api-key list` shows it."),
+) -> None:
+    """Revoke an operator API key: its next request is refused.
+
+    The last full key cannot be revoked: create another full key first."""
+    from ..domain.errors import BillingError
+    from ..services.api_keys import revoke_api_key
+
+    built = build()
+    now = built.clock.now()
+    try:
+        with built.db.transaction() as conn:
+            revoked = revoke_api_key(conn, now, key_id, _cli_actor())
+    except BillingError as refused:
+        _refuse(refused.detail)
+    if revoked.revoked_at != now:
+        console.print(f"{revoked.id} ({revoked.name}) was already revoked at {revoked.revoked_at:%Y-%m-%d %H:%M} UTC")
+        return
+    console.print(f"{revoked.id} ({revoked.name}) is revoked: its next request is refused")
 
 
 def _staff_password():

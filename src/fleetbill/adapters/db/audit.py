@@ -3,7 +3,8 @@ the same transaction as the action, so the log never says something happened tha
 never misses something that did.
 
 Actors: "staff:<email>" (the console), "api:<key name>", "worker" (the due jobs), "gateway" (a
-card payment the gateway confirmed), "system" (the installation's seed).
+card payment the gateway confirmed), "system" (the installation's seed), "cli:<login>" (a
+command an operator ran on the server).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ ACTIONS = (
     "account.reinstated",
     "close.run",  # a month closed; amount billed
     "collection.run",
+    "api_key.created",  # subject: the key's id; who holds the platform's access (R22)
+    "api_key.revoked",
 )
 
 

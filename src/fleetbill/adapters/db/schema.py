@@ -79,7 +79,11 @@ api_keys = Table(
     _id(),
     Column("name", String(100), nullable=False),
     Column("key_hash", String(64), nullable=False, unique=True),
+    # "full" or "read_only" (domain.api_keys.Scope); keys made before scopes existed were full.
+    Column("scope", String(16), nullable=False, server_default="full"),
     _instant("created_at"),
+    Column("created_by", String(100), nullable=True),  # the actor; null: made before it was recorded
+    _instant("last_used_at", nullable=True),  # to the minute (domain.api_keys.LAST_USED_EVERY)
     _instant("revoked_at", nullable=True),
 )
 

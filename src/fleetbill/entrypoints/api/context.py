@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -18,13 +19,14 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import TypeAdapter
 from sqlalchemy import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from ...bootstrap import App
+from ...domain.api_keys import Scope, last_use_due, permits
 from ...domain.errors import Conflict, InvalidInput
-from ...services.api_keys import authenticate
+from ...services.api_keys import authenticate, record_use
 from ...services.idempotency import (
     CLAIM_TIMEOUT,
     Claimed,
@@ -45,6 +47,7 @@ bearer = HTTPBearer(auto_error=False, description="An operator API key: `fleetbi
 class Operator:
     key_id: str
     name: str
+    scope: Scope = Scope.FULL
 
     @property
     def actor(self) -> str:
@@ -55,20 +58,46 @@ def get_app(request: Request) -> App:
     return request.app.state.fleetbill
 
 
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
+
+
 def operator(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Operator:
+    """The key of every /v1 request: read on every request, so that a revocation stops the next one."""
     if credentials is None:
-        raise HTTPException(
-            401, "send an operator API key as 'Authorization: Bearer <key>'", headers={"WWW-Authenticate": "Bearer"}
+        raise _unauthorized("send an operator API key as 'Authorization: Bearer <key>'")
+    app = get_app(request)
+    with app.db.read() as conn:
+        key = authenticate(conn, credentials.credentials)
+    if key is None:
+        raise _unauthorized("this API key is unknown; create one with `fleetbill api-key create NAME`")
+    if key.revoked_at is not None:
+        # Says nothing of other keys: only that this one is over, to whoever holds its secret.
+        raise _unauthorized(
+            f"this API key was revoked at {key.revoked_at:%Y-%m-%d %H:%M} UTC and cannot be used again; "
+            "ask the operator for a new one"
         )
-    with get_app(request).db.read() as conn:
-        found = authenticate(conn, credentials.credentials)
-    if found is None:
+    _note_use(app, key.id, key.last_used_at)
+    # NOTE: R22 (the operator's platform): a read-only key reads, and nothing else.
+    if not permits(key.scope, request.method):
         raise HTTPException(
-            401,
-            "this API key is unknown or revoked; create one with `fleetbill api-key create`",
-            headers={"WWW-Authenticate": "Bearer"},
+            403,
+            f"this API key is read-only: it may only read (GET). {request.method} {request.url.path} needs a full "
+            "key; ask the operator for one (`fleetbill api-key create NAME --scope full`)",
         )
-    return Operator(*found)
+    return Operator(key.id, key.name, key.scope)
+
+
+def _note_use(app: App, key_id: str, last_used_at: datetime | None) -> None:
+    """last_used_at, written at most once a minute per key: the hot path reads, it does not write."""
+    now = app.clock.now()
+    if not last_use_due(last_used_at, now):
+        return
+    try:
+        with app.db.transaction() as conn:
+            record_use(conn, key_id, now)
+    except OperationalError:  # a hint for the operator, not billing state: never fail a request over it
+        logging.getLogger("fleetbill.api").warning("could not record the use of API key %s", key_id, exc_info=True)
 
 
 # The key doubles as the request id on the status history (R4), whose column holds 64 characters.
@@ -123,7 +152,11 @@ def _response_shape(request: Request) -> Callable[[Any], Any]:
 
 
 async def idempotent(
-    request: Request, who: Operator, work: Callable[[Connection], tuple[int, Any]], own_transactions: bool = False
+    request: Request,
+    who: Operator,
+    work: Callable[[Connection], tuple[int, Any]],
+    own_transactions: bool = False,
+    kept: Callable[[Any], Any] | None = None,
 ) -> JSONResponse:
     """Run a POST once per Idempotency-Key: a retry gets the first response and changes nothing.
 
@@ -133,6 +166,7 @@ async def idempotent(
     leaves only the claim, taken over after CLAIM_TIMEOUT. `own_transactions` is for work that
     commits in steps of its own (the close): it is idempotent by itself, and the response is
     stored after it. Errors are not stored: the key is released, and the request may be retried.
+    `kept` gives the response as stored for replays, when part of it is shown once (a key's secret).
     """
     app = get_app(request)
     shape = _response_shape(request)
@@ -148,7 +182,7 @@ async def idempotent(
 
     def run_claimed() -> JSONResponse:
         try:
-            return _execute(app, shape, work, own_transactions, claim)
+            return _execute(app, shape, work, own_transactions, claim, kept)
         except Exception:
             with app.db.transaction() as conn:
                 release_key(conn, claim.api_key_id, claim.key, claim.token)
@@ -178,20 +212,23 @@ def _execute(
     work: Callable[[Connection], tuple[int, Any]],
     own_transactions: bool,
     claim: _KeyClaim | None,
+    kept: Callable[[Any], Any] | None = None,
 ) -> JSONResponse:
-    """Run the work and, under a claimed key, store its response with it."""
+    """Run the work and, under a claimed key, store its response (as `kept` gives it) with it."""
+    stored = kept or (lambda content: content)
     if own_transactions:
         status, payload = work(None)
         content = shape(payload)
         if claim:
             with app.db.transaction() as conn:
                 # Lost only past CLAIM_TIMEOUT; this work is idempotent by itself, so answer anyway.
-                complete_key(conn, claim.api_key_id, claim.key, claim.token, status, json.dumps(content))
+                complete_key(conn, claim.api_key_id, claim.key, claim.token, status, json.dumps(stored(content)))
         return JSONResponse(content, status_code=status)
     with app.db.transaction() as conn:
         status, payload = work(conn)
         content = shape(payload)
-        if claim and not complete_key(conn, claim.api_key_id, claim.key, claim.token, status, json.dumps(content)):
+        body = json.dumps(stored(content))
+        if claim and not complete_key(conn, claim.api_key_id, claim.key, claim.token, status, body):
             raise Conflict(
                 f"this request ran longer than {CLAIM_TIMEOUT} and another one with Idempotency-Key "
                 f"{claim.key!r} took over; nothing was written here; retry with the same key to get its response"
