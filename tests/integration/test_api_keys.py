@@ -290,3 +290,44 @@ def test_r22_the_cli_refuses_a_bad_scope_an_unknown_key_and_the_last_full_key_wi
         assert done.returncode == 2 and says in done.stderr and done.stdout == "", (args, done.stdout, done.stderr)
     with app.db.read() as conn:
         assert conn.execute(select(t.api_keys.c.revoked_at).where(t.api_keys.c.id == only)).scalar_one() is None
+
+
+# --- the console ------------------------------------------------------------------------------------------
+
+
+def test_r22_the_console_lists_the_api_keys_read_only_and_never_a_secret(api, app, clock):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from fleetbill.entrypoints.api import create_api
+    from fleetbill.services import staff
+
+    # given a read-only key that was used, and a revoked one
+    reader = _new_key(api, "reporting", "read_only")
+    api.get("/v1/plans", headers=_bearer(reader["secret"]))
+    gone = _new_key(api, "old-platform", "full")
+    api.post(f"/v1/api-keys/{gone['id']}/revoke")
+    with app.db.transaction() as conn:
+        staff.create_staff(conn, clock.now(), "hana@example.jp", "Hana Sato", "correct horse battery staple")
+    with TestClient(create_api(app), raise_server_exceptions=False) as browser:
+        # without a staff session the page sends to the login
+        assert browser.get("/console/api-keys", follow_redirects=False).status_code == 303
+        form = browser.get("/console/login").text
+        token = re.search(r'name="login_csrf" value="([^"]+)"', form).group(1)
+        login = dict(
+            email="hana@example.jp", password="correct horse battery staple", login_csrf=token, next="/console"
+        )
+        assert browser.post("/console/login", data=login, follow_redirects=False).status_code == 303
+        # when staff open the page
+        page = browser.get("/console/api-keys", headers={"Accept-Language": "en"})
+    # then every key is there with its scope, creator, last use and revocation, in the operator's zone
+    assert page.status_code == 200, page.text
+    rows = {m[0]: m[1] for m in re.findall(r'<tr class="api-key[^"]*" id="([^"]+)">(.*?)</tr>', page.text, re.S)}
+    assert set(rows) == {reader["id"], gone["id"], _the_fixture_key_id(app)}
+    assert "read-only" in rows[reader["id"]] and "api:tests" in rows[reader["id"]]
+    assert "2026-01-05 12:00" in rows[reader["id"]]  # its last use, 03:00Z, in Asia/Tokyo
+    assert "status-void" in rows[gone["id"]] and "never" in rows[gone["id"]]
+    # and no secret, nor a form that changes anything
+    assert reader["secret"] not in page.text and gone["secret"] not in page.text
+    assert 'method="post" action="/console/api-keys' not in page.text

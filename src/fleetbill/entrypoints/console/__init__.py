@@ -3,10 +3,11 @@ how staff log in."""
 
 from fastapi import APIRouter
 
-from . import auth, pages
+from . import api_key_pages, auth, pages
 
 router = APIRouter()
 router.include_router(auth.router)
 router.include_router(pages.router)
+router.include_router(api_key_pages.router)
 
 __all__ = ["router"]

@@ -153,4 +153,27 @@ JA: dict[str, str] = {
     "Amount": "金額",
     "Details": "詳細",
     "Nothing logged yet.": "記録はまだありません。",
+    # API keys (R22)
+    "API keys": "API キー",
+    (
+        "The keys the operator's platform calls the API with. A read-only key may only read. Create and revoke "
+        "them with `fleetbill api-key` or the API (/v1/api-keys); a key's secret is shown once, to whoever created "
+        "it, and never here."
+    ): (
+        "運用側のプラットフォームが API を呼ぶためのキーです。読み取り専用のキーは読み取りしかできません。作成と失効は "
+        "`fleetbill api-key` または API (/v1/api-keys) で行います。キーのシークレットは作成した人に一度だけ表示され、"
+        "ここには表示されません。"
+    ),
+    "Key id": "キー ID",
+    "Scope": "権限",
+    "Created ({zone})": "作成日時 ({zone})",
+    "Created by": "作成者",
+    "Last used": "最終使用",
+    "Revoked": "失効",
+    "full": "フルアクセス",
+    "read-only": "読み取り専用",
+    "never": "未使用",
+    "No API key yet: `fleetbill api-key create NAME` makes one.": (
+        "API キーはまだありません。`fleetbill api-key create NAME` で作成できます。"
+    ),
 }
