@@ -130,6 +130,35 @@ def test_r22_a_revoked_api_key_is_refused_on_its_very_next_request(api, app):
     assert "unknown" in api.get("/v1/plans", headers=_bearer("fb_live_nothing")).json()["detail"]
 
 
+def test_r22_a_request_already_past_its_key_check_finishes_and_the_next_one_is_refused(api, app, monkeypatch):
+    # given a key whose request has been authenticated and is still running in another thread
+    from fleetbill.entrypoints.api import routes_api_keys
+
+    other = _new_key(api, "platform", "full")
+    inside, release = threading.Event(), threading.Event()
+    real_list = routes_api_keys.list_api_keys
+
+    def slow_list(conn):
+        inside.set()
+        assert release.wait(30)
+        return real_list(conn)
+
+    monkeypatch.setattr(routes_api_keys, "list_api_keys", slow_list)
+    answers = []
+    running = threading.Thread(target=lambda: answers.append(api.get("/v1/api-keys", headers=_bearer(other["secret"]))))
+    running.start()
+    assert inside.wait(30)
+    # when the key is revoked meanwhile
+    with app.db.transaction() as conn:
+        revoke_api_key(conn, app.clock.now(), other["id"], "tests")
+    release.set()
+    running.join(30)
+    monkeypatch.setattr(routes_api_keys, "list_api_keys", real_list)
+    # then the request in flight finishes, and the key's next request is refused
+    assert answers[0].status_code == 200
+    assert api.get("/v1/plans", headers=_bearer(other["secret"])).status_code == 401
+
+
 def test_r22_the_last_full_api_key_cannot_be_revoked_so_the_operator_cannot_lock_itself_out(api, app):
     # given the only full key, and a read-only one
     _new_key(api, "reporting", "read_only")
