@@ -16,6 +16,7 @@ from fleetbill.adapters.gateway.sandbox import SandboxGateway
 from fleetbill.bootstrap import App
 from fleetbill.clock import SystemClock
 from fleetbill.entrypoints.api import create_api
+from fleetbill.services.events import publish_events
 from fleetbill.settings import Settings
 
 PROBLEM = "application/problem+json"
@@ -266,6 +267,7 @@ def test_r9_price_change_needs_notice_notifies_the_plan_and_prices_its_month(api
     # when it is announced for March (deadline 2026-01-29T10:00Z)
     announced = ok(api.post("/v1/plans/basic/price-versions", json=new_prices), 201)
     assert (announced["effective_month"], announced["notified_accounts"]) == ("2026-03", 2)
+    publish_events(db, clock.now())  # R22: the emails are the published events' consumer
     with db.transaction() as conn:
         notices = conn.execute(select(t.notifications.c.account_id, t.notifications.c.kind, t.notifications.c.subject))
         notices = sorted(notices)
@@ -619,6 +621,8 @@ MAIN_PATHS = {
     "/v1/webhooks/{gateway_name}": {"post"},
     "/v1/api-keys": {"get", "post"},
     "/v1/api-keys/{key_id}/revoke": {"post"},
+    "/v1/events": {"get"},
+    "/v1/events/{event_id}": {"get"},
 }
 TEST_CLOCK_PATHS = {
     "/v1/test-clock": {"get", "post"},

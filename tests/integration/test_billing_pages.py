@@ -147,7 +147,8 @@ def test_r20_every_past_invoice_is_on_the_page_the_latest_first_and_all_a_click_
     a, _ = two_accounts
     f.devices(app, a, 1)
     clock.set(datetime(2028, 3, 1, 0, 0, tzinfo=UTC))
-    close_due_months(app.db, clock, app.settings)
+    while close_due_months(app.db, clock, app.settings).months_remaining:  # 24 months a run (R15)
+        pass
     open_page(api, a)
     # then the page lists the latest 24 and links to all 26
     page = api.get("/billing").text

@@ -24,6 +24,7 @@ from fleetbill.domain.dunning import RetryPolicy
 from fleetbill.services import collect_invoice
 from fleetbill.services.close_month import close_due_months
 from fleetbill.services.collect_invoice import CollectReport, collect_due, try_invoice
+from fleetbill.services.events import publish_events
 
 PROBLEM = "application/problem+json"
 VISA = "4242 4242 4242 4242"
@@ -134,6 +135,8 @@ class Billing:
         return e["suspended"], [(f["feature"], f["enabled"]) for f in e["features"]]
 
     def notifications(self, account_id: str) -> list[tuple[str, dict, datetime]]:
+        """What the account is told: the emails its published events made (R22: email is one consumer)."""
+        publish_events(self.app.db, self.app.clock.now())
         n = t.notifications
         with self.app.db.read() as conn:
             rows = conn.execute(

@@ -150,15 +150,15 @@ def test_r18_r19_a_transfer_recorded_while_the_chase_runs_is_not_followed_by_a_s
     invoice = _closed_january(billing, app, acme)
     billing.at(datetime(2026, 3, 20, tzinfo=UTC))
     # when the transfer is recorded (and committed) after the chase has read the overdue list
-    real_notify = bank_transfer.notify
+    real_record = bank_transfer.record
 
-    def notify_then_transfer(conn, now, account_id, kind, subject, **body):
-        real_notify(conn, now, account_id, kind, subject, **body)
-        if kind == "bank_transfer_reminder":
+    def remind_then_transfer(conn, now, *events):
+        real_record(conn, now, *events)
+        if any(e.type == "invoice.overdue" for e in events):
             with app.db.transaction() as other:
                 record_transfer(other, now, invoice["id"], 110, "MUFG late", "staff:hana@example.jp")
 
-    monkeypatch.setattr(bank_transfer, "notify", notify_then_transfer)
+    monkeypatch.setattr(bank_transfer, "record", remind_then_transfer)
     with app.db.transaction() as conn:
         reminded, suspended = bank_transfer.chase_bank_transfers(conn, app.clock.now(), 14)
     # then the account is not suspended for an invoice that is paid

@@ -217,6 +217,8 @@ def test_r5_leap_year_february_2028_closes_with_29_days(app, clock):
         ],
     )
     # when the close runs at that last millisecond, then at 2028-03-01 00:00 JST, then after March
+    before = close_due_months(app.db, clock, app.settings)  # 24 months a run (R15): 2026-01..2027-12
+    assert before.months_remaining == 1
     before = close_due_months(app.db, clock, app.settings)
     clock.set(utc(2028, 2, 29, 15))
     at_march = close_due_months(app.db, clock, app.settings)

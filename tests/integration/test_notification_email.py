@@ -18,7 +18,7 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select, text, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import OperationalError
 
 from fleetbill.adapters.db import schema as t
@@ -29,7 +29,7 @@ from fleetbill.services import send_notifications as sending
 from fleetbill.services.announce_price_change import announce_price_change
 from fleetbill.services.bank_transfer import record_transfer, set_collection_method
 from fleetbill.services.close_month import close_due_months
-from fleetbill.services.notify import notify
+from fleetbill.services.events import publish_events
 from fleetbill.services.run_due_jobs import run_due_jobs
 from fleetbill.services.send_notifications import send_notifications
 from tests import factories as f
@@ -122,9 +122,11 @@ def three_accounts(app):
 
 
 def told(app, account_id: str, kind: str = "payment_failed", subject: str = "Payment for FB-00000001 failed") -> int:
+    """A notification waiting to be emailed, as the events' consumer (services/notify) writes one."""
+    body = json.dumps({"reason": "card_declined"})
+    row = dict(account_id=account_id, kind=kind, subject=subject, body=body, created_at=app.clock.now())
     with app.db.transaction() as conn:
-        notify(conn, app.clock.now(), account_id, kind, subject, reason="card_declined")
-        return conn.execute(select(t.notifications.c.id).order_by(t.notifications.c.id.desc())).scalars().first()
+        return conn.execute(insert(t.notifications).returning(t.notifications.c.id), row).scalar_one()
 
 
 def announce(app, plan_id: str = "basic", fixed_fee: int = 0, prices=None) -> None:
@@ -138,6 +140,7 @@ def announce(app, plan_id: str = "basic", fixed_fee: int = 0, prices=None) -> No
             prices or {"esp32": [Tier(None, 120)]},
             "test",
         )
+    publish_events(app.db, app.clock.now())  # as the worker does: the emails follow the published events
 
 
 def content(message) -> str:
@@ -223,6 +226,7 @@ def test_r18_a_bank_transfer_received_is_emailed_once_to_the_payer(app, clock, s
     # when the transfer arrives
     with app.db.transaction() as conn:
         record_transfer(conn, clock.now(), invoice.id, 330, "MUFG 0001", "staff:hana@example.jp")
+    publish_events(app.db, clock.now())
     report = send_notifications(app.db, mailer, clock, SENDER)
     # then the payer is told, once, that it was received
     assert (report.sent, report.failed) == (1, None)

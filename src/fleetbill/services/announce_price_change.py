@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, select
 
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..adapters.db.audit import audit
 from ..domain.catalog import check_price_change
 from ..domain.errors import Conflict
+from ..domain.events import EventType, NewEvent
 from ..domain.money import Money
 from ..domain.periods import BillingMonth
 from ..domain.rating import Tier
 from .catalog import insert_price_version
+from .events import record
 
 
 def announce_price_change(
@@ -44,33 +45,18 @@ def announce_price_change(
         raise Conflict(f"plan {plan_id} already has a price version from {month}; announce another month")
     version_id = insert_price_version(conn, plan_id, month, now, fixed_fee, prices)
     account_ids = conn.execute(select(a.c.id).where(a.c.plan_id == plan_id)).scalars().all()
-    # What the customer needs to read in the email (services/send_notifications shows each key),
-    # with the ids other code may look up.
-    body = json.dumps(
-        {
-            "plan": plan.name,
-            "effective_month": str(month),
-            "fixed_fee": _fee_in_words(fixed_fee, plan),
-            "prices": [f"{dt}: {_tiers_in_words(prices[dt], plan.currency)}" for dt in sorted(prices)],
-            "tax": "not included; added on the invoice",
-            "plan_id": plan_id,
-            "price_version_id": version_id,
-        }
-    )
-    if account_ids:
-        conn.execute(
-            insert(t.notifications),
-            [
-                dict(
-                    account_id=i,
-                    kind="price_change",
-                    subject=f"New prices for {plan.name} from {month}",
-                    body=body,
-                    created_at=now,
-                )
-                for i in account_ids
-            ],
-        )
+    # What the customer needs to read (the email shows each key), with the ids an integrator
+    # looks up; one event per account on the plan (R9: each is told, R22).
+    announced = {
+        "plan": plan.name,
+        "effective_month": str(month),
+        "fixed_fee": _fee_in_words(fixed_fee, plan),
+        "prices": [f"{dt}: {_tiers_in_words(prices[dt], plan.currency)}" for dt in sorted(prices)],
+        "tax": "not included; added on the invoice",
+        "plan_id": plan_id,
+        "price_version_id": version_id,
+    }
+    record(conn, now, *(NewEvent(EventType.PRICE_VERSION_ANNOUNCED, i, announced) for i in account_ids))
     audit(
         conn,
         now,

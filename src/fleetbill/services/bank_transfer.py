@@ -11,13 +11,16 @@ from ..adapters.db import payments_repo as pay
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..adapters.db import schema_payments as p
+from ..adapters.db import views
 from ..adapters.db.audit import audit
 from ..domain.catalog import has_visible_character
 from ..domain.errors import Conflict, InvalidInput, NotFound
+from ..domain.events import EventType, NewEvent
 from ..domain.local_time import last_day_before
-from .change_plan import apply_paid_upgrades
-from .collect_invoice import suspend
-from .notify import notify
+from .event_payloads import invoice_ref
+from .events import record
+from .payments import receive_payment
+from .suspension import suspend
 
 REMINDER_DAYS = (1, 7)  # reminders this many days after the due date
 
@@ -49,6 +52,8 @@ def set_collection_method(conn: Connection, now: datetime, account_id: str, meth
         conn.execute(insert(bs), dict(account_id=account_id, gateway_customer=None, **values))
     else:
         conn.execute(update(bs).where(bs.c.account_id == account_id).values(**values))
+    changed = {"account": views.account(conn, account_id), "changed": {"collection_method": method}, "actor": actor}
+    record(conn, now, NewEvent(EventType.ACCOUNT_UPDATED, account_id, changed))  # NOTE: R22
     return method
 
 
@@ -79,18 +84,7 @@ def record_transfer(conn: Connection, now: datetime, invoice_id: str, amount: in
         raise InvalidInput(
             f"{amount:,} {inv.currency} is more than the {left:,} {inv.currency} left to pay on {inv.number}"
         )
-    paid = pay.record_payment(conn, inv, "bank_transfer", amount, reference.strip(), actor, now)
-    notify(
-        conn,
-        now,
-        inv.account_id,
-        "payment_received",
-        f"Transfer of {amount:,} {inv.currency} received for {inv.number}",
-    )
-    if paid:
-        apply_paid_upgrades(conn, now)  # R10: a bought plan starts when its payment is confirmed
-    if paid and pay.lift_suspension_if_settled(conn, inv.account_id, now, actor):
-        notify(conn, now, inv.account_id, "reinstated", "Your plan's features are back on")
+    paid = receive_payment(conn, now, inv, "bank_transfer", amount, reference.strip(), actor)
     return dict(invoice_id=inv.id, received=amount, left_to_pay=left - amount, status="paid" if paid else "open")
 
 
@@ -98,7 +92,7 @@ def chase_bank_transfers(conn: Connection, now: datetime, grace_days: int) -> tu
     """Remind overdue bank-transfer invoices; suspend those unpaid past the grace period."""
     c, inv, a = p.collections, t.invoices, t.accounts
     rows = conn.execute(
-        select(c.c.invoice_id, c.c.due_at, c.c.reminders_sent, inv.c.number, inv.c.account_id, inv.c.id, a.c.timezone)
+        select(inv, c.c.due_at, c.c.reminders_sent, a.c.timezone)
         .join(inv, inv.c.id == c.c.invoice_id)
         .join(a, a.c.id == inv.c.account_id)
         .where(c.c.method == "bank_transfer", c.c.state == "collecting", c.c.due_at < now)
@@ -107,22 +101,16 @@ def chase_bank_transfers(conn: Connection, now: datetime, grace_days: int) -> tu
     for r in rows:
         due_day = last_day_before(r.due_at, r.timezone)  # due by the end of this day, the account's own
         if r.reminders_sent < len(REMINDER_DAYS) and now >= r.due_at + timedelta(days=REMINDER_DAYS[r.reminders_sent]):
-            notify(
-                conn,
-                now,
-                r.account_id,
-                "bank_transfer_reminder",
-                f"{r.number} was due on {due_day}",
-                invoice=r.number,
-            )
-            conn.execute(update(c).where(c.c.invoice_id == r.invoice_id).values(reminders_sent=r.reminders_sent + 1))
+            overdue = dict(invoice=invoice_ref(r), due_at=r.due_at, reminder=r.reminders_sent + 1)
+            record(conn, now, NewEvent(EventType.INVOICE_OVERDUE, r.account_id, overdue))
+            conn.execute(update(c).where(c.c.invoice_id == r.id).values(reminders_sent=r.reminders_sent + 1))
             reminded += 1
         if now >= r.due_at + timedelta(days=grace_days):
             # Locked and read again, as record_transfer locks it: a transfer recorded meanwhile wins.
-            still = conn.execute(select(inv.c.status).where(inv.c.id == r.invoice_id).with_for_update()).scalar()
+            still = conn.execute(select(inv.c.status).where(inv.c.id == r.id).with_for_update()).scalar()
             if still != "open":
                 continue
-            conn.execute(update(c).where(c.c.invoice_id == r.invoice_id).values(state="failed"))
+            conn.execute(update(c).where(c.c.invoice_id == r.id).values(state="failed"))
             suspend(conn, now, r, f"bank transfer overdue since {due_day}")
             suspended += 1
     return reminded, suspended

@@ -10,16 +10,29 @@ from ..adapters.db import schema as t
 from ..adapters.db import schema_payments as p
 from ..adapters.gateway.port import CardUpdated
 from ..domain.cards import Card
-from .notify import notify
+from ..domain.events import EventType, NewEvent
+from .event_payloads import card_ref
+from .events import record
 
 
-def apply_card_update(conn: Connection, update_: CardUpdated) -> int:
+def apply_card_update(conn: Connection, now: datetime, update_: CardUpdated) -> int:
     """Store the new expiry and last 4 digits; the next try uses them. Returns cards changed."""
     values = dict(last4=update_.last4, exp_month=update_.exp_month, exp_year=update_.exp_year, expiry_warned_at=None)
     if update_.brand:
         values["brand"] = update_.brand
     c = p.cards
-    return conn.execute(update(c).where(c.c.token == update_.token, c.c.removed_at.is_(None)).values(**values)).rowcount
+    on_file = c.c.token == update_.token, c.c.removed_at.is_(None)
+    changed = conn.execute(update(c).where(*on_file).values(**values)).rowcount
+    cards = conn.execute(select(c).where(*on_file)).all()
+    record(
+        conn,
+        now,
+        *(
+            NewEvent(EventType.CARD_UPDATED, r.account_id, {"card": card_ref(r), "by": "account updater"})
+            for r in cards
+        ),
+    )
+    return changed
 
 
 def warn_expiring_cards(conn: Connection, now: datetime) -> int:
@@ -35,15 +48,7 @@ def warn_expiring_cards(conn: Connection, now: datetime) -> int:
         card = Card(r.id, r.account_id, r.token, r.brand, r.last4, r.exp_month, r.exp_year, r.is_default, r.timezone)
         # NOTE: R19 judged in the account's zone: a card whose month has ended there is not "soon".
         if card.expiring_soon(now):
-            notify(
-                conn,
-                now,
-                card.account_id,
-                "card_expiring",
-                f"Your {card.brand} card ending {card.last4} expires "
-                f"at the end of {card.exp_month:02d}/{card.exp_year}; add a new card",
-                card_id=card.id,
-            )
+            record(conn, now, NewEvent(EventType.CARD_EXPIRING, card.account_id, {"card": card_ref(card)}))
             conn.execute(update(c).where(c.c.id == card.id).values(expiry_warned_at=now))
             warned += 1
     return warned

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from types import SimpleNamespace
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -23,7 +24,10 @@ from ..domain.errors import Conflict, InvalidInput
 from ..domain.periods import BillingMonth
 from ..domain.plan_change import ChangeKind, change_kind
 from ..settings import Settings
+from .event_payloads import plan_changed
+from .events import record
 from .open_account import issue_purchase_invoice
+from .reactions import emit, entitlements_changed
 
 
 def change_plan(conn: Connection, now: datetime, settings: Settings, account_id: str, plan_id: str, actor: str) -> dict:
@@ -85,15 +89,17 @@ def change_plan(conn: Connection, now: datetime, settings: Settings, account_id:
     if kind is ChangeKind.DOWNGRADE:
         # NOTE: R10 a downgrade takes effect at the next renewal: what was paid for is kept.
         renewal = account.contract(old).next_renewal(now)
-        change |= dict(effective_at=renewal.start(account.timezone))
+        change |= dict(effective_at=renewal.start(account.timezone), purchase_invoice_id=None)
         conn.execute(insert(pc), change)
         _audit(conn, now, change, None)
-        return change | {"applied_at": None, "purchase_invoice_id": None}
+        record(conn, now, plan_changed(SimpleNamespace(**change), "requested"))
+        return change | {"applied_at": None}
     bought = replace(account, plan_id=new.id, contract_started_at=now)
     invoice_id = issue_purchase_invoice(conn, now, settings, bought, new)
     change |= dict(effective_at=now, purchase_invoice_id=invoice_id)
     conn.execute(insert(pc), change)
     _audit(conn, now, change, invoice_id)
+    record(conn, now, plan_changed(SimpleNamespace(**change), "requested"))
     accepted = invoice_id is None or pay.collection_method(conn, account_id) == "bank_transfer"
     applied = apply_upgrade(conn, change["id"], now) if accepted else None
     return change | {"applied_at": applied}
@@ -121,30 +127,36 @@ def apply_upgrade(conn: Connection, change_id: str, now: datetime) -> datetime:
     """The new plan starts: its contract runs from the purchase."""
     pc = p.plan_changes
     change = conn.execute(select(pc).where(pc.c.id == change_id)).one()
-    conn.execute(
-        update(t.accounts)
-        .where(t.accounts.c.id == change.account_id)
-        .values(plan_id=change.to_plan_id, contract_started_at=change.requested_at)
-    )
-    conn.execute(update(pc).where(pc.c.id == change_id).values(applied_at=now))
+    _start_plan(conn, now, change, change.requested_at)
     return now
 
 
-def apply_paid_upgrades(conn: Connection, now: datetime) -> int:
-    """R10: upgrades whose purchase invoice has been paid start now (called after each payment)."""
-    pc, inv = p.plan_changes, t.invoices
-    ready = (
-        conn.execute(
-            select(pc.c.id)
-            .join(inv, inv.c.id == pc.c.purchase_invoice_id)
-            .where(pc.c.applied_at.is_(None), pc.c.cancelled_at.is_(None), inv.c.status == "paid")
-        )
-        .scalars()
-        .all()
+def _start_plan(conn: Connection, now: datetime, change, contract_start: datetime) -> None:
+    """The account is on the change's plan from now, its contract from `contract_start` (R10),
+    and the operator's platform is told (R22)."""
+    a, pc = t.accounts, p.plan_changes
+    conn.execute(
+        update(a)
+        .where(a.c.id == change.account_id)
+        .values(plan_id=change.to_plan_id, contract_started_at=contract_start)
     )
-    for change_id in ready:
-        apply_upgrade(conn, change_id, now)
-    return len(ready)
+    conn.execute(update(pc).where(pc.c.id == change.id).values(applied_at=now))
+    why = f"plan changed from {change.from_plan_id} to {change.to_plan_id}"
+    emit(conn, now, plan_changed(change, "applied"), entitlements_changed(conn, now, change.account_id, why))
+
+
+def apply_paid_upgrade(conn: Connection, now: datetime, invoice_id: str) -> bool:
+    """R10: the upgrade `invoice_id` bought starts now that it is paid; False if it bought none."""
+    pc = p.plan_changes
+    change = conn.execute(
+        select(pc.c.id).where(
+            pc.c.purchase_invoice_id == invoice_id, pc.c.applied_at.is_(None), pc.c.cancelled_at.is_(None)
+        )
+    ).scalar()
+    if change is None:
+        return False
+    apply_upgrade(conn, change, now)
+    return True
 
 
 def apply_due_downgrades(conn: Connection, now: datetime) -> int:
@@ -152,7 +164,7 @@ def apply_due_downgrades(conn: Connection, now: datetime) -> int:
     is billed on the plan it was used under)."""
     pc, inv, a = p.plan_changes, t.invoices, t.accounts
     due = conn.execute(
-        select(pc.c.id, pc.c.account_id, pc.c.to_plan_id, pc.c.effective_at, a.c.timezone)
+        select(pc, a.c.timezone)
         .join(a, a.c.id == pc.c.account_id)
         .where(
             pc.c.kind == "downgrade", pc.c.applied_at.is_(None), pc.c.cancelled_at.is_(None), pc.c.effective_at <= now
@@ -165,10 +177,7 @@ def apply_due_downgrades(conn: Connection, now: datetime) -> int:
             select(inv.c.id).where(inv.c.account_id == d.account_id, inv.c.billing_month == month_before.index)
         ).first()
         if closed:
-            conn.execute(
-                update(a).where(a.c.id == d.account_id).values(plan_id=d.to_plan_id, contract_started_at=d.effective_at)
-            )
-            conn.execute(update(pc).where(pc.c.id == d.id).values(applied_at=now))
+            _start_plan(conn, now, d, d.effective_at)
             applied += 1
     return applied
 

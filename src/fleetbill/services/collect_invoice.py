@@ -23,8 +23,11 @@ from ..adapters.gateway.port import ChargeOutcome, ChargeRequest, ChargeResult, 
 from ..clock import Clock
 from ..domain.cards import charge_order
 from ..domain.dunning import RetryPolicy
-from .change_plan import apply_paid_upgrades
-from .notify import notify
+from ..domain.events import EventType, NewEvent
+from .event_payloads import card_ref, invoice_ref, plan_changed
+from .events import record
+from .payments import receive_payment
+from .suspension import suspend
 
 
 @dataclass
@@ -141,17 +144,8 @@ def _settle(db: Database, clock: Clock, attempt: dict, result: ChargeResult, rep
         ).one()
         over = pay.amount_received(conn, invoice.id) + attempt["amount"] - invoice.amount_due
         if over > 0:
-            # The money was taken: keep it on the record, and tell the customer and finance that
-            # the part above what was due must go back.
-            notify(
-                conn,
-                now,
-                invoice.account_id,
-                "overpaid",
-                f"{invoice.number} was paid {over:,} {invoice.currency} too much; it will be refunded",
-                invoice=invoice.number,
-                amount=over,
-            )
+            # The money was taken: keep it on the record, and tell the customer (payment.received
+            # says overpaid) and finance that the part above what was due must go back.
             audit(
                 conn,
                 now,
@@ -163,30 +157,12 @@ def _settle(db: Database, clock: Clock, attempt: dict, result: ChargeResult, rep
                 currency=invoice.currency,
                 reference=result.reference,
             )
-        paid = pay.record_payment(
-            conn,
-            invoice,
-            "card",
-            attempt["amount"],
-            result.reference or attempt["idempotency_key"],
-            "gateway",
-            now,
-            attempt_id=attempt["id"],
+        reference = result.reference or attempt["idempotency_key"]
+        paid = receive_payment(
+            conn, now, invoice, "card", attempt["amount"], reference, "gateway", attempt["id"], max(over, 0)
         )
         if paid:
-            apply_paid_upgrades(conn, now)  # R10: a bought plan starts when its payment is confirmed
             report.paid.append(invoice.id)
-            notify(
-                conn,
-                now,
-                invoice.account_id,
-                "payment_received",
-                f"Payment received for {invoice.number}",
-                invoice=invoice.number,
-                amount=attempt["amount"],
-            )
-            if pay.lift_suspension_if_settled(conn, invoice.account_id, now, "gateway"):
-                notify(conn, now, invoice.account_id, "reinstated", "Your plan's features are back on")
         return paid
 
 
@@ -285,18 +261,16 @@ def _last_try(conn: Connection, invoice_id: str) -> int:
 
 def _tell_declined(db: Database, clock: Clock, invoice, cards) -> None:
     """R19: the account is told when a card is declined, even if the other card then paid."""
+    payload = dict(invoice=invoice_ref(invoice), reason="the card was declined", paid_by_other_card=True)
     with db.transaction() as conn:
-        for card in cards:
-            notify(
-                conn,
-                clock.now(),
-                invoice.account_id,
-                "card_declined",
-                f"Your {card.brand} card ending {card.last4} was declined; {invoice.number} was paid with your "
-                "other card",
-                card_id=card.id,
-                invoice=invoice.number,
-            )
+        record(
+            conn,
+            clock.now(),
+            *(
+                NewEvent(EventType.INVOICE_PAYMENT_FAILED, invoice.account_id, payload | {"card": card_ref(card)})
+                for card in cards
+            ),
+        )
 
 
 def invoice_paid(conn: Connection, invoice_id: str) -> bool:
@@ -313,8 +287,9 @@ def _after_failed_try(db, clock, policy: RetryPolicy, invoice, coll, cards, repo
         status = conn.execute(select(t.invoices.c.status).where(t.invoices.c.id == invoice.id).with_for_update())
         if status.scalar() != "open":
             return
+        failed = dict(invoice=invoice_ref(invoice), reason=why)
         if extra:
-            notify(conn, now, invoice.account_id, "payment_failed", f"Payment for {invoice.number} failed", reason=why)
+            record(conn, now, NewEvent(EventType.INVOICE_PAYMENT_FAILED, invoice.account_id, failed | {"extra": True}))
             return
         first = coll.first_try_at or now
         tries = coll.tries_made + 1
@@ -327,16 +302,9 @@ def _after_failed_try(db, clock, policy: RetryPolicy, invoice, coll, cards, repo
         ).rowcount
         if not counted:
             return  # another worker counted this try already
+        failed |= dict(try_number=tries, next_try_at=nxt)
+        record(conn, now, NewEvent(EventType.INVOICE_PAYMENT_FAILED, invoice.account_id, failed))
         if nxt is not None:
-            notify(
-                conn,
-                now,
-                invoice.account_id,
-                "payment_failed",
-                f"Payment for {invoice.number} failed; we retry on {nxt.date().isoformat()}",
-                reason=why,
-                next_try_at=nxt.isoformat(),
-            )
             return
         if cancel_unpaid_upgrade(conn, now, invoice):
             return
@@ -368,38 +336,9 @@ def cancel_unpaid_upgrade(conn: Connection, now: datetime, invoice) -> bool:
         reason="the upgrade it was for was never paid",
     )
     conn.execute(update(p.collections).where(p.collections.c.invoice_id == invoice.id).values(state="cancelled"))
-    notify(
-        conn,
-        now,
-        invoice.account_id,
-        "upgrade_cancelled",
-        f"Your upgrade was cancelled: {invoice.number} could not be paid; your plan stays as it was",
-        invoice=invoice.number,
-    )
+    change = conn.execute(select(pc).where(pc.c.purchase_invoice_id == invoice.id)).one()
+    record(conn, now, plan_changed(change, "cancelled", invoice=invoice_ref(invoice) | {"status": "void"}))
     return True
-
-
-def suspend(conn: Connection, now: datetime, invoice, reason: str) -> None:
-    """R19: the plan's features are disabled until the invoice is paid; devices stay as they are."""
-    if pay.open_suspension(conn, invoice.account_id) is None:
-        conn.execute(
-            p.suspensions.insert(),
-            dict(
-                id=repo.new_id(), account_id=invoice.account_id, invoice_id=invoice.id, reason=reason, suspended_at=now
-            ),
-        )
-        notify(
-            conn, now, invoice.account_id, "suspended", f"Features disabled: {invoice.number} is unpaid", reason=reason
-        )
-        audit(
-            conn,
-            now,
-            "worker",
-            "account.suspended",
-            account_id=invoice.account_id,
-            subject=invoice.number,
-            reason=reason,
-        )
 
 
 def collect_due(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import Connection
@@ -28,3 +29,18 @@ def account_entitlements(
     turns no feature off)."""
     standing, features = entitlements_and_state(conn, now, account_id)
     return standing.state == BillingState.SUSPENDED, features
+
+
+def entitlements_view(conn: Connection, now: datetime, account_id: str) -> dict:
+    """The account's entitlements as the API answers them and entitlements.changed carries them:
+    its plan, its billing state with the sentence that explains it, each feature and why (R22)."""
+    standing, features = entitlements_and_state(conn, now, account_id)
+    facts = ("label", "features_on", "invoice_number", "since", "next_try_at", "due_at")
+    return dict(
+        account_id=account_id,
+        plan_id=repo.get_account(conn, account_id).plan_id,
+        suspended=standing.state == BillingState.SUSPENDED,
+        billing_state={k: getattr(standing, k) for k in facts}
+        | {"state": standing.state.value, "summary": standing.summary()},
+        features=[asdict(f) for f in features],
+    )

@@ -1,6 +1,7 @@
 """The event outbox (R22): every use case that changes billing state records what happened in its
 own transaction (`record`); `publish_events` then numbers them per account and hands them to their
-consumers: the operator's webhook endpoints (and the events API, which lists what is published).
+consumers: the operator's webhook endpoints, the account's emails (services/notify), and the
+events API, which lists what is published.
 
 A finalized invoice is immutable (R15), so the close records its events with the invoice's id
 alone, in one statement for every invoice (`record_invoices_finalized`), and publishing fills in
@@ -22,6 +23,7 @@ from ..adapters.db import views
 from ..adapters.db.engine import Database
 from ..adapters.db.schema import UTCDateTime
 from ..domain.events import RETENTION, EventType, NewEvent, parse_types
+from .notify import notifications_for
 
 PUBLISH_BATCH = 5_000
 # pg_try_advisory_xact_lock's key for "events are being published": one publisher at a time
@@ -141,7 +143,21 @@ def _publish_batch(conn: Connection, now: datetime) -> int:
     )
     published = [(r, json.loads(payloads[r.id])) for r in rows]
     _fan_out_to_webhooks(conn, now, published)
+    _notify_accounts(conn, now, published)
     return len(rows)
+
+
+def _notify_accounts(conn: Connection, now: datetime, published: Sequence[tuple[Any, dict]]) -> None:
+    """The emails the published events make (services/notify), with dates in each account's zone."""
+    wanted = {r.account_id for r, _ in published if r.account_id is not None}
+    zones = dict(conn.execute(select(t.accounts.c.id, t.accounts.c.timezone).where(t.accounts.c.id.in_(wanted))).all())
+    notes = [
+        note
+        for r, payload in published
+        for note in notifications_for(r.type, r.account_id, payload, zones.get(r.account_id, "UTC"), r.occurred_at)
+    ]
+    if notes:
+        conn.execute(insert(t.notifications), notes)
 
 
 def _next_sequences(conn: Connection, streams: set[str]) -> dict[str, int]:

@@ -115,7 +115,9 @@ def release_key(conn: Connection, api_key_id: str, key: str, token: str) -> None
     """Free the key of a request that failed: errors are not stored, it may be retried as it is."""
     r = t.idempotency_records
     conn.execute(
-        delete(r).where(r.c.api_key_id == api_key_id, r.c.key == key, r.c.claim_token == token, r.c.status_code.is_(None))
+        delete(r).where(
+            r.c.api_key_id == api_key_id, r.c.key == key, r.c.claim_token == token, r.c.status_code.is_(None)
+        )
     )
 
 

@@ -10,8 +10,10 @@ from sqlalchemy import Connection, insert
 
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
+from ..adapters.db import views
 from ..domain.catalog import Account, check_name
 from ..domain.errors import InvalidInput
+from ..domain.events import EventType, NewEvent
 from ..domain.money import check_currency
 from ..domain.monthly import draft_purchase_invoice, locked_rate
 from ..domain.periods import BillingMonth, check_timezone
@@ -79,6 +81,7 @@ def open_account(conn: Connection, now: datetime, settings: Settings, new: NewAc
             created_at=now,
         ),
     )
+    record(conn, now, NewEvent(EventType.ACCOUNT_CREATED, account.id, {"account": views.account(conn, account.id)}))
     return account, issue_purchase_invoice(conn, now, settings, account, plan)
 
 

@@ -30,7 +30,9 @@ def open_collections(conn: Connection, now: datetime, invoices: ColumnElement[bo
     )
     pending = and_(
         invoices,
-        inv.c.status == "open", inv.c.amount_due > 0, ~select(c.c.invoice_id).where(c.c.invoice_id == inv.c.id).exists()
+        inv.c.status == "open",
+        inv.c.amount_due > 0,
+        ~select(c.c.invoice_id).where(c.c.invoice_id == inv.c.id).exists(),
     )
     cards = select(
         inv.c.id,
@@ -44,9 +46,8 @@ def open_collections(conn: Connection, now: datetime, invoices: ColumnElement[bo
         literal(0),
     ).where(pending, method == "card")
     columns = ["invoice_id", "account_id", "method", "state", "tries_made", "first_try_at", "next_try_at"]
-    opened = len(
-        conn.execute(insert(c).from_select([*columns, "due_at", "reminders_sent"], cards).returning(c.c.invoice_id)).all()
-    )
+    columns += ["due_at", "reminders_sent"]
+    opened = len(conn.execute(insert(c).from_select(columns, cards).returning(c.c.invoice_id)).all())
     transfers = conn.execute(
         select(inv.c.id, inv.c.account_id, inv.c.issued_at, inv.c.billing_month, a.c.timezone)
         .join(a, a.c.id == inv.c.account_id)

@@ -12,7 +12,9 @@ from ..adapters.db import schema as t
 from ..adapters.db.audit import audit
 from ..domain.catalog import has_visible_character
 from ..domain.errors import InvalidInput
+from ..domain.events import EventType, NewEvent
 from ..domain.points import usable_balance
+from .events import record
 
 
 def grant_points(
@@ -61,6 +63,8 @@ def grant_points(
             account_id=account.id, grant_id=grant["id"], kind="grant", amount=amount, invoice_id=None, effective_at=now
         ),
     )
+    granted = {k: grant[k] for k in ("id", "amount", "reason", "granted_at", "expires_at", "actor")}
+    record(conn, now, NewEvent(EventType.POINTS_GRANTED, account.id, {"grant": granted}))  # NOTE: R22
     return grant
 
 
@@ -112,4 +116,11 @@ def expire_points(conn: Connection, now: datetime) -> int:
         )
         for r in rows:
             audit(conn, now, "worker", "points.expired", account_id=r.account_id, amount=-int(r.remaining), grant=r.id)
+        record(conn, now, *(_expired(r) for r in rows))
     return sum(int(r.remaining) for r in rows)
+
+
+def _expired(row) -> NewEvent:
+    """points.expired for what was left of a grant (R16, R22)."""
+    left = dict(grant_id=row.id, amount=int(row.remaining), expired_at=row.expires_at)
+    return NewEvent(EventType.POINTS_EXPIRED, row.account_id, left)

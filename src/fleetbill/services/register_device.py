@@ -12,7 +12,9 @@ from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..domain.catalog import has_visible_character
 from ..domain.errors import InvalidInput
+from ..domain.events import EventType, NewEvent
 from .devices import key_hash, refuse_closed_month
+from .events import record
 
 
 @dataclass(frozen=True)
@@ -71,4 +73,14 @@ def register_device(
             request_id=request_id,
         ),
     )
+    device = dict(
+        id=device_id,
+        account_id=account.id,
+        device_type_id=device_type_id,
+        name=name,
+        key_last4=device_key[-4:],
+        active=True,
+        registered_at=now,
+    )
+    record(conn, now, NewEvent(EventType.DEVICE_REGISTERED, account.id, {"device": device}))  # NOTE: R22
     return RegisteredDevice(device_id, account.id, device_type_id, name, device_key, now)

@@ -11,7 +11,9 @@ from sqlalchemy import Connection, insert, select, update
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..domain.errors import InvalidInput, NotFound
+from ..domain.events import EventType, NewEvent
 from .devices import refuse_closed_month
+from .events import record
 
 MAX_BULK = 10_000
 
@@ -72,5 +74,9 @@ def switch_devices(
                 for r in to_change
             ],
         )
+        # NOTE: R22 one event per request, with the devices it switched.
+        switched = [dict(id=r.id, device_type_id=r.device_type_id) for r in to_change]
+        payload = dict(active=active, devices=switched, request_id=request_id, actor=actor)
+        record(conn, now, NewEvent(EventType.DEVICES_SWITCHED, account.id, payload))
     changed = {r.id for r in to_change}
     return SwitchResult([i for i in ids if i in changed], [i for i in ids if i not in changed])

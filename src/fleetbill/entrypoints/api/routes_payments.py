@@ -22,7 +22,7 @@ from ...services.bank_transfer import record_transfer, set_collection_method
 from ...services.buy_plan import charge_purchase
 from ...services.card_updates import apply_card_update
 from ...services.collect_invoice import collect_due
-from ...services.entitlements import entitlements_and_state
+from ...services.entitlements import entitlements_view
 from .context import Operator, get_app, idempotent, operator
 from .schemas import (
     CardAdded,
@@ -169,17 +169,7 @@ def get_entitlements(account_id: str, request: Request):
     """Each plan feature on or off, and why, for the operator's platform to check."""
     app = get_app(request)
     with app.db.read() as conn:
-        standing, features = entitlements_and_state(conn, app.clock.now(), account_id)
-        plan_id = repo.get_account(conn, account_id).plan_id
-    facts = ("label", "features_on", "invoice_number", "since", "next_try_at", "due_at")
-    state = {k: getattr(standing, k) for k in facts}
-    return dict(
-        account_id=account_id,
-        plan_id=plan_id,
-        suspended=standing.state == "suspended",
-        billing_state=state | {"state": standing.state.value, "summary": standing.summary()},
-        features=[asdict(f) for f in features],
-    )
+        return entitlements_view(conn, app.clock.now(), account_id)
 
 
 @router.post("/collect", response_model=CollectOut, tags=["collection"])
@@ -208,7 +198,7 @@ async def receive_webhook(gateway_name: str, request: Request):
     updated = 0
     if event.card_update is not None:
         with app.db.transaction() as conn:
-            updated = apply_card_update(conn, event.card_update)
+            updated = apply_card_update(conn, app.clock.now(), event.card_update)
     return {"received": event.id, "type": event.type, "cards_updated": updated}
 
 
@@ -235,4 +225,8 @@ def sandbox_account_updater(body: SandboxUpdateIn, request: Request):
     payload, headers = app.gateway.account_updater_event(token, body.last4, body.exp_month, body.exp_year)
     event = app.gateway.parse_webhook(payload, headers)
     with app.db.transaction() as conn:
-        return {"received": event.id, "type": event.type, "cards_updated": apply_card_update(conn, event.card_update)}
+        return {
+            "received": event.id,
+            "type": event.type,
+            "cards_updated": apply_card_update(conn, app.clock.now(), event.card_update),
+        }

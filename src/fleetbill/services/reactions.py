@@ -1,0 +1,50 @@
+"""What follows from an event in the same transaction (R22): a use case emits what happened, and
+the use cases that react to it run here, instead of each service calling the others by hand.
+
+An invoice paid starts the upgrade it bought (R10) and lifts a suspension it settles (R19);
+each of those emits its own events (plan.changed, account.reinstated, entitlements.changed).
+Emails and webhooks react later, to the published events (services/events, services/notify)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import Connection
+
+from ..domain.events import EventType, NewEvent
+from .events import record
+
+Reaction = Callable[[Connection, datetime, NewEvent], None]
+
+
+def emit(conn: Connection, now: datetime, *events: NewEvent) -> None:
+    """Record `events` in the caller's transaction, then run what reacts to each, in order."""
+    record(conn, now, *events)
+    for event in events:
+        for react in REACTIONS.get(event.type, ()):
+            react(conn, now, event)
+
+
+def entitlements_changed(conn: Connection, now: datetime, account_id: str, why: str) -> NewEvent:
+    """entitlements.changed with the account's entitlements as they now are, and why they changed."""
+    from .entitlements import entitlements_view
+
+    return NewEvent(EventType.ENTITLEMENTS_CHANGED, account_id, entitlements_view(conn, now, account_id) | {"why": why})
+
+
+def _start_the_upgrade_it_bought(conn: Connection, now: datetime, paid: NewEvent) -> None:
+    from .change_plan import apply_paid_upgrade
+
+    apply_paid_upgrade(conn, now, paid.payload["invoice"]["id"])
+
+
+def _lift_the_suspension_it_settles(conn: Connection, now: datetime, paid: NewEvent) -> None:
+    from .suspension import reinstate_if_settled
+
+    reinstate_if_settled(conn, now, paid.account_id, paid.payload["actor"])
+
+
+REACTIONS: dict[EventType, tuple[Reaction, ...]] = {
+    EventType.INVOICE_PAID: (_start_the_upgrade_it_bought, _lift_the_suspension_it_settles),
+}
