@@ -44,6 +44,11 @@ class Settings:
     operator_timezone: str = "Asia/Tokyo"
     # R18: where a bank-transfer invoice is paid, printed on it as written (lines; "\n" also breaks a line).
     bank_account: str = ""
+    # R22 webhooks: private, loopback and link-local receivers are refused (SSRF) unless allowed here.
+    webhooks_allow_private: bool = False
+    webhook_concurrency: int = 16  # deliveries in flight at once, per worker
+    webhook_interval: int = 5  # seconds between the worker's publishing and delivery passes
+    webhook_secret_overlap_hours: int = 24  # after a rotation, the old secret also signs this long
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -70,6 +75,12 @@ class Settings:
             mail_from=env.get("FLEETBILL_MAIL_FROM", cls.mail_from),
             operator_timezone=env.get("FLEETBILL_OPERATOR_TIMEZONE", cls.operator_timezone),
             bank_account=env.get("FLEETBILL_BANK_ACCOUNT", "").replace("\\n", "\n").strip(),
+            webhooks_allow_private=env.get("FLEETBILL_WEBHOOKS_ALLOW_PRIVATE", "").lower() in {"1", "true", "yes"},
+            webhook_concurrency=_whole(env, "FLEETBILL_WEBHOOK_CONCURRENCY", cls.webhook_concurrency, 1, 1_000),
+            webhook_interval=_whole(env, "FLEETBILL_WEBHOOK_INTERVAL", cls.webhook_interval, 1, 3_600),
+            webhook_secret_overlap_hours=_whole(
+                env, "FLEETBILL_WEBHOOK_SECRET_OVERLAP_HOURS", cls.webhook_secret_overlap_hours, 0, 24 * 30
+            ),
         )
         values.update(overrides)
         settings = cls(**values)
@@ -86,6 +97,14 @@ class Settings:
         key = self.secret_key or secret_key
         sandbox = self.sandbox_webhook_secret or derived_secret(key, "sandbox-webhooks", prefix="whsec_")
         return replace(self, secret_key=key, sandbox_webhook_secret=sandbox)
+
+
+def _whole(env, name: str, default: int, least: int, most: int) -> int:
+    """A whole-number setting, or InvalidInput naming it and its range."""
+    text = env.get(name, str(default)).strip()
+    if not (text.isascii() and text.isdigit() and least <= int(text) <= most):
+        raise InvalidInput(f"{name}: give a whole number from {least} to {most} (got {text[:20]!r})")
+    return int(text)
 
 
 def derived_secret(secret_key: str, purpose: str, prefix: str = "") -> str:

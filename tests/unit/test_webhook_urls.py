@@ -48,8 +48,22 @@ def test_r22_a_url_fleetbill_will_not_send_to_is_refused_with_what_to_change(url
 
 @pytest.mark.parametrize(
     "address",
-    ["127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "::1", "fe80::1", "fc00::1",
-     "224.0.0.1", "0.0.0.0", "240.0.0.1", "100.64.0.1", "::ffff:127.0.0.1", "::ffff:10.0.0.1"],
+    [
+        "127.0.0.1",
+        "10.0.0.1",
+        "172.16.5.4",
+        "192.168.1.1",
+        "169.254.169.254",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "224.0.0.1",
+        "0.0.0.0",
+        "240.0.0.1",
+        "100.64.0.1",
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+    ],
 )
 def test_r22_ssrf_loopback_private_link_local_multicast_and_reserved_addresses_are_forbidden(address):
     assert forbidden_address(address) is not None

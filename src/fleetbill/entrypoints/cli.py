@@ -19,6 +19,8 @@ api_key = typer.Typer(help="Operator API keys.", **TYPER)
 app.add_typer(api_key, name="api-key")
 staff = typer.Typer(help="Operator staff who log in to the console (/console).", **TYPER)
 app.add_typer(staff, name="staff")
+webhooks = typer.Typer(help="Webhooks to the operator's endpoints (R22).", **TYPER)
+app.add_typer(webhooks, name="webhooks")
 
 
 class _LazyConsole:
@@ -204,6 +206,19 @@ def collect() -> None:
     console.print(report.summary())
 
 
+@webhooks.command("deliver")
+def deliver_webhooks_now() -> None:
+    """Publish the recorded events and send the webhooks due now, once (the worker does it every
+    few seconds). Endpoints are managed in the API (/v1/webhook-endpoints) and the console."""
+    from ..services.deliver_webhooks import deliver_webhooks
+    from ..services.events import publish_events
+
+    built = build()
+    published = publish_events(built.db, built.clock.now())
+    report = deliver_webhooks(built.db, built.clock, built.settings)
+    console.print(f"{published} events published; {report.summary()}", highlight=False)
+
+
 @app.command()
 def worker(
     once: bool = typer.Option(False, "--once", help="Run the due jobs once and exit."),
@@ -220,9 +235,10 @@ def worker(
     different time zones), which applies the plan downgrades due with it and opens the
     collections of its invoices; card collection and retries; reminders of unpaid bank transfers
     and suspension; card expiry warnings; point expiry; the purge of old idempotency keys; and
-    emailing the notifications (FLEETBILL_SMTP_URL; unset, they wait in the outbox). Every job is
-    idempotent, so several workers may run at once. Ctrl-C or SIGTERM stops it; a run cut short
-    keeps nothing half-done."""
+    emailing the notifications (FLEETBILL_SMTP_URL; unset, they wait in the outbox). Between runs,
+    every FLEETBILL_WEBHOOK_INTERVAL seconds (5), it publishes the events recorded since and
+    delivers the webhooks due. Every job is idempotent, so several workers may run at once.
+    Ctrl-C or SIGTERM stops it; a run cut short keeps nothing half-done."""
     from .worker import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")

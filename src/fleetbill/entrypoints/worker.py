@@ -1,4 +1,6 @@
-"""The worker: runs the due jobs on every interval boundary. Idempotent, so many may run."""
+"""The worker: runs the due jobs on every interval boundary, and between them publishes the
+recorded events and delivers webhooks every few seconds (R22: a platform cannot wait an hour to
+learn an account was suspended). Everything it runs is idempotent, so many workers may run."""
 
 from __future__ import annotations
 
@@ -6,25 +8,55 @@ import logging
 import time
 
 from ..bootstrap import App
+from ..services.deliver_webhooks import DeliveryReport, deliver_webhooks, sender_for
+from ..services.events import publish_events
 from ..services.run_due_jobs import run_due_jobs
 
 log = logging.getLogger("fleetbill.worker")
 
 
-def run_worker(app: App, *, once: bool = False, interval: int = 3600) -> None:
+def run_worker(app: App, *, once: bool = False, interval: int = 3600, tick: float | None = None) -> None:
+    """The due jobs now and then just past each multiple of `interval` seconds; events and
+    webhooks every `tick` seconds (FLEETBILL_WEBHOOK_INTERVAL, 5 by default) in between."""
+    tick = tick or app.settings.webhook_interval
+    sender = sender_for(app.settings)
+    due_at = time.time()  # the first run is at once
     while True:
-        try:
-            report = run_due_jobs(app.db, app.clock, app.settings, app.gateway, mailer=app.mailer)
-        except Exception:
-            if once:
-                raise
-            log.exception("due jobs failed; nothing half-done was kept; retrying at the next boundary")
-        else:
-            _log(report)
+        if time.time() >= due_at:
+            _run_due_jobs(app, once)
+            now = time.time()
+            due_at = now - now % interval + interval + 5  # a few seconds past the next boundary
+        _publish_and_deliver(app, sender, once)
         if once:
             return
-        now = app.clock.now().timestamp()
-        time.sleep(interval - now % interval + 5)  # a few seconds past the boundary
+        time.sleep(tick)
+
+
+def _run_due_jobs(app: App, once: bool) -> None:
+    try:
+        report = run_due_jobs(app.db, app.clock, app.settings, app.gateway, mailer=app.mailer)
+    except Exception:
+        if once:
+            raise
+        log.exception("due jobs failed; nothing half-done was kept; retrying at the next boundary")
+    else:
+        _log(report)
+
+
+def _publish_and_deliver(app: App, sender, once: bool) -> DeliveryReport | None:
+    """Publish what was recorded since, then send the webhooks due now."""
+    try:
+        publish_events(app.db, app.clock.now())
+        report = deliver_webhooks(app.db, app.clock, app.settings, sender)
+    except Exception:
+        if once:
+            raise
+        # A delivery not recorded is sent again once its claim lapses (at least once).
+        log.exception("publishing events or delivering webhooks failed; retrying in a few seconds")
+        return None
+    if report.sent:
+        log.info("webhooks: %s", report.summary())
+    return report
 
 
 def _log(report) -> None:

@@ -26,6 +26,10 @@ ACTIONS = (
     "collection_method.changed",
     "price_version.announced",
     "tax_rate.added",
+    "webhook_endpoint.created",  # R22: subject: the endpoint's id
+    "webhook_endpoint.disabled",  # by staff, or by the worker after days of failures
+    "webhook_endpoint.enabled",
+    "webhook_endpoint.secret_rotated",
     "account.suspended",
     "account.reinstated",
     "close.run",  # a month closed; amount billed

@@ -14,7 +14,16 @@ from ...bootstrap import App
 from ...clock import TestClock
 from .. import console, web
 from ..web import i18n, sandbox_gateway
-from . import problems, routes_accounts, routes_api_keys, routes_catalog, routes_events, routes_jobs, routes_payments
+from . import (
+    problems,
+    routes_accounts,
+    routes_api_keys,
+    routes_catalog,
+    routes_events,
+    routes_jobs,
+    routes_payments,
+    routes_webhooks,
+)
 from .context import storable_params
 
 DESCRIPTION = """
@@ -65,6 +74,7 @@ def create_api(app: App) -> FastAPI:
     api.include_router(routes_payments.router)
     api.include_router(routes_payments.webhooks)
     api.include_router(routes_events.router)
+    api.include_router(routes_webhooks.router)
     api.include_router(routes_api_keys.router)
     if isinstance(app.clock, TestClock) and app.settings.test_mode:
         api.include_router(routes_jobs.test_clock)

@@ -3,11 +3,12 @@ how staff log in."""
 
 from fastapi import APIRouter
 
-from . import api_key_pages, auth, pages
+from . import api_key_pages, auth, pages, webhook_pages
 
 router = APIRouter()
 router.include_router(auth.router)
 router.include_router(pages.router)
 router.include_router(api_key_pages.router)
+router.include_router(webhook_pages.router)
 
 __all__ = ["router"]

@@ -153,6 +153,49 @@ JA: dict[str, str] = {
     "Amount": "金額",
     "Details": "詳細",
     "Nothing logged yet.": "記録はまだありません。",
+    # webhooks (R22)
+    "Webhooks": "Webhook",
+    (
+        "fleetbill signs every event it sends to these endpoints (Standard Webhooks) and retries a failed "
+        "delivery for about three days; an endpoint with no success for five days is disabled."
+    ): (
+        "fleetbill はこれらのエンドポイントに送るすべてのイベントに署名し (Standard Webhooks)、失敗した配信を"
+        "約 3 日間再試行します。5 日間一度も成功しないエンドポイントは無効になります。"
+    ),
+    "The signing secret of {url}:": "{url} の署名シークレット:",
+    "Copy it now: it is shown this once. Verify each delivery's signature with it.": (
+        "今すぐコピーしてください。表示はこの 1 回だけです。各配信の署名をこれで検証します。"
+    ),
+    "The old secret also signs until {at}.": "{at} までは古いシークレットでも署名されます。",
+    "No endpoint yet.": "エンドポイントはまだありません。",
+    "enabled": "有効",
+    "disabled": "無効",
+    "Events": "イベント",
+    "every type": "すべての種類",
+    "{pending} waiting, {succeeded} delivered, {failed} failed": (
+        "待機 {pending} 件、配信済み {succeeded} 件、失敗 {failed} 件"
+    ),
+    "failing since {at}": "{at} から失敗中",
+    "Event": "イベント",
+    "State": "状態",
+    "Last attempt": "最後の試行",
+    "Next try": "次の試行",
+    "Disable": "無効にする",
+    "Enable": "有効にする",
+    "Rotate the secret": "シークレットを更新",
+    "Add an endpoint": "エンドポイントを追加",
+    "URL (https)": "URL (https)",
+    "Description": "説明",
+    "Events (none ticked: every type)": "イベント (選択なし: すべての種類)",
+    "Add endpoint": "エンドポイントを追加",
+    "Deliver an event again": "イベントを再配信",
+    "Event id": "イベント ID",
+    "Endpoint": "エンドポイント",
+    "every endpoint that takes it": "受け取るすべてのエンドポイント",
+    "Redeliver": "再配信",
+    "It is sent with the same webhook-id as before, so a receiver that already has it can ignore it.": (
+        "前回と同じ webhook-id で送られるので、受信済みの受信側はそれを無視できます。"
+    ),
     # API keys (R22)
     "API keys": "API キー",
     (
