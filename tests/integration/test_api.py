@@ -623,6 +623,14 @@ MAIN_PATHS = {
     "/v1/api-keys/{key_id}/revoke": {"post"},
     "/v1/events": {"get"},
     "/v1/events/{event_id}": {"get"},
+    "/v1/events/{event_id}/redeliver": {"post"},
+    "/v1/webhook-endpoints": {"get", "post"},
+    "/v1/webhook-endpoints/{endpoint_id}": {"get", "patch", "post"},
+    "/v1/webhook-endpoints/{endpoint_id}/deliveries": {"get"},
+    "/v1/webhook-endpoints/{endpoint_id}/disable": {"post"},
+    "/v1/webhook-endpoints/{endpoint_id}/enable": {"post"},
+    "/v1/webhook-endpoints/{endpoint_id}/redeliver": {"post"},
+    "/v1/webhook-endpoints/{endpoint_id}/rotate-secret": {"post"},
 }
 TEST_CLOCK_PATHS = {
     "/v1/test-clock": {"get", "post"},

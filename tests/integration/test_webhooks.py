@@ -458,3 +458,40 @@ def test_r22_the_console_webhooks_page_reads_in_japanese(console):
     console.cookies.set("fleetbill_lang", "ja")
     page = console.get("/console/webhooks", headers={"accept-language": "ja"}).text
     assert "エンドポイントを追加" in page and "イベントを再配信" in page
+
+
+# --- the worker ------------------------------------------------------------------------------------
+
+
+def test_r22_the_worker_delivers_every_few_seconds_and_runs_the_due_jobs_only_on_its_interval(
+    api, app, receiver, monkeypatch
+):
+    from fleetbill.entrypoints import worker
+
+    # given an endpoint, and a worker whose clock of hours and sleeps the test drives
+    endpoint = add_endpoint(api, receiver.url)
+    receiver.secrets = [endpoint["secret"]]
+    wall = [1_000_000.0]  # 40 s past a minute
+    due_runs, ticks = [], []
+    monkeypatch.setattr(worker.time, "time", lambda: wall[0])
+    monkeypatch.setattr(worker, "run_due_jobs", lambda *args, **kwargs: due_runs.append(wall[0]))
+    monkeypatch.setattr(worker, "_log", lambda report: None)
+
+    def sleep(seconds):
+        ticks.append(seconds)
+        if len(ticks) == 3:
+            with app.db.transaction() as conn:  # an event is recorded while the worker sleeps
+                record(conn, app.clock.now(), paid())
+        if len(ticks) == 15:  # 75 s of ticks
+            raise KeyboardInterrupt
+        wall[0] += seconds
+
+    monkeypatch.setattr(worker.time, "sleep", sleep)
+    # when it runs for 75 s with the due jobs every minute, ticking every 5 s
+    with pytest.raises(KeyboardInterrupt):
+        worker.run_worker(app, interval=60)
+    # then the event recorded was published and delivered at the next tick, not at the next hour
+    assert len(receiver.requests) == 1 and receiver.requests[0]["verified_by"]
+    assert set(ticks) == {5}
+    # and the due jobs ran at the start and 5 s past the next minute, not at every tick
+    assert due_runs == [1_000_000.0, 1_000_025.0]
