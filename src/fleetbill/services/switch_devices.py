@@ -75,7 +75,10 @@ def switch_devices(
             ],
         )
         # NOTE: R22 one event per request, with the devices it switched.
-        switched = [dict(id=r.id, device_type_id=r.device_type_id) for r in to_change]
+        order = {device_id: n for n, device_id in enumerate(ids)}
+        switched = [
+            dict(id=r.id, device_type_id=r.device_type_id) for r in sorted(to_change, key=lambda r: order[r.id])
+        ]
         payload = dict(active=active, devices=switched, request_id=request_id, actor=actor)
         record(conn, now, NewEvent(EventType.DEVICES_SWITCHED, account.id, payload))
     changed = {r.id for r in to_change}
