@@ -62,6 +62,22 @@ def test_r7_r20_the_estimates_tiers_in_japanese(api, nine_and_two):
     assert not [r for r in rows if "−0" in r[1]]
 
 
+def test_r11_r14_r20_the_estimates_fee_line_reads_in_japanese_as_on_the_pdf(api, app):
+    # given: an account on a plan with a 1,200 JPY monthly fee (its next period's fee is on the estimate)
+    f.device_type(app)
+    f.plan(app, fixed_fee=1_200)
+    account = f.account(app, name="Sakura Robotics")
+    f.devices(app, account, 1)
+    open_page(api, account)
+    # when the page is read in English, then in Japanese
+    english = estimate_rows(api.get("/billing").text)
+    api.get("/lang/ja", params={"next": "/billing"})
+    japanese = estimate_rows(api.get("/billing").text)
+    # then: February's fee is named as the PDF names it, in each language
+    assert ("Basic fee, 2026-02", "1,200 JPY") in english
+    assert ("Basic 基本料金（2026年2月分）", "1,200 JPY") in japanese
+
+
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
 def test_r7_r14_the_invoice_pdf_shows_the_same_tier_rows(api, app, clock, nine_and_two, tmp_path):
     # given the month closed as the page estimated it

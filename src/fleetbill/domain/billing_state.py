@@ -15,9 +15,10 @@ The states, most serious first (an account is in the first that applies):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
+
+from .local_time import last_day_before, local_day
 
 
 class BillingState(StrEnum):
@@ -87,20 +88,17 @@ class AccountBillingState:
             return HEADLINES[self.state.value], args
         if self.by_transfer and self.due_at is not None:
             # due at the start of a day in the account's zone: the last day to pay is the one before
-            return HEADLINES["overdue_transfer"], args | {"date": _day(self.due_at - timedelta(microseconds=1), self)}
+            last_day = last_day_before(self.due_at, self.timezone)
+            return HEADLINES["overdue_transfer"], args | {"date": last_day.isoformat()}
         if self.next_try_at is None:
             return HEADLINES["failing_last"], args
-        return HEADLINES["failing_card"], args | {"date": _day(self.next_try_at, self)}
+        # R19: a try at 01:00 on Dec 2 in Tokyo is on Dec 2 there
+        return HEADLINES["failing_card"], args | {"date": local_day(self.next_try_at, self.timezone).isoformat()}
 
     def summary(self) -> str:
         """The headline with its values filled in, in English (the API's and the console's)."""
         text, args = self.headline()
         return text.format(**args)
-
-
-def _day(at: datetime, standing: AccountBillingState) -> str:
-    """The day `at` falls on in the account's zone (R19: a try at 01:00 on Dec 2 in Tokyo is Dec 2)."""
-    return at.astimezone(ZoneInfo(standing.timezone)).strftime("%Y-%m-%d")
 
 
 def billing_state(

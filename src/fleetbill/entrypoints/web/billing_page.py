@@ -13,6 +13,7 @@ from ...adapters.db import schema as t
 from ...adapters.db import usage as usage_db
 from ...adapters.db import views
 from ...domain.billing_state import AccountBillingState, BillingState
+from ...domain.line_words import line_description
 from ...domain.rating import describe_tier, tier_rows
 from ...services.billing_state import account_billing_state
 from ...services.points import points_view
@@ -83,12 +84,13 @@ def _banners(conn: Connection, account_id: str, cards, now: datetime) -> list[di
     return banners
 
 
-def describe(line, _: Translate) -> str:
-    """A line of the estimate in the reader's language: the core writes usage lines in English."""
+def describe(line, _: Translate, lang: str) -> str:
+    """A line of the estimate in the reader's language: the core writes lines in English, and the
+    invoice's documents say them in Japanese with the same words (domain.line_words, R14)."""
     text = line.description
     if line.kind == "usage" and text.endswith(USAGE_SUFFIX):
         return _("{name}: peak active devices", name=text[: -len(USAGE_SUFFIX)])
-    return text
+    return line_description(line.kind, text, lang)
 
 
 RECENT_INVOICES = 24  # two years of months on the page; every one of them a click away (R20)
@@ -121,7 +123,7 @@ def billing_context(
         points=points_view(conn, now, account_id),
         banners=_banners(conn, account_id, cards, now),
         now=now,
-        describe=lambda line: describe(line, _),
+        describe=lambda line: describe(line, _, lang),
         tier_rows=tier_rows,  # NOTE: R7 the tiers the invoice's PDF shows, worded as there
         describe_tier=lambda tier: describe_tier(tier, lang, f"{tier.unit_price:,} JPY"),
         invoice_status=INVOICE_STATUS,
