@@ -11,15 +11,15 @@ from rich.table import Table
 from sqlalchemy import func, select
 
 from ..adapters.db import schema as t
-from ..adapters.db import schema_payments, views
+from ..adapters.db import views
 from ..adapters.db.payments_repo import collection_method, load_cards
 from ..adapters.db.repository import load_accounts
 from ..adapters.gateway.sandbox import SandboxGateway
 from ..bootstrap import App
 from ..clock import TestClock
+from ..domain.billing_state import BillingState
 from ..domain.catalog import Plan
 from ..domain.contract import ContractTerm
-from ..domain.local_time import local_text
 from ..domain.metering import CountingMode
 from ..domain.periods import BillingMonth
 from ..domain.rating import Tier
@@ -27,8 +27,8 @@ from ..domain.tax import TaxStatus
 from ..services import catalog
 from ..services.api_keys import create_api_key
 from ..services.bank_transfer import record_transfer, set_collection_method
+from ..services.billing_state import billing_states
 from ..services.cards import add_card, remove_card
-from ..services.entitlements import account_entitlements
 from ..services.open_account import NewAccount, open_account
 from ..services.points import grant_points
 from ..services.register_device import register_device
@@ -216,36 +216,24 @@ def _print_accounts(app: App, console: Console) -> None:
     table.add_column("account")
     table.add_column("pays by", no_wrap=True)
     table.add_column("open", justify="right", no_wrap=True)  # invoices not paid yet
-    table.add_column("collection")
-    table.add_column("features", ratio=2)
-    c = schema_payments.collections
+    table.add_column("billing state", ratio=2)
+    table.add_column("features", no_wrap=True)
     with app.db.read() as conn:
-        for account in load_accounts(conn):
-            suspended, features = account_entitlements(conn, account.id)
+        accounts = load_accounts(conn)
+        # The one definition of where an account stands, as its page, the console and the API say it
+        # (the days in the account's own zone: Hudson's are New York's).
+        states = billing_states(conn, app.clock.now(), [a.id for a in accounts])
+        for account in accounts:
             open_count = conn.execute(
                 select(func.count()).where(t.invoices.c.account_id == account.id, t.invoices.c.status == "open")
             ).scalar()
-            dunning = conn.execute(
-                select(c.c.tries_made, c.c.next_try_at)
-                .where(c.c.account_id == account.id, c.c.state == "collecting", c.c.tries_made > 0)
-                .order_by(c.c.next_try_at)
-            ).first()
-            status = (
-                "suspended"
-                if suspended
-                # the account's own day (Hudson's is New York's), as its billing page says it
-                else f"dunning: {dunning.tries_made} failed, next try "
-                + local_text(dunning.next_try_at, account.timezone, "day")
-                if dunning
-                else "in good standing"
-            )
-            on = features and features[0].enabled
+            standing = states[account.id]
             table.add_row(
                 account.name,
                 collection_method(conn, account.id).replace("_", " "),
                 str(open_count),
-                status,
-                "[green]on[/]" if on else f"[red]off[/] ({features[0].reason})" if features else "-",
+                standing.summary() if standing.state != BillingState.ACTIVE else standing.label,
+                "[green]on[/]" if standing.features_on else "[red]off[/]",
             )
     console.print(table)
 
