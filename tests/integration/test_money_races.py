@@ -19,6 +19,7 @@ from sqlalchemy import select
 from fleetbill.adapters.db import payments_repo as pay
 from fleetbill.adapters.db import schema as t
 from fleetbill.adapters.db import schema_console as c
+from fleetbill.adapters.db import schema_events as ev
 from fleetbill.adapters.db import schema_payments as p
 from fleetbill.domain.dunning import RetryPolicy
 from fleetbill.domain.errors import Conflict
@@ -96,6 +97,10 @@ def test_r18_a_card_success_on_an_invoice_paid_meanwhile_is_kept_and_flagged_for
         refunds = conn.execute(select(c.audit_log).where(c.audit_log.c.action == "refund.due")).all()
     assert [(r.amount, r.subject, r.account_id) for r in refunds] == [(-110, invoice["number"], acme)]
     assert "overpaid" in billing.kinds(acme)
+    # and the platform hears of the payment, overpaid, but not of an invoice paid a second time (R22)
+    with app.db.read() as conn:
+        kinds = conn.execute(select(ev.events.c.type).where(ev.events.c.account_id == acme)).scalars().all()
+    assert kinds.count("payment.received") == 1 and "invoice.paid" not in kinds
 
 
 def test_r10_two_plan_changes_at_once_issue_one_purchase_invoice(plans, app):

@@ -39,7 +39,7 @@ def receive_payment(
         actor=actor,
     )
     events = [NewEvent(EventType.PAYMENT_RECEIVED, invoice.account_id, received)]
-    if paid:
+    if paid and invoice.status != "paid":  # a late success on an invoice paid meanwhile pays nothing new
         done = dict(invoice=invoice_ref(invoice) | {"status": "paid"}, method=method, paid_at=now, actor=actor)
         events.append(NewEvent(EventType.INVOICE_PAID, invoice.account_id, done))
     emit(conn, now, *events)
