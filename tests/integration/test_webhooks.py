@@ -311,9 +311,11 @@ def test_r22_ssrf_http_is_refused_outside_test_mode(app):
         create_endpoint(conn, app.clock.now(), policy, "http://hooks.example.com/in", [], "", "test")
 
 
-def test_r22_ssrf_an_address_refused_at_delivery_is_not_connected_to(api, app, receiver):
-    # given an endpoint on 127.0.0.1 added while allowed, then the setting turned off (or DNS changed)
-    endpoint = add_endpoint(api, receiver.url)
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_r22_ssrf_an_address_refused_at_delivery_is_not_connected_to(api, app, receiver, host):
+    # given an endpoint on 127.0.0.1 (by address or by name) added while allowed, then the setting
+    # turned off, or its name's DNS changed
+    endpoint = add_endpoint(api, receiver.url.replace("127.0.0.1", host))
     happen(app, paid())
     strict = Settings(database_url=app.settings.database_url, test_mode=True, webhooks_allow_private=False)
     # when the worker delivers
@@ -321,7 +323,8 @@ def test_r22_ssrf_an_address_refused_at_delivery_is_not_connected_to(api, app, r
     # then nothing reached the receiver, and the attempt says why
     assert report.failed == 1 and receiver.requests == []
     [attempt] = attempts(app)
-    assert attempt.status_code is None and "127.0.0.1 is a loopback address" in attempt.error
+    assert attempt.status_code is None and "is a loopback address" in attempt.error
+    assert attempt.error.startswith("not sent: ")
     assert endpoint["id"]
 
 
