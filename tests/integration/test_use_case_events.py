@@ -215,3 +215,22 @@ def test_r22_a_transfer_whose_transaction_fails_leaves_neither_the_payment_nor_i
 @pytest.mark.parametrize("bad", [{"type": "invoices.paid"}, {"cursor": "-1"}])
 def test_r22_the_events_api_refuses_what_it_cannot_answer(billing, bad):
     problem(billing.api.get("/v1/events", params=bad), 422)
+
+
+def test_r22_r10_a_card_accounts_first_plan_has_its_features_when_its_purchase_is_paid(plans, app):
+    # given: an account buying pro (purchase 2,873 JPY) with no card: its features wait for it
+    acme = plans.account("pro")
+    assert plans.entitlements(acme)["billing_state"]["state"] == "awaiting_payment"
+    # when: a card is added, which pays the purchase at once
+    plans.add_card(acme, VISA)
+    # then: the purchase is paid and the platform is told the features are on
+    events = stream(plans, acme)
+    kinds = [kind for kind, _ in events]
+    assert kinds[-3:] == ["payment.received", "invoice.paid", "entitlements.changed"]
+    on = events[-1][1]
+    assert (on["why"], on["billing_state"]["state"], {f["enabled"] for f in on["features"]}) == (
+        "the plan's purchase is paid",
+        "active",
+        {True},
+    )
+    assert events[-2][1]["invoice"]["total"] == 2_873

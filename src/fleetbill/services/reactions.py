@@ -33,10 +33,17 @@ def entitlements_changed(conn: Connection, now: datetime, account_id: str, why: 
     return NewEvent(EventType.ENTITLEMENTS_CHANGED, account_id, entitlements_view(conn, now, account_id) | {"why": why})
 
 
-def _start_the_upgrade_it_bought(conn: Connection, now: datetime, paid: NewEvent) -> None:
+def _start_the_plan_it_bought(conn: Connection, now: datetime, paid: NewEvent) -> None:
+    """R10: an upgrade starts when its purchase is paid; a card account's first plan, whose
+    features waited for its purchase invoice, has them now."""
+    from ..adapters.db.payments_repo import collection_method
     from .change_plan import apply_paid_upgrade
 
-    apply_paid_upgrade(conn, now, paid.payload["invoice"]["id"])
+    invoice = paid.payload["invoice"]
+    if apply_paid_upgrade(conn, now, invoice["id"]) or invoice["kind"] != "purchase":
+        return
+    if collection_method(conn, paid.account_id) == "card":  # a transfer account's started at once
+        emit(conn, now, entitlements_changed(conn, now, paid.account_id, "the plan's purchase is paid"))
 
 
 def _lift_the_suspension_it_settles(conn: Connection, now: datetime, paid: NewEvent) -> None:
@@ -46,5 +53,5 @@ def _lift_the_suspension_it_settles(conn: Connection, now: datetime, paid: NewEv
 
 
 REACTIONS: dict[EventType, tuple[Reaction, ...]] = {
-    EventType.INVOICE_PAID: (_start_the_upgrade_it_bought, _lift_the_suspension_it_settles),
+    EventType.INVOICE_PAID: (_start_the_plan_it_bought, _lift_the_suspension_it_settles),
 }
