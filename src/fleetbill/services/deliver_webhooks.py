@@ -100,7 +100,7 @@ def claim_due(db: Database, now: datetime, limit: int) -> list[_Claimed]:
     """Claim up to `limit` due deliveries of enabled endpoints until now + CLAIM_FOR, in one short
     transaction; another sender claims others (the update re-checks the claim, and PostgreSQL
     skips rows another sender has locked)."""
-    d, we, ev = e.webhook_deliveries, e.webhook_endpoints, e.events
+    d, we = e.webhook_deliveries, e.webhook_endpoints
     free = or_(d.c.claimed_until.is_(None), d.c.claimed_until <= now)
     with db.transaction() as conn:
         due = (
@@ -120,30 +120,36 @@ def claim_due(db: Database, now: datetime, limit: int) -> list[_Claimed]:
             .scalars()
             .all()
         )
-        rows = conn.execute(
-            select(
-                d.c.id.label("delivery_id"),
-                d.c.attempts,
-                d.c.first_tried_at,
-                we.c.id.label("endpoint_id"),
-                we.c.url,
-                we.c.secret,
-                we.c.previous_secret,
-                we.c.previous_secret_expires_at,
-                ev.c.event_id,
-                ev.c.type,
-                ev.c.account_id,
-                ev.c.sequence,
-                ev.c.occurred_at,
-                ev.c.payload,
-            )
-            .join(we, we.c.id == d.c.endpoint_id)
-            .join(ev, ev.c.id == d.c.event_id)
-            .where(d.c.id.in_(claimed))
-            .order_by(d.c.next_attempt_at, d.c.id)
-        ).all()
+        rows = conn.execute(_to_send(claimed)).all()
     bodies: dict[str, str] = {}
     return [_claimed(r, now, bodies) for r in rows]
+
+
+def _to_send(ids: list[int]):
+    """What sending the deliveries `ids` needs: the endpoint's URL and secrets, and the event."""
+    d, we, ev = e.webhook_deliveries, e.webhook_endpoints, e.events
+    return (
+        select(
+            d.c.id.label("delivery_id"),
+            d.c.attempts,
+            d.c.first_tried_at,
+            we.c.id.label("endpoint_id"),
+            we.c.url,
+            we.c.secret,
+            we.c.previous_secret,
+            we.c.previous_secret_expires_at,
+            ev.c.event_id,
+            ev.c.type,
+            ev.c.account_id,
+            ev.c.sequence,
+            ev.c.occurred_at,
+            ev.c.payload,
+        )
+        .join(we, we.c.id == d.c.endpoint_id)
+        .join(ev, ev.c.id == d.c.event_id)
+        .where(d.c.id.in_(ids))
+        .order_by(d.c.next_attempt_at, d.c.id)
+    )
 
 
 def _claimed(r, now: datetime, bodies: dict[str, str]) -> _Claimed:
@@ -175,8 +181,29 @@ def record_attempts(
 ) -> None:
     """Write each attempt and move each delivery on, in one transaction; then disable the
     endpoints that have failed for too long."""
-    by_id = {c.delivery_id: c for c in batch}
     d, a = e.webhook_deliveries, e.webhook_attempts
+    updates, ok_endpoints, failing_endpoints = _outcomes(now, batch, results, report)
+    with db.transaction() as conn:
+        conn.execute(insert(a), [_attempt_row(r, now) for r in results])
+        conn.execute(
+            update(d)
+            .where(d.c.id == bindparam("b_id"))
+            .values(
+                state=bindparam("b_state"),
+                attempts=bindparam("b_attempts"),
+                first_tried_at=bindparam("b_first"),
+                next_attempt_at=bindparam("b_next"),
+                delivered_at=bindparam("b_delivered"),
+                claimed_until=None,
+            ),
+            updates,
+        )
+        report.disabled += _mark_endpoints(conn, now, ok_endpoints, failing_endpoints - ok_endpoints)
+
+
+def _outcomes(now: datetime, batch: list[_Claimed], results: list[WebhookResult], report: DeliveryReport):
+    """Each delivery's next state (as update parameters), and the endpoints that answered well and badly."""
+    by_id = {c.delivery_id: c for c in batch}
     updates, ok_endpoints, failing_endpoints = [], set(), set()
     for result in results:
         claimed = by_id[result.key]
@@ -197,22 +224,7 @@ def record_attempts(
         report.succeeded += result.succeeded
         report.failed += not result.succeeded
         report.given_up += outcome.state == "failed"
-    with db.transaction() as conn:
-        conn.execute(insert(a), [_attempt_row(r, now) for r in results])
-        conn.execute(
-            update(d)
-            .where(d.c.id == bindparam("b_id"))
-            .values(
-                state=bindparam("b_state"),
-                attempts=bindparam("b_attempts"),
-                first_tried_at=bindparam("b_first"),
-                next_attempt_at=bindparam("b_next"),
-                delivered_at=bindparam("b_delivered"),
-                claimed_until=None,
-            ),
-            updates,
-        )
-        report.disabled += _mark_endpoints(conn, now, ok_endpoints, failing_endpoints - ok_endpoints)
+    return updates, ok_endpoints, failing_endpoints
 
 
 def _attempt_row(r: WebhookResult, now: datetime) -> dict:
