@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -67,7 +68,13 @@ def deliver_webhooks(
 ) -> DeliveryReport:
     """R22: send every delivery due now, batch after batch, until none is left."""
     sender = sender or sender_for(settings)
-    return asyncio.run(_deliver_all(db, clock, sender))
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(_deliver_all(db, clock, sender))
+    # Called from a thread that runs an event loop already (an async caller): a thread of its own.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, _deliver_all(db, clock, sender)).result()
 
 
 async def _deliver_all(db: Database, clock: Clock, sender: WebhookSender) -> DeliveryReport:
