@@ -100,3 +100,23 @@ def test_r22_after_a_rotation_both_secrets_sign_until_the_overlap_ends():
     assert active_secrets("new", "old", T0 + timedelta(hours=24), T0) == ["new", "old"]
     assert active_secrets("new", "old", T0 + timedelta(hours=24), T0 + timedelta(hours=24)) == ["new"]
     assert active_secrets("new", None, None, T0) == ["new"]
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "many", "1001"])
+def test_r22_a_webhook_concurrency_setting_out_of_range_is_refused_naming_it(monkeypatch, value):
+    from fleetbill.settings import Settings
+
+    monkeypatch.setenv("FLEETBILL_WEBHOOK_CONCURRENCY", value)
+    with pytest.raises(InvalidInput, match="FLEETBILL_WEBHOOK_CONCURRENCY: give a whole number from 1 to 1000"):
+        Settings.from_env()
+
+
+def test_r22_webhook_settings_are_read_from_the_environment(monkeypatch):
+    from fleetbill.settings import Settings
+
+    monkeypatch.setenv("FLEETBILL_WEBHOOKS_ALLOW_PRIVATE", "true")
+    monkeypatch.setenv("FLEETBILL_WEBHOOK_INTERVAL", "2")
+    monkeypatch.setenv("FLEETBILL_WEBHOOK_SECRET_OVERLAP_HOURS", "48")
+    found = Settings.from_env()
+    assert (found.webhooks_allow_private, found.webhook_interval, found.webhook_secret_overlap_hours) == (True, 2, 48)
+    assert found.webhook_concurrency == 64
