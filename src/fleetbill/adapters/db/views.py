@@ -7,9 +7,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from sqlalchemy import ColumnElement, Connection, exists, select
+from sqlalchemy import ColumnElement, Connection, and_, exists, func, select
 
 from ...domain.errors import NotFound
+from ...domain.invoice_status import InvoiceStatus, amount_left, invoice_status
 from ...domain.periods import BillingMonth
 from . import schema as t
 from . import schema_payments as p
@@ -54,11 +55,10 @@ def account(conn: Connection, account_id: str) -> dict:
 
 
 def invoices(conn: Connection, where: ColumnElement[bool], limit: int = 100) -> list[dict]:
-    """Invoices with their lines and taxes: three queries whatever their number."""
+    """Invoices with their lines, taxes and payments: six queries whatever their number, newest first."""
     inv = t.invoices
-    heads = [
-        dict(r._mapping) for r in conn.execute(select(inv).where(where).order_by(inv.c.sequence.desc()).limit(limit))
-    ]
+    q = select(inv).where(where).order_by(inv.c.sequence.desc(), inv.c.id.desc()).limit(limit)
+    heads = [dict(r._mapping) for r in conn.execute(q)]
     ids = [h["id"] for h in heads]
     lines, taxes = defaultdict(list), defaultdict(list)
     for r in conn.execute(
@@ -84,7 +84,63 @@ def invoices(conn: Connection, where: ColumnElement[bool], limit: int = 100) -> 
     for h in heads:
         h["billing_month"] = str(BillingMonth(h["billing_month"])) if h["billing_month"] is not None else None
         h["lines"], h["taxes"] = lines[h["id"]], taxes[h["id"]]
+    _with_settlement(conn, heads, ids)
     return heads
+
+
+def _with_settlement(conn: Connection, heads: list[dict], ids: list[str]) -> None:
+    """R17, R18: what was paid and what is left, the collection's state and every charge attempt."""
+    pm, c, a = p.payments, p.collections, p.payment_attempts
+    paid = dict(
+        conn.execute(
+            select(pm.c.invoice_id, func.sum(pm.c.amount)).where(pm.c.invoice_id.in_(ids)).group_by(pm.c.invoice_id)
+        ).all()
+    )
+    collections = {r.invoice_id: r for r in conn.execute(select(c).where(c.c.invoice_id.in_(ids)))}
+    attempts = defaultdict(list)
+    for r in conn.execute(select(a).where(a.c.invoice_id.in_(ids)).order_by(a.c.try_number, a.c.attempted_at, a.c.id)):
+        attempts[r.invoice_id].append(
+            dict(
+                id=r.id,
+                try_number=r.try_number,
+                card_id=r.card_id,
+                amount=r.amount,
+                outcome=r.outcome,
+                failure_code=r.code,
+                failure_reason=r.message if r.outcome in ("declined", "unknown") else None,
+                reference=r.reference,
+                attempted_at=r.attempted_at,
+                resolved_at=r.resolved_at,
+            )
+        )
+    for h in heads:
+        stored, received, coll = h["status"], int(paid.get(h["id"]) or 0), collections.get(h["id"])
+        h["status"] = invoice_status(stored, h["amount_due"], received)
+        h["amount_paid"], h["amount_left"] = received, amount_left(stored, h["amount_due"], received)
+        h["due_at"] = coll.due_at if coll is not None and coll.method == "bank_transfer" else None
+        h["collection"] = (
+            None
+            if coll is None
+            else dict(
+                method=coll.method,
+                state=coll.state,
+                tries_made=coll.tries_made,
+                next_try_at=coll.next_try_at if coll.state == "collecting" else None,
+                due_at=coll.due_at,
+            )
+        )
+        h["attempts"] = attempts[h["id"]]
+
+
+def invoice_has_status(status: InvoiceStatus) -> ColumnElement[bool]:
+    """The SQL of domain.invoice_status: `partially_paid` is open with something received."""
+    inv, pm = t.invoices, p.payments
+    received = exists().where(pm.c.invoice_id == inv.c.id, pm.c.amount > 0)
+    if status == "partially_paid":
+        return and_(inv.c.status == "open", received)
+    if status == "open":
+        return and_(inv.c.status == "open", ~received)
+    return inv.c.status == status
 
 
 def invoice(conn: Connection, invoice_id: str) -> dict:

@@ -15,11 +15,13 @@ from ...clock import TestClock
 from .. import console, web
 from ..web import i18n, sandbox_gateway
 from . import (
+    openapi,
     problems,
     routes_accounts,
     routes_api_keys,
     routes_catalog,
     routes_events,
+    routes_imports,
     routes_jobs,
     routes_payments,
     routes_webhooks,
@@ -49,6 +51,7 @@ def create_api(app: App) -> FastAPI:
         dependencies=[Depends(storable_params)],
         static_url="/docs-assets",
         redoc_url=None,
+        generate_unique_id_function=openapi.operation_id,
     )
     api.state.fleetbill = app
     # Signs billing-page links and sessions; without a configured key, links last until a restart.
@@ -62,6 +65,7 @@ def create_api(app: App) -> FastAPI:
         https_only=app.settings.secure_cookies,
     )
     problems.install(api)
+    openapi.install(api)  # errors as problems, Idempotency-Key: for every route mounted below
     api.add_exception_handler(FontMissing, pdf_font_missing)
     api.include_router(web.pages)
     api.include_router(i18n.switch)
@@ -74,6 +78,7 @@ def create_api(app: App) -> FastAPI:
     api.include_router(routes_payments.router)
     api.include_router(routes_payments.webhooks)
     api.include_router(routes_events.router)
+    api.include_router(routes_imports.router)
     api.include_router(routes_webhooks.router)
     api.include_router(routes_api_keys.router)
     if isinstance(app.clock, TestClock) and app.settings.test_mode:

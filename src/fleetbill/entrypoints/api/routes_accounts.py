@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select, true
 from starlette.exceptions import HTTPException
 
 from ...adapters.db import repository as repo
 from ...adapters.db import schema as t
 from ...adapters.db import views
 from ...adapters.pdf.invoice_pdf import BankTransfer
-from ...domain.errors import NotFound
+from ...domain.errors import InvalidInput, NotFound
 from ...domain.invoice import InvoiceDraft
+from ...domain.invoice_status import InvoiceStatus
+from ...domain.periods import BillingMonth
 from ...domain.tax import TaxStatus
 from ...services.open_account import NewAccount, open_account
 from ...services.points import grant_points, points_view
@@ -34,6 +37,7 @@ from .schemas import (
     DeviceStatusIn,
     GrantIn,
     InvoiceOut,
+    InvoicePage,
     PointsOut,
     StatusChangeOut,
     SwitchOut,
@@ -57,7 +61,7 @@ async def create_account(body: AccountIn, request: Request, who: Operator = Depe
 
 
 @router.post("/accounts/{account_id}/billing-links", status_code=201, tags=["accounts"])
-def billing_link(account_id: str, request: Request):
+def create_billing_link(account_id: str, request: Request):
     """R20: a short-lived signed link (15 minutes, one use) to the account's billing page, for the
     operator's platform to send its user to; it opens a session for that account alone."""
     app = get_app(request)
@@ -218,7 +222,7 @@ def estimate_out(draft: InvoiceDraft) -> dict:
 
 
 @router.get("/accounts/{account_id}/usage", response_model=UsageOut, tags=["usage"])
-def current_usage(account_id: str, request: Request):
+def get_usage(account_id: str, request: Request):
     """R20: this month so far: the running billable count per device type, devices Active now,
     and the estimated charge with tax and the points that would pay it."""
     app = get_app(request)
@@ -238,10 +242,44 @@ def current_usage(account_id: str, request: Request):
 
 
 @router.get("/accounts/{account_id}/invoices", response_model=list[InvoiceOut], tags=["invoices"])
-def account_invoices(account_id: str, request: Request, limit: int = Query(100, ge=1, le=1000)):
+def list_account_invoices(account_id: str, request: Request, limit: int = Query(100, ge=1, le=1000)):
     with get_app(request).db.read() as conn:
         repo.get_account(conn, account_id)
         return views.invoices(conn, t.invoices.c.account_id == account_id, limit)
+
+
+CURSOR = re.compile(r"(\d{1,18})\.([0-9A-Za-z-]{1,36})")
+
+
+@router.get("/invoices", response_model=InvoicePage, tags=["invoices"])
+def list_invoices(
+    request: Request,
+    account_id: str | None = Query(None, max_length=36),
+    month: str | None = Query(None, max_length=7, description="The month billed, YYYY-MM (monthly invoices)."),
+    status: InvoiceStatus | None = None,
+    cursor: str | None = Query(None, max_length=60, description="`next_cursor` of the page before."),
+    limit: int = Query(100, ge=1, le=1000),
+):
+    """Invoices of every account, newest first, a page at a time: a cursor, not an offset, so an
+    invoice issued while paging neither repeats nor hides one."""
+    inv = t.invoices
+    where = [true()]
+    if account_id is not None:
+        where.append(inv.c.account_id == account_id)
+    if month is not None:
+        where.append(inv.c.billing_month == BillingMonth.parse(month).index)
+    if status is not None:
+        where.append(views.invoice_has_status(status))
+    if cursor is not None:
+        if not (found := CURSOR.fullmatch(cursor)):
+            raise InvalidInput("cursor is not one this API gave: pass next_cursor from the page before, unchanged")
+        sequence, invoice_id = int(found[1]), found[2]
+        where.append(or_(inv.c.sequence < sequence, and_(inv.c.sequence == sequence, inv.c.id < invoice_id)))
+    with get_app(request).db.read() as conn:
+        page = views.invoices(conn, and_(*where), limit + 1)
+    more = len(page) > limit
+    last = page[limit - 1] if more else None
+    return {"data": page[:limit], "next_cursor": f"{last['sequence']}.{last['id']}" if last else None}
 
 
 def _invoice_document(request: Request, invoice_id: str) -> tuple[dict, str, BankTransfer | None]:
@@ -256,7 +294,10 @@ def _invoice_document(request: Request, invoice_id: str) -> tuple[dict, str, Ban
 @router.get(
     "/invoices/{invoice_id}.pdf",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}, "description": "The invoice as a PDF file."}},
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "The invoice as a PDF file."},
+        503: {"description": "The PDF's font is not installed on the server; the CSV is available meanwhile."},
+    },
     tags=["invoices"],
 )
 def get_invoice_pdf(invoice_id: str, request: Request, lang: Literal["ja", "en"] = Query("ja")):
@@ -284,7 +325,7 @@ def get_invoice(invoice_id: str, request: Request):
 
 
 @router.post("/accounts/{account_id}/points", status_code=201, response_model=PointsOut, tags=["points"])
-async def grant(account_id: str, body: GrantIn, request: Request, who: Operator = Depends(operator)):
+async def grant_account_points(account_id: str, body: GrantIn, request: Request, who: Operator = Depends(operator)):
     """R16: grant credit points (1 point = 1 JPY), optionally expiring."""
     now = get_app(request).clock.now()
 
@@ -297,7 +338,7 @@ async def grant(account_id: str, body: GrantIn, request: Request, who: Operator 
 
 
 @router.get("/accounts/{account_id}/points", response_model=PointsOut, tags=["points"])
-def points(account_id: str, request: Request):
+def get_points(account_id: str, request: Request):
     """R16: the usable balance and every grant, use and expiry."""
     app = get_app(request)
     with app.db.read() as conn:

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
+from ...domain.invoice_status import InvoiceStatus
+
 # Bounds that keep every accepted value storable, so bad input is a 422 and never a 500: the
 # largest integer every JSON client reads exactly, and the device-count column's range.
 MAX_AMOUNT = 2**53 - 1
@@ -252,19 +254,54 @@ class UsageOut(BaseModel):
     estimate: EstimateOut
 
 
+class ChargeAttemptOut(BaseModel):
+    """One try at charging a card for the invoice (R17)."""
+
+    id: str
+    try_number: int = Field(description="1 for the first try, 2 for the next...")
+    card_id: str
+    amount: int
+    outcome: Literal["pending", "succeeded", "declined", "unknown"]
+    failure_code: str | None = Field(description="The gateway's code when declined or unanswered.")
+    failure_reason: str | None = Field(description="Why it failed, as the gateway said; null unless it did.")
+    reference: str | None
+    attempted_at: datetime
+    resolved_at: datetime | None
+
+
+class InvoiceCollectionOut(BaseModel):
+    """How the invoice is being collected (R17 card retries, R18 bank transfer)."""
+
+    method: Literal["card", "bank_transfer"]
+    state: Literal["collecting", "paid", "failed", "cancelled"]
+    tries_made: int
+    next_try_at: datetime | None = Field(description="Card: when the next try is due, while collecting.")
+    due_at: datetime | None = Field(description="Bank transfer: the due date.")
+
+
 class InvoiceOut(EstimateOut):
     id: str
     number: str
     account_id: str
     kind: str
     billing_month: str | None
-    status: str
+    status: InvoiceStatus = Field(description="`partially_paid`: open, with part of it received (R18).")
+    amount_paid: int = Field(description="Received so far, in the currency's minor unit.")
+    amount_left: int = Field(description="Still to collect; 0 once paid or void.")
+    due_at: datetime | None = Field(description="Bank transfer: the due date; card: null (charged on issue).")
+    collection: InvoiceCollectionOut | None
+    attempts: list[ChargeAttemptOut] = Field(description="Every charge attempt, in the order tried.")
     period_start: datetime
     period_end: datetime
     issued_at: datetime
     recipient_name: str
     issuer_name: str
     issuer_registration_number: str
+
+
+class InvoicePage(BaseModel):
+    data: list[InvoiceOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null: no more.")
 
 
 class GrantIn(In):
