@@ -33,6 +33,7 @@ class Receiver:
         self.statuses = list(statuses or [])
         self.requests: list[dict] = []  # every request: its headers, body and the secrets that verify it
         self.handled: dict[str, dict] = {}  # webhook-id -> the event, once
+        self.redirect_to: str | None = None  # a Location sent with every answer
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -41,6 +42,8 @@ class Receiver:
                 receiver.receive(dict(self.headers), body)
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)
+                if receiver.redirect_to:
+                    self.send_header("location", receiver.redirect_to)
                 self.end_headers()
                 self.wfile.write(f"answered {status}".encode())
 
@@ -187,6 +190,23 @@ def test_r22_a_sender_dying_between_sending_and_recording_sends_again_with_the_s
     assert len(receiver.requests) == 2 and len(set(receiver.ids())) == 1
     assert len(receiver.handled) == 1
     assert [x.status_code for x in attempts(app)] == [200]
+
+
+def test_r22_a_redirect_is_a_failed_attempt_and_is_not_followed(api, app, receiver):
+    # given an endpoint whose receiver answers 307 to another receiver
+    elsewhere = Receiver()
+    try:
+        endpoint = add_endpoint(api, receiver.url)
+        receiver.secrets, receiver.statuses, receiver.redirect_to = [endpoint["secret"]], [307], elsewhere.url
+        happen(app, paid())
+        # when it is delivered
+        report = deliver(app)
+        # then the redirect is recorded as a failed attempt, to be tried again, and not followed
+        assert report.failed == 1 and elsewhere.requests == []
+        [attempt] = attempts(app)
+        assert (attempt.status_code, attempt.state) == (307, "pending")
+    finally:
+        elsewhere.close()
 
 
 def test_r22_rotation_both_secrets_verify_during_the_overlap_then_only_the_new_one(api, app, receiver):
