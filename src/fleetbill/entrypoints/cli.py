@@ -206,6 +206,48 @@ def collect() -> None:
     console.print(report.summary())
 
 
+@app.command("import")
+def import_fleet_file(
+    file: str = typer.Argument(..., metavar="FILE", help="The fleet: a .csv or .jsonl file (see the README)."),
+    fmt: str = typer.Option(None, "--format", help="csv or jsonl, when the file's extension does not say."),
+) -> None:
+    """Import an existing fleet from a CSV or JSON Lines file.
+
+    Accounts, their devices with their existing keys, each device's status since an instant, and
+    the first month fleetbill bills (README: Importing a fleet). All or nothing: every row is
+    checked first; any error refuses the whole file, listed with row numbers (exit 2). Importing
+    the same file again changes nothing."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..domain.errors import InvalidInput
+    from ..domain.fleet_import import ImportRefused, file_format, read_rows
+    from ..services.import_fleet import import_fleet
+
+    try:
+        kind = file_format(file, fmt)
+        with open(file, encoding="utf-8-sig") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError, InvalidInput) as e:
+        _refuse(getattr(e, "detail", None) or f"cannot read {file}: {e}")
+    built = build()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=console.get()) as bar, built.db.transaction() as conn:
+            tasks: dict[str, int] = {}
+
+            def progress(phase: str, done: int, total: int) -> None:
+                if phase not in tasks:
+                    tasks[phase] = bar.add_task(phase, total=total)
+                bar.update(tasks[phase], completed=done, total=total)
+
+            report = import_fleet(conn, built.clock.now(), read_rows(text, kind), _cli_actor(), progress)
+    except ImportRefused as refused:
+        for row, why in refused.errors:
+            print(f"row {row}: {why}", file=sys.stderr)
+        _refuse(f"{file} was refused: {len(refused.errors)} rows have errors; nothing was imported")
+    console.print(report.summary(), highlight=False)
+
+
 @webhooks.command("deliver")
 def deliver_webhooks_now() -> None:
     """Publish the recorded events and send the webhooks due now, once (the worker does it every
