@@ -28,18 +28,27 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "errors": {
             "type": "array",
             "maxItems": MAX_ERRORS_LISTED,
-            "description": "422 for invalid input: each field (dotted path) and what is wrong with it.",
+            "description": "422: each field (dotted path) and what is wrong with it; or, for a file, each row.",
             "items": {
-                "type": "object",
-                "required": ["field", "message"],
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                "anyOf": [
+                    {
+                        "type": "object",
+                        "required": ["field", "message"],
+                        "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                    },
+                    {
+                        "type": "object",
+                        "required": ["row", "reason"],
+                        "properties": {"row": {"type": "integer"}, "reason": {"type": "string"}},
+                    },
+                ]
             },
         },
         "errors_not_listed": {"type": "integer", "minimum": 1, "description": "How many more errors there were."},
     },
 }
 WHY = {
-    400: "The request cannot be read (a gateway event whose signature does not verify).",
+    400: "The body cannot be read (not UTF-8), or a gateway event's signature does not verify.",
     401: "No API key, or one unknown or revoked.",
     403: "A read-only API key: it may only GET.",
     404: "Something the request names does not exist.",
@@ -76,6 +85,8 @@ def error_statuses(path: str, method: str, operation: dict) -> set[int]:
         statuses.add(400)  # the gateway's events: a signature that does not verify
     if "{" in path or "requestBody" in operation:
         statuses.add(404)  # what the path or the body names
+    if "requestBody" in operation:
+        statuses.add(400)  # a body that is not UTF-8 cannot even be parsed
     if method in WRITES:
         statuses.add(409)  # a concurrent change, or an Idempotency-Key in progress
         statuses.add(413)  # problems.BodyLimit reads every body, declared or not

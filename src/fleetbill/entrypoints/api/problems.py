@@ -134,6 +134,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 400 and detail == FASTAPI_UNREADABLE_BODY:
+            detail = UNREADABLE_BODY
         response = problem(exc.status_code, _TITLES.get(exc.status_code, "Error"), detail, request)
         response.headers.update(exc.headers or {})
         return response
@@ -151,7 +153,14 @@ def install(app: FastAPI) -> None:
         )
 
 
+# What FastAPI says of a body it cannot decode (not UTF-8), and what a person can act on instead.
+FASTAPI_UNREADABLE_BODY = "There was an error parsing the body"
+UNREADABLE_BODY = (
+    "the body cannot be read: send a JSON object encoded in UTF-8 with Content-Type: application/json; "
+    "nothing was changed"
+)
 _TITLES = {
+    400: "Bad request",
     401: "Unauthorized",
     403: "Forbidden",
     404: "Not found",
