@@ -4,13 +4,20 @@ Builds N accounts with devices, a month of status history and some credit points
 PostgreSQL database (`fleetbill_bench`, dropped at the end), then, in the same run:
 
 * times `close_due_months` (the whole close: find the due accounts, the peaks, price, tax, points,
-  number and write every invoice, in one transaction), `--repeat` times, resetting the invoices
-  between runs outside the timed part;
+  number and write every invoice, apply the due downgrades, open the collections and record one
+  `invoice.finalized` event per invoice, in one transaction), `--repeat` times, resetting the
+  invoices, collections and events between runs outside the timed part;
+* times the same close with the event recording switched off (`record_invoices_finalized`
+  patched to a no-op in this process only, never in the code), alternating with the close with
+  events (issue 9: "within 10% of the close without them, in the same run");
 * times one SQL statement that computes the same per-(account, device type) peaks for every
   account (the baseline), `--repeat` times;
 * checks that the baseline's peaks are exactly the quantities on the invoices;
-* prints the medians, devices/s, the ratio close/baseline and the growth of the process's peak
-  RSS during the close.
+* times `publish_events` on the 100,000 invoice.finalized events of a close (numbering them, the
+  whole invoice in each payload, a delivery for one enabled webhook endpoint and the emails),
+  `--repeat` times, re-recording the events between runs outside the timed part;
+* prints the medians, devices/s, the ratios close/baseline and events on/off, the events
+  published per second and the growth of the process's peak RSS during the close.
 
     .venv/bin/python benchmarks/close.py                   # 100,000 accounts, 1,000,000 devices
     .venv/bin/python benchmarks/close.py --accounts 1000   # a quick run
@@ -33,10 +40,12 @@ import sys
 import time
 import uuid
 from datetime import datetime, timedelta
+from unittest import mock
 
 import psycopg
 from host import cpu_and_ram  # benchmarks/host.py, beside this script
 
+from fleetbill.adapters.db import schema as t
 from fleetbill.adapters.db.engine import Database
 from fleetbill.adapters.db.usage import peak_query
 from fleetbill.bootstrap import ensure_reference_data, migrate
@@ -48,6 +57,7 @@ from fleetbill.domain.periods import BillingMonth
 from fleetbill.domain.rating import Tier
 from fleetbill.services import catalog
 from fleetbill.services.close_month import POSTGRES_SETTINGS, close_due_months
+from fleetbill.services.events import publish_events, record_invoices_finalized
 from fleetbill.settings import Settings
 
 BENCH_DB = "fleetbill_bench"
@@ -249,18 +259,69 @@ def _build_in_child(url: str, accounts: int, per_account: int, out) -> None:
 
 
 def reset(url: str) -> None:
-    """Undo a close: its invoices, lines, taxes and point uses, and the invoice numbers."""
+    """Undo a close: its invoices, lines, taxes, point uses, collections, events and what
+    publishing them made, and the invoice numbers."""
     with psycopg.connect(url, autocommit=True) as pg:
         with pg.transaction():
             # Every row that refers to an invoice goes first; then skip the foreign key triggers,
             # which would scan point_entries (no index on invoice_id) once per deleted invoice.
             pg.execute("SET LOCAL session_replication_role = replica")
+            pg.execute("DELETE FROM webhook_deliveries")
+            pg.execute("DELETE FROM events")
+            pg.execute("DELETE FROM notifications")
+            pg.execute("DELETE FROM collections")
             pg.execute("DELETE FROM point_entries WHERE kind = 'use'")
             pg.execute("DELETE FROM invoice_lines")
             pg.execute("DELETE FROM invoice_taxes")
             pg.execute("DELETE FROM invoices")
             pg.execute("UPDATE issuers SET last_sequence = 0")
-        pg.execute("VACUUM (ANALYZE) point_entries, invoice_lines, invoice_taxes, invoices, issuers")
+        pg.execute("VACUUM (ANALYZE) point_entries, invoice_lines, invoice_taxes, invoices, issuers, collections, "
+                   "events, webhook_deliveries, notifications")
+
+
+def reset_events(db: Database, url: str, now: datetime) -> None:
+    """Publishing undone: the invoices' events recorded anew, as the close records them, unpublished."""
+    with psycopg.connect(url, autocommit=True) as pg:
+        pg.execute("DELETE FROM webhook_deliveries")
+        pg.execute("DELETE FROM events")
+        pg.execute("DELETE FROM notifications")
+    with db.transaction() as conn:
+        record_invoices_finalized(conn, now, t.invoices.c.billing_month == MONTH.index)
+    with psycopg.connect(url, autocommit=True) as pg:
+        pg.execute("VACUUM (ANALYZE) events, webhook_deliveries, notifications")
+
+
+def add_endpoint(url: str, now: datetime) -> None:
+    """One enabled webhook endpoint taking every type: publishing gives each event a delivery."""
+    with psycopg.connect(url, autocommit=True) as pg:
+        pg.execute(
+            "INSERT INTO webhook_endpoints (id, url, description, event_types, secret, enabled, created_at) "
+            "VALUES ('we_bench', 'https://receiver.example.com/hooks', 'benchmark', '', "
+            "'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', true, %s) ON CONFLICT (id) DO NOTHING",
+            (now,),
+        )
+
+
+def row_count(url: str, table: str) -> int:
+    with psycopg.connect(url) as pg:
+        return pg.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def _no_events(conn, now, invoices) -> int:
+    """The close's event recording switched off, for the events-off variant only."""
+    return 0
+
+
+def profile_publishing(db: Database, url: str, now: datetime) -> None:
+    """publish_events once more, under cProfile: where its time goes."""
+    import cProfile
+    import pstats
+
+    reset_events(db, url, now)
+    profiler = cProfile.Profile()
+    profiler.runcall(publish_events, db, now)
+    print("\npublish_events under cProfile:")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
 
 def max_rss_mib() -> float:
@@ -313,12 +374,15 @@ def main(argv=None) -> int:
     ap.add_argument("--devices-per-account", type=int, default=10)
     ap.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres",
                     help="a PostgreSQL server to create the scratch database fleetbill_bench on")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=3, help="closes of each variant, and baselines")
+    ap.add_argument("--publish-repeat", type=int, default=3, help="runs of publish_events")
+    ap.add_argument("--profile-publish", action="store_true",
+                    help="then publish the events once more under cProfile")
     ap.add_argument("--keep", action="store_true", help="keep the scratch database afterwards (for profiling)")
     ap.add_argument("--reuse", action="store_true", help="reuse the scratch database a --keep run left")
     args = ap.parse_args(argv)
-    if args.accounts < 1 or args.devices_per_account < 1 or args.repeat < 1:
-        ap.error("--accounts, --devices-per-account and --repeat must be 1 or more")
+    if args.accounts < 1 or args.devices_per_account < 1 or args.repeat < 1 or args.publish_repeat < 1:
+        ap.error("--accounts, --devices-per-account, --repeat and --publish-repeat must be 1 or more")
 
     admin = args.database_url.replace("postgresql+psycopg://", "postgresql://", 1)
     url = admin.rsplit("/", 1)[0] + "/" + BENCH_DB
@@ -351,43 +415,78 @@ def main(argv=None) -> int:
         settings = Settings(database_url=url)
         clock = TestClock(max(MONTH.end(tz) for tz in TIMEZONES) + timedelta(minutes=5))
         db = Database(url)
-        closes, growth = [], []
+        variants = {"events on": None, "events off": _no_events}
+        closes, growth = {v: [] for v in variants}, []
         for run in range(args.repeat):
+            # Alternating, each variant first every other run, so the machine's drift falls on both.
+            order = list(variants) if run % 2 == 0 else list(reversed(variants))
+            for variant in order:
+                reset(url)
+                with mock.patch("fleetbill.services.close_month.record_invoices_finalized",
+                                variants[variant] or record_invoices_finalized):
+                    before = max_rss_mib()
+                    t0 = time.perf_counter()
+                    report = close_due_months(db, clock, settings)
+                    elapsed = time.perf_counter() - t0
+                growth.append(max_rss_mib() - before)
+                closes[variant].append(elapsed)
+                if report.months != [str(MONTH)] or report.invoices != data["accounts"] or report.skipped:
+                    raise SystemExit(f"the close did not invoice every account once: {report.months} "
+                                     f"{report.invoices} invoices, {len(report.skipped)} skipped")
+                events = row_count(url, "events")
+                if events != (report.invoices if variants[variant] is None else 0):
+                    raise SystemExit(f"{variant}: {events} events for {report.invoices} invoices")
+                print(f"close {run + 1}, {variant + ':':<11} {elapsed:.2f} s, {report.invoices:,} invoices, "
+                      f"{report.collections_opened:,} collections opened, {events:,} events, "
+                      f"peak RSS +{growth[-1]:.0f} MiB", flush=True)
+        if order[-1] != "events on":  # publishing needs a close with its events
             reset(url)
-            before = max_rss_mib()
-            t0 = time.perf_counter()
-            report = close_due_months(db, clock, settings)
-            elapsed = time.perf_counter() - t0
-            growth.append(max_rss_mib() - before)
-            closes.append(elapsed)
-            if report.months != [str(MONTH)] or report.invoices != data["accounts"] or report.skipped:
-                raise SystemExit(f"the close did not invoice every account once: {report.months} "
-                                 f"{report.invoices} invoices, {len(report.skipped)} skipped")
-            print(f"close {run + 1}: {elapsed:.2f} s, {report.invoices:,} invoices, "
-                  f"peak RSS +{growth[-1]:.0f} MiB")
+            close_due_months(db, clock, settings)
 
         invoiced = invoiced_quantities(url)
         baselines = []
         for run in range(args.repeat):
             elapsed, peaks = run_baseline(db)
             baselines.append(elapsed)
-            print(f"baseline {run + 1}: {elapsed:.2f} s, {len(peaks):,} (account, device type) peaks")
-        db.dispose()
+            print(f"baseline {run + 1}: {elapsed:.2f} s, {len(peaks):,} (account, device type) peaks", flush=True)
         if peaks != invoiced:
             raise SystemExit("the baseline's peaks differ from the quantities on the invoices")
 
+        now = clock.now()
+        add_endpoint(url, now)
+        publishing = []
+        for run in range(args.publish_repeat):
+            if run:
+                reset_events(db, url, now)
+            t0 = time.perf_counter()
+            published = publish_events(db, now)
+            elapsed = time.perf_counter() - t0
+            publishing.append(published / elapsed)
+            if published != data["accounts"] or row_count(url, "webhook_deliveries") != published:
+                raise SystemExit(f"published {published} events for {data['accounts']} invoices")
+            print(f"publish {run + 1}: {elapsed:.2f} s, {published:,} events, {published / elapsed:,.0f} events/s",
+                  flush=True)
+        if args.profile_publish:
+            profile_publishing(db, url, now)
+        db.dispose()
+
         load_after = os.getloadavg()
-        close_s, base_s = statistics.median(closes), statistics.median(baselines)
+        on_s, off_s = statistics.median(closes["events on"]), statistics.median(closes["events off"])
+        base_s = statistics.median(baselines)
         print()
-        print(f"devices            {data['devices']:>12,}")
-        print(f"accounts           {data['accounts']:>12,}")
-        print(f"status rows        {data['status_rows']:>12,}")
-        print(f"close (median)     {close_s:>12.2f} s")
-        print(f"devices/s          {data['devices'] / close_s:>12,.0f}")
-        print(f"baseline (median)  {base_s:>12.2f} s   one SQL statement: the same peaks, every account")
-        print(f"ratio close/base   {close_s / base_s:>12.2f} x")
-        print(f"peak memory        {max(growth):>12.0f} MiB   growth of the peak RSS during the close")
-        print(f"load average       {load_before[0]:>12.2f} before, {load_after[0]:.2f} after the timed runs "
+        print(f"devices              {data['devices']:>12,}")
+        print(f"accounts             {data['accounts']:>12,}")
+        print(f"status rows          {data['status_rows']:>12,}")
+        print(f"close, events on     {on_s:>12.2f} s   median; {data['devices'] / on_s:,.0f} devices/s; "
+              f"{on_s / base_s:.2f}x the baseline")
+        print(f"close, events off    {off_s:>12.2f} s   median; {data['devices'] / off_s:,.0f} devices/s; "
+              f"{off_s / base_s:.2f}x the baseline (record_invoices_finalized patched to a no-op here)")
+        print(f"events on / off      {on_s / off_s:>12.3f} x   issue 9: within 1.10x")
+        print(f"baseline (median)    {base_s:>12.2f} s   one SQL statement: the same peaks, every account")
+        print(f"publishing (median)  {statistics.median(publishing):>12,.0f} events/s   "
+              f"{data['accounts']:,} invoice.finalized, whole invoices, one endpoint")
+        print(f"peak memory          {max(growth):>12.0f} MiB   growth of the peak RSS during a close")
+        print(f"load average         {load_before[0]:>12.2f} before, {load_after[0]:.2f} after the timed runs "
               "(other work on the machine)")
     finally:
         if not args.keep:

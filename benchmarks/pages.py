@@ -17,8 +17,9 @@ at the end, or a new SQLite file given with `--database-url sqlite:///...`, dele
 
 loaded with COPY on PostgreSQL and executemany on SQLite. Then, with the test clock at noon on
 31 March (Tokyo), it opens a billing session the way the tests do (an operator API key, POST
-/v1/accounts/{id}/billing-links, GET the link), logs a staff member in to the console, and
-times, `--repeat` times each and interleaved, the real pages through the ASGI app
+/v1/accounts/{id}/billing-links, then the single-use link as a browser opens it: GET its page,
+POST the token after its '#'), logs a staff member in to the console, and times, `--repeat`
+times each and interleaved, the real pages through the ASGI app
 (FastAPI's TestClient), against baselines measured in the same run:
 
 * GET /healthz through the same client: what any request costs;
@@ -299,10 +300,15 @@ def facts(db: Database) -> dict:
 
 
 def open_billing_session(client: TestClient, key: str, account_id: str) -> None:
-    """As tests/pages.py does: a link from the operator's API, opened: a session for the account."""
+    """As tests/pages.py does: a link from the operator's API, opened as a browser opens it: the
+    link is single-use with its token after '#' (never sent to the server), so GET the page, then
+    POST the token, as its script does: a session for the account."""
     made = client.post(f"/v1/accounts/{account_id}/billing-links", headers={"Authorization": f"Bearer {key}"})
     assert made.status_code in (200, 201), made.text
-    opened = client.get(made.json()["url"].replace("http://testserver", ""), follow_redirects=False)
+    path, _, token = made.json()["url"].replace("http://testserver", "").partition("#")
+    assert path == "/billing/open" and token, made.json()["url"]
+    assert client.get(path).status_code == 200
+    opened = client.post(path, data={"token": token}, follow_redirects=False)
     assert opened.status_code == 303 and opened.headers["location"] == "/billing", opened.text
 
 
