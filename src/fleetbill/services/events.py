@@ -23,7 +23,7 @@ from ..adapters.db import views
 from ..adapters.db.engine import Database
 from ..adapters.db.schema import UTCDateTime
 from ..domain.events import RETENTION, EventType, NewEvent, parse_types
-from .notify import notifications_for
+from .notify import CONSUMERS, notifications_for
 
 PUBLISH_BATCH = 5_000
 # pg_try_advisory_xact_lock's key for "events are being published": one publisher at a time
@@ -141,19 +141,24 @@ def _publish_batch(conn: Connection, now: datetime) -> int:
         ),
         updates,
     )
-    published = [(r, json.loads(payloads[r.id])) for r in rows]
+    # Only the emails read a payload (the webhooks send the stored text): parse only the events
+    # they consume, not every invoice.finalized with its whole invoice.
+    published = [(r, json.loads(payloads[r.id]) if r.type in CONSUMERS else None) for r in rows]
     _fan_out_to_webhooks(conn, now, published)
     _notify_accounts(conn, now, published)
     return len(rows)
 
 
-def _notify_accounts(conn: Connection, now: datetime, published: Sequence[tuple[Any, dict]]) -> None:
+def _notify_accounts(conn: Connection, now: datetime, published: Sequence[tuple[Any, dict | None]]) -> None:
     """The emails the published events make (services/notify), with dates in each account's zone."""
-    wanted = {r.account_id for r, _ in published if r.account_id is not None}
+    wanted = {r.account_id for r, payload in published if payload is not None and r.account_id is not None}
+    if not wanted:
+        return
     zones = dict(conn.execute(select(t.accounts.c.id, t.accounts.c.timezone).where(t.accounts.c.id.in_(wanted))).all())
     notes = [
         note
         for r, payload in published
+        if payload is not None
         for note in notifications_for(r.type, r.account_id, payload, zones.get(r.account_id, "UTC"), r.occurred_at)
     ]
     if notes:
@@ -183,7 +188,7 @@ def _expanded_payloads(conn: Connection, rows: Sequence) -> dict[int, str]:
     return {r.id: _json({"invoice": found[wanted[r.id]]}) if r.id in wanted else r.payload for r in rows}
 
 
-def _fan_out_to_webhooks(conn: Connection, now: datetime, published: Iterable[tuple[Any, dict]]) -> None:
+def _fan_out_to_webhooks(conn: Connection, now: datetime, published: Iterable[tuple[Any, dict | None]]) -> None:
     """A pending delivery for every enabled endpoint that takes the event's type."""
     we = e.webhook_endpoints
     endpoints = [
