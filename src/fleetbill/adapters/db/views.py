@@ -98,7 +98,10 @@ def _with_settlement(conn: Connection, heads: list[dict], ids: list[str]) -> Non
     )
     collections = {r.invoice_id: r for r in conn.execute(select(c).where(c.c.invoice_id.in_(ids)))}
     attempts = defaultdict(list)
-    for r in conn.execute(select(a).where(a.c.invoice_id.in_(ids)).order_by(a.c.try_number, a.c.attempted_at, a.c.id)):
+    rows = conn.execute(select(a).where(a.c.invoice_id.in_(ids))).all()
+    # R17, R19: in the order tried: by try, then time; a success ends its try (the other card
+    # is tried only after a decline), which orders them when the test clock stands still.
+    for r in sorted(rows, key=lambda r: (r.try_number, r.attempted_at, r.outcome == "succeeded", r.id)):
         attempts[r.invoice_id].append(
             dict(
                 id=r.id,
