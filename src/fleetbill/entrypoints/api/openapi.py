@@ -67,6 +67,11 @@ IDEMPOTENCY_KEY = {
     "schema": {"type": "string", "minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY},
 }
 WRITES = {"post", "put", "patch", "delete"}
+# The operations that call the payment gateway while the request waits: its failure is a 502
+# (problems.gateway_error). Named by operation id; test_openapi_document checks each exists.
+GATEWAY_CALLERS = frozenset(
+    {"add_card", "remove_card", "change_plan", "collect", "run_jobs", "advance_clock", "sandbox_account_updater"}
+)
 
 
 def operation_id(route: APIRoute) -> str:
@@ -87,6 +92,8 @@ def error_statuses(path: str, method: str, operation: dict) -> set[int]:
         statuses.add(404)  # what the path or the body names
     if "requestBody" in operation:
         statuses.add(400)  # a body that is not UTF-8 cannot even be parsed
+    if operation.get("operationId") in GATEWAY_CALLERS:
+        statuses.add(502)
     if method in WRITES:
         statuses.add(409)  # a concurrent change, or an Idempotency-Key in progress
         statuses.add(413)  # problems.BodyLimit reads every body, declared or not
