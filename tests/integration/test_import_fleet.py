@@ -229,3 +229,24 @@ def test_cli_imports_with_a_progress_bar_and_refuses_bad_files_with_exit_2(app, 
     assert "row 2: device_key must be 8 to 200 printable characters" in refused.stderr
     again = fleetbill("import", str(good), database_url=database_url)
     assert again.returncode == 0 and "nothing to import" in again.stdout
+
+
+def test_r11_r15_no_month_before_first_month_is_closed_and_the_fee_renews_with_it(app, clock):
+    """R15: an account imported in January to be billed from February has no January invoice;
+    R11: the fixed fee of first_month was the old system's (no purchase invoice), and the next
+    period's fee is billed in advance on the first month's invoice, as every renewal is."""
+    f.device_type(app)
+    f.plan(app, "fee", prices={"esp32": [Tier(None, 100)]}, fixed_fee=1_000)
+    rows = [r | {"plan": "fee", "first_month": "2026-02"} for r in FLEET[:4]]
+    _import(app, _csv(rows))
+    clock.set(datetime(2026, 2, 1, 6, 0, tzinfo=UTC))
+    assert close_due_months(app.db, clock, app.settings).invoices == 0
+    clock.set(datetime(2026, 3, 1, 6, 0, tzinfo=UTC))
+    close_due_months(app.db, clock, app.settings)
+    with app.db.read() as conn:
+        found = views.invoices(conn, t.invoices.c.account_id.is_not(None), limit=10)
+    assert [(i["kind"], i["billing_month"], i["subtotal"], i["total"]) for i in found] == [
+        ("monthly", "2026-02", 1_300, 1_430)
+    ]
+    fee = [x for x in found[0]["lines"] if x["kind"] != "usage"]
+    assert [(x["amount"], x["period_start"]) for x in fee] == [(1_000, datetime(2026, 2, 28, 15, 0, tzinfo=UTC))]

@@ -66,6 +66,7 @@ class Fleet:
     accounts: dict[str, ImportAccount] = field(default_factory=dict)
     devices: list[ImportDevice] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)  # (row number, reason)
+    raw: dict[str, tuple[str, ...]] = field(default_factory=dict)  # each account's columns as first read
 
 
 class ImportRefused(InvalidInput):
@@ -135,12 +136,16 @@ def _take_row(fleet: Fleet, keys: dict[str, int], n: int, row: dict[str, str], n
     unknown = sorted(set(row) - set(COLUMNS))
     if unknown:
         raise InvalidInput(f"unknown columns {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}")
-    account = _account(n, row)
-    known = fleet.accounts.setdefault(account.ref, account)
-    if known != account and _differs(known, account):
-        raise InvalidInput(
-            f"account {account.ref!r} is described differently on row {known.row}: {_differs(known, account)}"
-        )
+    raw = tuple(row.get(c, "") for c in ACCOUNT_COLUMNS)
+    known = fleet.accounts.get(raw[0])
+    if known is None or fleet.raw[raw[0]] != raw:  # an account's repeated columns are checked once
+        account = _account(n, row)
+        known = fleet.accounts.setdefault(account.ref, account)
+        fleet.raw.setdefault(account.ref, raw)
+        if _differs(known, account):
+            raise InvalidInput(
+                f"account {account.ref!r} is described differently on row {known.row}: {_differs(known, account)}"
+            )
     if not any(row.get(c) for c in DEVICE_COLUMNS):
         return
     device = _device(n, row, known, now)
