@@ -17,9 +17,12 @@ from ..domain.catalog import has_visible_character
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..domain.events import EventType, NewEvent
 from ..domain.local_time import last_day_before
+from .billing_state import account_billing_state
 from .event_payloads import invoice_ref
 from .events import record
+from .open_collections import bank_transfer_due
 from .payments import receive_payment
+from .reactions import emit, entitlements_changed
 from .suspension import suspend
 
 REMINDER_DAYS = (1, 7)  # reminders this many days after the due date
@@ -45,6 +48,7 @@ def set_collection_method(conn: Connection, now: datetime, account_id: str, meth
                 f"the account moves to plan {pending} at its renewal, which does not allow bank transfer; "
                 "choose a plan that does first"
             )
+    features_were_on = account_billing_state(conn, now, account_id).features_on
     bs = p.billing_settings
     values = dict(collection_method=method, changed_by=actor, changed_at=now)
     audit(conn, now, actor, "collection_method.changed", account_id=account_id, subject=method)
@@ -52,9 +56,32 @@ def set_collection_method(conn: Connection, now: datetime, account_id: str, meth
         conn.execute(insert(bs), dict(account_id=account_id, gateway_customer=None, **values))
     else:
         conn.execute(update(bs).where(bs.c.account_id == account_id).values(**values))
+    _move_untried_collections(conn, now, account_id, method)
     changed = {"account": views.account(conn, account_id), "changed": {"collection_method": method}, "actor": actor}
-    record(conn, now, NewEvent(EventType.ACCOUNT_UPDATED, account_id, changed))  # NOTE: R22
+    events = [NewEvent(EventType.ACCOUNT_UPDATED, account_id, changed)]  # NOTE: R22
+    if account_billing_state(conn, now, account_id).features_on != features_were_on:
+        # R10: a card account's plan waits for its purchase to be paid; a transfer account's does not
+        events.append(entitlements_changed(conn, now, account_id, f"the account pays by {method.replace('_', ' ')}"))
+    emit(conn, now, *events)
     return method
+
+
+def _move_untried_collections(conn: Connection, now: datetime, account_id: str, method: str) -> None:
+    """R18: invoices of the account not tried yet are collected the new way: by card from now, or by
+    transfer with their due date (a purchase invoice issued at sign-up, before the operator
+    switched the account to transfer, is not charged to a card it does not have)."""
+    c, inv, a = p.collections, t.invoices, t.accounts
+    rows = conn.execute(
+        select(c.c.invoice_id, inv.c.issued_at, inv.c.billing_month, a.c.timezone)
+        .join(inv, inv.c.id == c.c.invoice_id)
+        .join(a, a.c.id == c.c.account_id)
+        .where(c.c.account_id == account_id, c.c.state == "collecting", c.c.method != method, c.c.tries_made == 0)
+    ).all()
+    for r in rows:
+        by_card = method == "card"
+        due = None if by_card else bank_transfer_due(r.issued_at, r.billing_month, r.timezone)
+        moved = dict(method=method, next_try_at=now if by_card else None, due_at=due, reminders_sent=0)
+        conn.execute(update(c).where(c.c.invoice_id == r.invoice_id).values(**moved))
 
 
 def record_transfer(conn: Connection, now: datetime, invoice_id: str, amount: int, reference: str, actor: str) -> dict:

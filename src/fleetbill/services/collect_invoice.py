@@ -238,6 +238,9 @@ def try_invoice(
         try_number = _last_try(conn, invoice_id) + 1 if extra else coll.tries_made + 1
         if tried and try_number != unresolved.try_number:
             return  # the declined attempt was not this scheduled try's (an extra one): nothing more now
+        # A run that died after this try's declines and before counting the try left them on the
+        # record: they count as tried, so this run goes on and counts it (R19), never charging again.
+        tried |= _declined_in_try(conn, invoice_id, try_number)
     charged, cards = [c for c in cards if c.id in tried], [c for c in cards if c.id not in tried]
     declined = list(charged)
     for card in cards:
@@ -252,6 +255,15 @@ def try_invoice(
             return  # paid, or unknown: resolved on the next run, never charged anew
         declined.append(card)
     _after_failed_try(db, clock, policy, invoice, coll, [*charged, *cards], report, extra)
+
+
+def _declined_in_try(conn: Connection, invoice_id: str, try_number: int) -> set[str]:
+    """The cards declined in try `try_number` of the invoice."""
+    a = p.payment_attempts
+    declined = select(a.c.card_id).where(
+        a.c.invoice_id == invoice_id, a.c.try_number == try_number, a.c.outcome == "declined"
+    )
+    return set(conn.execute(declined).scalars())
 
 
 def _last_try(conn: Connection, invoice_id: str) -> int:

@@ -51,7 +51,10 @@ def run_due_jobs(
         now = clock.now()
         reminders, _ = chase_bank_transfers(conn, now, settings.bank_transfer_grace_days)
         warned = warn_expiring_cards(conn, now)
-        expired = expire_points(conn, now)
+        # NOTE: R16 points valid at a month's end pay for it: none expire while a month that
+        # may use them is still open (another worker closing, or months left by the run's bound).
+        months_open = close.running_elsewhere or close.months_remaining
+        expired = 0 if months_open else expire_points(conn, now)
         purge_idempotency_records(conn, now)
         purge_events(conn, now)
     # Last, so that what the steps above had to say is published and sent in the same run.
