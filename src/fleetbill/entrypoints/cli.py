@@ -218,8 +218,9 @@ def import_fleet_file(
     checked first; any error refuses the whole file, listed with row numbers (exit 2). Importing
     the same file again changes nothing."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from sqlalchemy.exc import IntegrityError
 
-    from ..domain.errors import InvalidInput
+    from ..domain.errors import BillingError, InvalidInput
     from ..domain.fleet_import import ImportRefused, file_format, read_rows
     from ..services.import_fleet import import_fleet
 
@@ -245,6 +246,10 @@ def import_fleet_file(
         for row, why in refused.errors:
             print(f"row {row}: {why}", file=sys.stderr)
         _refuse(f"{file} was refused: {len(refused.errors)} rows have errors; nothing was imported")
+    except IntegrityError:  # another import wrote the same account_ref or key first
+        _refuse(f"another import wrote some of {file}'s accounts or keys meanwhile; nothing was imported; run it again")
+    except BillingError as refused:
+        _refuse(refused.detail)
     console.print(report.summary(), highlight=False)
 
 

@@ -10,6 +10,7 @@ importing a file again changes nothing; a row that differs from what is stored i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from datetime import datetime
 
@@ -21,7 +22,7 @@ from ..adapters.db import schema as t
 from ..adapters.db import schema_events as e
 from ..adapters.db.schema_imports import imported_accounts
 from ..domain.catalog import Account
-from ..domain.errors import BillingError
+from ..domain.errors import BillingError, Conflict
 from ..domain.events import EventType, NewEvent
 from ..domain.fleet_import import Fleet, ImportAccount, ImportDevice, ImportRefused, parse_fleet
 from ..domain.monthly import locked_rate
@@ -33,6 +34,7 @@ from .open_account import _EMAIL
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 CHUNK = 5_000
+_RACED = "another import wrote some of the same accounts or keys meanwhile; nothing was imported; run it again"
 
 
 @dataclass
@@ -242,7 +244,8 @@ def _write_accounts(conn: Connection, now: datetime, accounts: dict[str, Account
     for i in range(0, len(rows), CHUNK):
         conn.execute(insert(t.accounts), rows[i : i + CHUNK])
         conn.execute(insert(imported_accounts), refs[i : i + CHUNK])
-        _record(conn, now, events[i : i + CHUNK])
+        with _Writer(conn) as writer:
+            _record(writer, now, events[i : i + CHUNK])
 
 
 def _account_row(a: Account) -> dict:
@@ -261,21 +264,25 @@ def _write_devices(
 ) -> None:
     """R1, R4: each device with its key hashed as register_device stores it, and its opening state
     as its first status record; COPY on PostgreSQL, executemany in chunks on SQLite."""
-    for i in range(0, len(devices), CHUNK):
-        chunk = devices[i : i + CHUNK]
-        made = [(repo.new_id(), ids[d.account_ref], d, hashed) for d, hashed in chunk]
-        device_rows = [
-            (dev_id, acc_id, d.device_type_id, d.name, hashed, d.key[-4:], d.active, d.since)
-            for dev_id, acc_id, d, hashed in made
-        ]
-        # NOTE: R5 a device Active since before first_month is Active at its start: one record
-        # at its instant; an Inactive one is a lone Inactive record, which counts for nothing.
-        history = [(dev_id, acc_id, d.device_type_id, d.active, d.since, actor) for dev_id, acc_id, d, _ in made]
-        _insert(conn, t.devices, _DEVICE_COLUMNS, device_rows)
-        _insert(conn, t.status_changes, _HISTORY_COLUMNS, history)
-        _record(conn, now, [_registered(row) for row in device_rows])  # NOTE: R22
-        if progress:
-            progress("imported devices", i + len(chunk), len(devices))
+    with _Writer(conn) as writer:
+        for i in range(0, len(devices), CHUNK):
+            _write_chunk(writer, now, devices[i : i + CHUNK], ids, actor)
+            if progress:
+                progress("imported devices", min(i + CHUNK, len(devices)), len(devices))
+
+
+def _write_chunk(writer: _Writer, now: datetime, chunk, ids: dict[str, str], actor: str) -> None:
+    made = [(repo.new_id(), ids[d.account_ref], d, hashed) for d, hashed in chunk]
+    device_rows = [
+        (dev_id, acc_id, d.device_type_id, d.name, hashed, d.key[-4:], d.active, d.since)
+        for dev_id, acc_id, d, hashed in made
+    ]
+    # NOTE: R5 a device Active since before first_month is Active at its start: one record at
+    # its instant; an Inactive one is a lone Inactive record, which counts for nothing.
+    history = [(dev_id, acc_id, d.device_type_id, d.active, d.since, actor) for dev_id, acc_id, d, _ in made]
+    writer.put(t.devices, _DEVICE_COLUMNS, device_rows)
+    writer.put(t.status_changes, _HISTORY_COLUMNS, history)
+    _record(writer, now, [_registered(row) for row in device_rows])  # NOTE: R22
 
 
 _DEVICE_COLUMNS = ("id", "account_id", "device_type_id", "name", "key_hash", "key_last4", "active", "registered_at")
@@ -289,18 +296,18 @@ def _registered(row: tuple) -> NewEvent:
     return NewEvent(EventType.DEVICE_REGISTERED, device["account_id"], {"device": device})
 
 
-def _record(conn: Connection, now: datetime, events: list[NewEvent]) -> None:
+def _record(writer: _Writer, now: datetime, events: list[NewEvent]) -> None:
     """R22: the events as services.events.record writes them (the same ids and JSON), by COPY on
     PostgreSQL: executemany of 100,000 events took longer than the rest of the import."""
-    if conn.dialect.name != "postgresql":
-        record(conn, now, *events)
+    if not writer.copies:
+        record(writer.conn, now, *events)
         return
     ids = repo.new_invoice_ids(len(events))
     rows = [
         ("evt_" + i.replace("-", ""), str(x.type), x.account_id, x.stream, now, event_json(x.payload))
         for i, x in zip(ids, events, strict=True)
     ]
-    _insert(conn, e.events, _EVENT_COLUMNS, rows)
+    writer.put(e.events, _EVENT_COLUMNS, rows)
 
 
 def _among(conn: Connection, column, values: list[str]):
@@ -310,9 +317,41 @@ def _among(conn: Connection, column, values: list[str]):
     return column.in_(values)
 
 
-def _insert(conn: Connection, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    if conn.dialect.name == "postgresql":
-        with conn.connection.driver_connection.cursor() as cur:
-            repo.copy_text(cur, table, columns, "".join(map(repo.copy_line, rows)))
-    else:
-        conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
+class _Writer:
+    """Writes rows: on PostgreSQL by COPY in a thread of its own, through `conn`'s driver
+    connection (so in its transaction), while the caller formats the next chunk, as the close's
+    writer does; `conn` is not used otherwise until the writer is closed. On SQLite, at once."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.copies = conn.dialect.name == "postgresql"
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer") if self.copies else None
+        self._done: list[Future] = []
+        self._pg = conn.connection.driver_connection if self.copies else None
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def put(self, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        if self._pool is None:
+            self.conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
+            return
+        for done in [f for f in self._done if f.done()]:
+            done.result()  # a failed COPY stops the import at once: the caller rolls back
+        self._done.append(self._pool.submit(self._copy, table, columns, "".join(map(repo.copy_line, rows))))
+
+    def _copy(self, table, columns, text: str) -> None:
+        try:
+            with self._pg.cursor() as cur:
+                repo.copy_text(cur, table, columns, text)
+        except Exception as e:
+            if str(getattr(e, "sqlstate", "") or "").startswith("23"):  # an integrity violation
+                raise Conflict(_RACED) from e
+            raise
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            if exc[0] is None:
+                for done in self._done:
+                    done.result()
