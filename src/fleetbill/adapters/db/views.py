@@ -118,7 +118,8 @@ def _with_settlement(conn: Connection, heads: list[dict], ids: list[str]) -> Non
         )
     for h in heads:
         stored, received, coll = h["status"], int(paid.get(h["id"]) or 0), collections.get(h["id"])
-        h["status"] = invoice_status(stored, h["amount_due"], received)
+        # The pages, PDFs and events keep the stored status; the API shows this one (schemas.InvoiceOut).
+        h["payment_status"] = invoice_status(stored, h["amount_due"], received)
         h["amount_paid"], h["amount_left"] = received, amount_left(stored, h["amount_due"], received)
         h["due_at"] = coll.due_at if coll is not None and coll.method == "bank_transfer" else None
         h["collection"] = (

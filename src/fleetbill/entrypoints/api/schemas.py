@@ -6,7 +6,17 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+)
 
 from ...domain.invoice_status import InvoiceStatus
 
@@ -285,7 +295,10 @@ class InvoiceOut(EstimateOut):
     account_id: str
     kind: str
     billing_month: str | None
-    status: InvoiceStatus = Field(description="`partially_paid`: open, with part of it received (R18).")
+    status: InvoiceStatus = Field(
+        validation_alias=AliasChoices("payment_status", "status"),
+        description="`partially_paid`: open, with part of it received (R18).",
+    )
     amount_paid: int = Field(description="Received so far, in the currency's minor unit.")
     amount_left: int = Field(description="Still to collect; 0 once paid or void.")
     due_at: datetime | None = Field(description="Bank transfer: the due date; card: null (charged on issue).")
