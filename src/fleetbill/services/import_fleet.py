@@ -78,7 +78,7 @@ def import_fleet(
     """Check every row, refuse the whole file on any error (ImportRefused), else write it."""
     fleet = parse_fleet(rows, now)
     if progress:
-        progress("checked rows of", len(fleet.devices), len(fleet.devices))
+        progress("checked devices", len(fleet.devices), len(fleet.devices))
     hashes = {d.key: key_hash(d.key) for d in fleet.devices}
     known = _known_accounts(conn, list(fleet.accounts))
     stored = _stored_devices(conn, list(hashes.values()))
