@@ -30,6 +30,7 @@ from .context import Operator, get_app, idempotent, operator, request_id
 from .schemas import (
     AccountIn,
     AccountOut,
+    BillingLinkOut,
     BulkStatusIn,
     DeviceCreated,
     DeviceIn,
@@ -60,7 +61,7 @@ async def create_account(body: AccountIn, request: Request, who: Operator = Depe
     return await idempotent(request, who, work)
 
 
-@router.post("/accounts/{account_id}/billing-links", status_code=201, tags=["accounts"])
+@router.post("/accounts/{account_id}/billing-links", status_code=201, response_model=BillingLinkOut, tags=["accounts"])
 def create_billing_link(account_id: str, request: Request):
     """R20: a short-lived signed link (15 minutes, one use) to the account's billing page, for the
     operator's platform to send its user to; it opens a session for that account alone."""

@@ -312,6 +312,11 @@ class InvoiceOut(EstimateOut):
     issuer_registration_number: str
 
 
+class BillingLinkOut(BaseModel):
+    url: str = Field(description="The billing page's link; its token is after `#`, so no server logs it.")
+    expires_at: datetime = Field(description="15 minutes from now; the link opens once.")
+
+
 class InvoicePage(BaseModel):
     data: list[InvoiceOut]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null: no more.")
