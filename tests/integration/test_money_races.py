@@ -155,15 +155,18 @@ def test_r18_r19_a_transfer_recorded_while_the_chase_runs_is_not_followed_by_a_s
     invoice = _closed_january(billing, app, acme)
     billing.at(datetime(2026, 3, 20, tzinfo=UTC))
     # when the transfer is recorded (and committed) after the chase has read the overdue list
-    real_record = bank_transfer.record
+    real_day = bank_transfer.last_day_before
+    transferred = []
 
-    def remind_then_transfer(conn, now, *events):
-        real_record(conn, now, *events)
-        if any(e.type == "invoice.overdue" for e in events):
+    def read_then_transfer(due_at, zone):  # the chase's first step for each overdue invoice it read
+        if not transferred:
             with app.db.transaction() as other:
-                record_transfer(other, now, invoice["id"], 110, "MUFG late", "staff:hana@example.jp")
+                late = record_transfer(other, now, invoice["id"], 110, "MUFG late", "staff:hana@example.jp")
+                transferred.append(late)
+        return real_day(due_at, zone)
 
-    monkeypatch.setattr(bank_transfer, "record", remind_then_transfer)
+    now = app.clock.now()
+    monkeypatch.setattr(bank_transfer, "last_day_before", read_then_transfer)
     with app.db.transaction() as conn:
         reminded, suspended = bank_transfer.chase_bank_transfers(conn, app.clock.now(), 14)
     # then the account is not suspended for an invoice that is paid

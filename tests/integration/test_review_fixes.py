@@ -3,6 +3,7 @@ its fix), named by the rule each breaks."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -11,7 +12,9 @@ from fleetbill.domain.dunning import RetryPolicy
 from fleetbill.services import close_month as cm
 from fleetbill.services import collect_invoice
 from fleetbill.services import run_due_jobs as rdj
-from tests.integration.test_collection import DAY, DECLINES, JAN_CLOSE, ok
+from fleetbill.services.bank_transfer import chase_bank_transfers
+from tests.conftest import on_postgres
+from tests.integration.test_collection import DAY, DECLINES, JAN_CLOSE, VISA, ok
 from tests.integration.test_use_case_events import stream
 
 APRIL = datetime(2026, 4, 1, 0, 0, tzinfo=UTC)  # 09:00 on Apr 1 in Tokyo: January to March have ended
@@ -135,3 +138,72 @@ def test_r19_a_crash_between_a_decline_and_counting_the_try_still_retries_and_su
     assert billing.payments(invoice["id"])["collection"]["tries_made"] == 4
     assert [a[0] for a in billing.attempts(invoice["id"])] == [1, 2, 3, 4]
     assert billing.entitlements(acme)["suspended"] is True
+
+
+def test_r15_r22_invoice_finalized_says_the_invoice_as_finalized_whenever_it_is_published(billing):
+    # given: January's 110 JPY with a good card, closed, collected and only then published (the
+    # worker's order)
+    acme = billing.account()
+    billing.devices(acme, 1)
+    billing.add_card(acme, VISA)
+    billing.at(JAN_CLOSE)
+    billing.run()
+    # then: invoice.finalized says it as it was finalized: open, 110 due; the payment has its own events
+    [finalized] = [d["invoice"] for kind, d in stream(billing, acme) if kind == "invoice.finalized"]
+    assert (finalized["status"], finalized["amount_due"], finalized["total"]) == ("open", 110, 110)
+    assert not {"amount_paid", "amount_left", "collection", "attempts"} & set(finalized)
+
+
+def test_r16_r22_an_invoice_that_points_paid_at_the_close_is_an_invoice_paid(billing):
+    # given: 500 points and one esp32 (110 JPY): the points pay January whole
+    acme = billing.account()
+    billing.devices(acme, 1)
+    ok(billing.api.post(f"/v1/accounts/{acme}/points", json={"amount": 500, "reason": "welcome"}), 201)
+    # when: January closes
+    billing.at(JAN_CLOSE)
+    billing.run()
+    # then: finalized, then paid by points, nothing left to collect
+    events = [(kind, d) for kind, d in stream(billing, acme) if kind.startswith("invoice.")]
+    assert [kind for kind, _ in events] == ["invoice.finalized", "invoice.paid"]
+    paid = events[1][1]
+    assert (paid["method"], paid["invoice"]["status"], paid["invoice"]["points_applied"]) == ("points", "paid", 110)
+
+
+def test_r10_r22_a_pending_downgrade_replaced_by_another_is_said_cancelled(plans):
+    # given: an account on pro asking for team, then for starter, before its renewal
+    acme = plans.account("pro")
+    plans.change(acme, "team")
+    plans.change(acme, "starter")
+    # then: the platform hears team requested, team cancelled, then starter requested
+    changes = [(d["status"], d["change"]["to_plan_id"]) for kind, d in stream(plans, acme) if kind == "plan.changed"]
+    assert changes == [("requested", "team"), ("cancelled", "team"), ("requested", "starter")]
+
+
+@pytest.mark.skipif(not on_postgres(), reason="two workers at once: PostgreSQL (SQLite has one writer)")
+def test_r18_r22_two_workers_chasing_transfers_at_once_send_one_reminder(billing, app):
+    # given: January's 110 JPY by bank transfer, a day past its due date: reminder 1 is due
+    acme = billing.account("invoiced")
+    billing.devices(acme, 1)
+    ok(billing.api.post(f"/v1/accounts/{acme}/collection-method", json={"method": "bank_transfer"}))
+    billing.at(JAN_CLOSE)
+    billing.run()
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    a_has_reminded, done = threading.Event(), []
+
+    def worker_b():
+        a_has_reminded.wait()
+        with app.db.transaction() as conn:  # reads the row A is updating, then waits for A's lock
+            done.append(chase_bank_transfers(conn, now, 30))
+
+    # when: worker A reminds, and worker B reads the same overdue invoice before A commits
+    b = threading.Thread(target=worker_b)
+    b.start()
+    with app.db.transaction() as conn:
+        done.append(chase_bank_transfers(conn, now, 30))
+        a_has_reminded.set()
+        b.join(timeout=2)
+    b.join()
+
+    # then: one reminder, one event (so one email)
+    assert sorted(reminded for reminded, _ in done) == [0, 1]
+    assert [d["reminder"] for kind, d in stream(billing, acme) if kind == "invoice.overdue"] == [1]

@@ -128,10 +128,16 @@ def chase_bank_transfers(conn: Connection, now: datetime, grace_days: int) -> tu
     for r in rows:
         due_day = last_day_before(r.due_at, r.timezone)  # due by the end of this day, the account's own
         if r.reminders_sent < len(REMINDER_DAYS) and now >= r.due_at + timedelta(days=REMINDER_DAYS[r.reminders_sent]):
-            overdue = dict(invoice=invoice_ref(r), due_at=r.due_at, reminder=r.reminders_sent + 1)
-            record(conn, now, NewEvent(EventType.INVOICE_OVERDUE, r.account_id, overdue))
-            conn.execute(update(c).where(c.c.invoice_id == r.id).values(reminders_sent=r.reminders_sent + 1))
-            reminded += 1
+            # Counted only if no other worker counted this reminder since the read: one event, one email.
+            counted = conn.execute(
+                update(c)
+                .where(c.c.invoice_id == r.id, c.c.reminders_sent == r.reminders_sent)
+                .values(reminders_sent=r.reminders_sent + 1)
+            ).rowcount
+            if counted:
+                overdue = dict(invoice=invoice_ref(r), due_at=r.due_at, reminder=r.reminders_sent + 1)
+                record(conn, now, NewEvent(EventType.INVOICE_OVERDUE, r.account_id, overdue))
+                reminded += 1
         if now >= r.due_at + timedelta(days=grace_days):
             # Locked and read again, as record_transfer locks it: a transfer recorded meanwhile wins.
             still = conn.execute(select(inv.c.status).where(inv.c.id == r.id).with_for_update()).scalar()

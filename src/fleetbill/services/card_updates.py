@@ -47,8 +47,11 @@ def warn_expiring_cards(conn: Connection, now: datetime) -> int:
     for r in rows:
         card = Card(r.id, r.account_id, r.token, r.brand, r.last4, r.exp_month, r.exp_year, r.is_default, r.timezone)
         # NOTE: R19 judged in the account's zone: a card whose month has ended there is not "soon".
-        if card.expiring_soon(now):
+        if not card.expiring_soon(now):
+            continue
+        # Warned only if no other worker warned since the read: one event, one email.
+        once = update(c).where(c.c.id == card.id, c.c.expiry_warned_at.is_(None)).values(expiry_warned_at=now)
+        if conn.execute(once).rowcount:
             record(conn, now, NewEvent(EventType.CARD_EXPIRING, card.account_id, {"card": card_ref(card)}))
-            conn.execute(update(c).where(c.c.id == card.id).values(expiry_warned_at=now))
             warned += 1
     return warned

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from types import SimpleNamespace
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, and_, insert, select, update
 
 from ..adapters.db import payments_repo as pay
 from ..adapters.db import repository as repo
@@ -71,12 +71,11 @@ def change_plan(conn: Connection, now: datetime, settings: Settings, account_id:
         ).first()
         if closed is None:
             raise Conflict(f"{before} has ended and waits for its close (within the hour); upgrade after it")
-    # A newer request replaces a pending one.
-    conn.execute(
-        update(pc)
-        .where(pc.c.account_id == account_id, pc.c.applied_at.is_(None), pc.c.cancelled_at.is_(None))
-        .values(cancelled_at=now)
-    )
+    # A newer request replaces a pending one, and the platform hears that it is off (R22).
+    pending = and_(pc.c.account_id == account_id, pc.c.applied_at.is_(None), pc.c.cancelled_at.is_(None))
+    replaced = conn.execute(select(pc).where(pending)).all()
+    conn.execute(update(pc).where(pending).values(cancelled_at=now))
+    record(conn, now, *(plan_changed(r, "cancelled", reason="replaced by a newer request") for r in replaced))
     change = dict(
         id=repo.new_id(),
         account_id=account_id,

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, String, bindparam, func, insert, literal, select, update
+from sqlalchemy import ColumnElement, Connection, String, and_, bindparam, func, insert, literal, select, update
 
 from ..adapters.db import schema as t
 from ..adapters.db import schema_events as e
@@ -30,6 +30,7 @@ PUBLISH_BATCH = 5_000
 # numbers the streams ("fbevents").
 _PUBLISH_LOCK = 0x66626576656E7473
 _EXPANDED = "$invoice"  # a payload {"$invoice": id} is the finalized invoice, filled in at publishing
+_PAID_AT_CLOSE = "$paid"  # {"$paid": id}: invoice.paid of an invoice that points paid at the close
 
 
 def new_event_id() -> str:
@@ -77,16 +78,26 @@ def record(conn: Connection, now: datetime, *events: NewEvent) -> None:
 
 
 def record_invoices_finalized(conn: Connection, now: datetime, invoices: ColumnElement[bool]) -> int:
-    """R22: one invoice.finalized event for each of `invoices`, in one INSERT ... SELECT."""
+    """R22: one invoice.finalized event for each of `invoices`, and invoice.paid for those that
+    points (or nothing due) paid at once, each kind in one INSERT ... SELECT."""
     inv = t.invoices
-    event_id = literal("evt_") + func.replace(inv.c.id, "-", "", type_=String)
+    finalized = _by_id(conn, now, EventType.INVOICE_FINALIZED, _EXPANDED, "", invoices)
+    _by_id(conn, now, EventType.INVOICE_PAID, _PAID_AT_CLOSE, "p", and_(invoices, inv.c.status == "paid"))
+    return finalized
+
+
+def _by_id(conn: Connection, now: datetime, kind: EventType, marker: str, suffix: str, invoices) -> int:
+    """Events of `kind` for `invoices`, recorded by the invoice's id (publishing fills them in);
+    the event id is the invoice's, so each invoice has one of each kind."""
+    inv = t.invoices
+    event_id = literal("evt_") + func.replace(inv.c.id, "-", "", type_=String) + literal(suffix)
     rows = select(
         event_id,
-        literal(str(EventType.INVOICE_FINALIZED)),
+        literal(str(kind)),
         inv.c.account_id,
         inv.c.account_id,
         literal(now, UTCDateTime()),
-        literal('{"' + _EXPANDED + '":"') + inv.c.id + literal('"}'),
+        literal('{"' + marker + '":"') + inv.c.id + literal('"}'),
     ).where(invoices)
     columns = ["event_id", "type", "account_id", "stream", "occurred_at", "payload"]
     return len(conn.execute(insert(e.events).from_select(columns, rows).returning(e.events.c.id)).all())
@@ -177,15 +188,35 @@ def _next_sequences(conn: Connection, streams: set[str]) -> dict[str, int]:
 
 
 def _expanded_payloads(conn: Connection, rows: Sequence) -> dict[int, str]:
-    """Each event's payload as published: the finalized invoice in full where it was recorded by id."""
-    wanted = {r.id: json.loads(r.payload)[_EXPANDED] for r in rows if r.payload.startswith('{"' + _EXPANDED)}
+    """Each event's payload as published: the invoice as it was finalized, in full, where the
+    event was recorded by the invoice's id (what happened to it since has events of its own)."""
+    wanted = {r.id: json.loads(r.payload) for r in rows if r.payload.startswith(('{"$invoice', '{"$paid'))}
     found = {}
-    ids = list(set(wanted.values()))
+    ids = list({next(iter(marker.values())) for marker in wanted.values()})
     for i in range(0, len(ids), 1_000):
         part = ids[i : i + 1_000]
         for invoice in views.invoices(conn, t.invoices.c.id.in_(part), limit=len(part)):
-            found[invoice["id"]] = invoice
-    return {r.id: _json({"invoice": found[wanted[r.id]]}) if r.id in wanted else r.payload for r in rows}
+            found[invoice["id"]] = as_finalized(invoice)
+    out = {r.id: r.payload for r in rows}
+    for event_id, marker in wanted.items():
+        if _EXPANDED in marker:
+            out[event_id] = _json({"invoice": found[marker[_EXPANDED]]})
+        else:
+            invoice = found[marker[_PAID_AT_CLOSE]] | {"status": "paid"}
+            method = "points" if invoice["points_applied"] else "nothing due"
+            out[event_id] = _json({"invoice": invoice, "method": method, "actor": "system"})
+    return out
+
+
+# What the invoice read model adds about the invoice's settlement since it was finalized.
+_SETTLEMENT = ("amount_paid", "amount_left", "collection", "attempts")
+
+
+def as_finalized(invoice: dict) -> dict:
+    """R15: the invoice as it was finalized (it is immutable): without what was paid since, which
+    payment.received and invoice.paid tell; so its event does not depend on when it is published."""
+    frozen = {k: v for k, v in invoice.items() if k not in _SETTLEMENT}
+    return frozen | {"status": "paid" if invoice["amount_due"] == 0 else "open"}
 
 
 def _fan_out_to_webhooks(conn: Connection, now: datetime, published: Iterable[tuple[Any, dict | None]]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Connection, and_, func, insert, literal, null, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..adapters.db import schema as t
 from ..adapters.db import schema_payments as p
@@ -28,12 +29,7 @@ def open_collections(conn: Connection, now: datetime, invoices: ColumnElement[bo
     method = func.coalesce(
         select(bs.c.collection_method).where(bs.c.account_id == inv.c.account_id).scalar_subquery(), "card"
     )
-    pending = and_(
-        invoices,
-        inv.c.status == "open",
-        inv.c.amount_due > 0,
-        ~select(c.c.invoice_id).where(c.c.invoice_id == inv.c.id).exists(),
-    )
+    to_pay = and_(invoices, inv.c.status == "open", inv.c.amount_due > 0)
     cards = select(
         inv.c.id,
         inv.c.account_id,
@@ -44,14 +40,18 @@ def open_collections(conn: Connection, now: datetime, invoices: ColumnElement[bo
         literal(now, UTCDateTime()),
         null(),
         literal(0),
-    ).where(pending, method == "card")
+    ).where(to_pay, method == "card")
     columns = ["invoice_id", "account_id", "method", "state", "tries_made", "first_try_at", "next_try_at"]
     columns += ["due_at", "reminders_sent"]
-    opened = len(conn.execute(insert(c).from_select(columns, cards).returning(c.c.invoice_id)).all())
+    # An invoice that has its collection already is skipped by its primary key, not by NOT EXISTS:
+    # on the rows this statement adds, a planner that believes the table empty (a first close)
+    # re-reads the table for every invoice, 100,000 times (28 s of a 39 s close).
+    add = _insert(conn)(c).from_select(columns, cards).on_conflict_do_nothing(index_elements=["invoice_id"])
+    opened = len(conn.execute(add.returning(c.c.invoice_id)).all())
     transfers = conn.execute(
         select(inv.c.id, inv.c.account_id, inv.c.issued_at, inv.c.billing_month, a.c.timezone)
         .join(a, a.c.id == inv.c.account_id)
-        .where(pending, method == "bank_transfer")
+        .where(to_pay, method == "bank_transfer", ~select(c.c.invoice_id).where(c.c.invoice_id == inv.c.id).exists())
     ).all()
     if transfers:
         conn.execute(
@@ -72,3 +72,8 @@ def open_collections(conn: Connection, now: datetime, invoices: ColumnElement[bo
             ],
         )
     return opened + len(transfers)
+
+
+def _insert(conn: Connection):
+    """The dialect's INSERT, which has ON CONFLICT DO NOTHING."""
+    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
