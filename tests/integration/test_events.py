@@ -30,7 +30,7 @@ def events(api, **query) -> list[dict]:
         page = ok(api.get("/v1/events", params={**query, "limit": 2} | ({"cursor": cursor} if cursor else {})))
         found += page["data"]
         cursor = page["next_cursor"]
-        if cursor is None:
+        if not page["has_more"]:
             return found
 
 
@@ -256,3 +256,28 @@ def test_r22_events_are_kept_ninety_days(plans, app):
         gone = purge_events(conn, then + timedelta(days=91))
     # then: kept, then gone (the account's creation, on January 5th, went at the first purge)
     assert (kept, gone, stored(app, "points.granted"), stored(app, "account.created")) == (1, 1, 0, 0)
+
+
+def test_r22_a_reader_that_has_read_everything_resumes_from_its_cursor_later(plans, app):
+    # given: an account's two events, read to the end (a page not full)
+    acme = plans.account("starter")
+    now = app.clock.now()
+    with app.db.transaction() as conn:
+        record(conn, now, NewEvent(EventType.POINTS_GRANTED, acme, {"amount": 1}))
+    publish_events(app.db, now)
+    first = ok(plans.api.get("/v1/events", params={"account_id": acme, "limit": 10}))
+    assert (len(first["data"]), first["has_more"]) == (2, False) and first["next_cursor"] is not None
+    # when: nothing new, then one more event; the reader comes back with the cursor it kept
+    idle = ok(plans.api.get("/v1/events", params={"account_id": acme, "cursor": first["next_cursor"]}))
+    with app.db.transaction() as conn:
+        record(conn, now, NewEvent(EventType.POINTS_GRANTED, acme, {"amount": 2}))
+    publish_events(app.db, now)
+    later = ok(plans.api.get("/v1/events", params={"account_id": acme, "cursor": idle["next_cursor"]}))
+    # then: an empty page keeps its place; then exactly the new event
+    assert (idle["data"], idle["next_cursor"]) == ([], first["next_cursor"])
+    assert [x["data"]["amount"] for x in later["data"]] == [2]
+
+
+@pytest.mark.parametrize("cursor", ["99999999999999999999", "9" * 18 + "9"])
+def test_r22_a_cursor_too_large_for_any_event_is_a_422_not_a_500(plans, cursor):
+    problem(plans.api.get("/v1/events", params={"cursor": cursor}), 422)

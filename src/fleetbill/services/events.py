@@ -257,9 +257,9 @@ def list_events(
     until: datetime | None = None,
     after: int = 0,
     limit: int = 100,
-) -> tuple[list[dict], int | None]:
+) -> tuple[list[dict], int | None, bool]:
     """R22: published events in the order of publication, after the cursor `after` (a position);
-    the page and the cursor of the next one (None: nothing more for now)."""
+    the page, the position of its last event (None: an empty page) and whether more follow now."""
     ev = e.events
     q = select(ev).where(ev.c.position > after)
     if types:
@@ -272,7 +272,7 @@ def list_events(
         q = q.where(ev.c.occurred_at < until)
     rows = conn.execute(q.order_by(ev.c.position).limit(limit + 1)).all()
     page = [event_out(r) for r in rows[:limit]]
-    return page, rows[limit - 1].position if len(rows) > limit else None
+    return page, rows[: limit][-1].position if rows else None, len(rows) > limit
 
 
 def event_out(row) -> dict:

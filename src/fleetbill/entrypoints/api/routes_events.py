@@ -30,7 +30,11 @@ class EventOut(BaseModel):
 
 class EventPage(BaseModel):
     data: list[EventOut]
-    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null: nothing more for now.")
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page, now or later: it resumes after the last event read "
+        "(the cursor given, on an empty page; null only when none was given and nothing is published)."
+    )
+    has_more: bool = Field(description="More events are published after this page now.")
 
 
 @router.get("/events", response_model=EventPage, operation_id="list_events")
@@ -42,7 +46,7 @@ def events(
     account_id: str | None = Query(None, max_length=36),
     since: AwareDatetime | None = Query(None, description="Only events that occurred at or after this instant."),
     until: AwareDatetime | None = Query(None, description="Only events that occurred before this instant."),
-    cursor: str | None = Query(None, max_length=20, description="`next_cursor` of the page before."),
+    cursor: str | None = Query(None, max_length=18, description="`next_cursor` of the page before."),
     limit: int = Query(100, ge=1, le=1000),
 ):
     """R22: published events in the order they were published, oldest first; kept 90 days
@@ -55,7 +59,7 @@ def events(
     if cursor is not None and not (cursor.isascii() and cursor.isdigit()):
         raise InvalidInput("cursor is not one this API gave: pass next_cursor from the page before, unchanged")
     with get_app(request).db.read() as conn:
-        page, last = list_events(
+        page, last, more = list_events(
             conn,
             types=types,
             account_id=account_id,
@@ -64,7 +68,8 @@ def events(
             after=int(cursor or 0),
             limit=limit,
         )
-    return {"data": page, "next_cursor": None if last is None else str(last)}
+    resume = cursor if last is None else str(last)  # a reader at the end keeps its place
+    return {"data": page, "next_cursor": resume, "has_more": more}
 
 
 @router.get("/events/{event_id}", response_model=EventOut, operation_id="get_event")

@@ -209,7 +209,7 @@ async def rotate(endpoint_id: str, request: Request, who: Operator = Depends(ope
 def deliveries(
     endpoint_id: str,
     request: Request,
-    cursor: str | None = Query(None, max_length=20, description="`next_cursor` of the page before."),
+    cursor: str | None = Query(None, max_length=18, description="`next_cursor` of the page before."),
     limit: int = Query(20, ge=1, le=service.MAX_DELIVERIES_LISTED),
 ):
     """The endpoint's deliveries, newest first, each with its attempts."""
