@@ -89,6 +89,17 @@ class Operator:
         return {i["billing_month"] or i["kind"]: i for i in found}
 
 
+SETTLEMENT = {"status", "amount_paid", "amount_left", "collection", "attempts"}
+
+
+def finalized(by_account: dict) -> dict:
+    """The invoices of each account as finalized: without what their collection did since."""
+    return {
+        account: {month: {k: v for k, v in i.items() if k not in SETTLEMENT} for month, i in months.items()}
+        for account, months in by_account.items()
+    }
+
+
 def amounts(invoice: dict) -> dict:
     """What an invoice or an estimate charges: lines with their tiers, tax per rate, points, due."""
     return dict(
@@ -308,7 +319,9 @@ def test_r5_r7_r11_r12_r14_r15_r16_r20_two_months_of_three_accounts_via_the_api(
         "points_expired": 0,
     }
     invoices = {x: op.invoices(x) for x in (a, b, c)}
-    assert invoices == before_rerun
+    # the same invoices (R15: immutable); only their collection may move on (B's card, declined
+    # since February, has its fourth try due: a worker that was down tries once a run)
+    assert finalized(invoices) == finalized(before_rerun)
 
     # --- every invoice, to the yen -----------------------------------------------------------------
     ia, ib, ic = invoices[a], invoices[b], invoices[c]
