@@ -125,8 +125,11 @@ def test_r22_r18_a_transfer_overdue_then_received_in_two_parts(billing, app):
         transfer = {"amount": amount, "reference": "MUFG"}
         ok(billing.api.post(f"/v1/invoices/{invoice['id']}/transfers", json=transfer), 201)
 
-    # then: the method change, the reminder, two payments (60 left 50, then paid) and the invoice paid
+    # then: the invoice finalized with its due date (R18: the end of February in Tokyo), the method
+    # change, the reminder, two payments (60 left 50, then paid) and the invoice paid
     events = stream(billing, acme)
+    [finalized] = [d["invoice"] for kind, d in events if kind == "invoice.finalized"]
+    assert (finalized["due_at"], finalized["status"]) == ("2026-02-28T15:00:00Z", "open")
     updated = [data for kind, data in events if kind == "account.updated"]
     assert updated[0]["changed"] == {"collection_method": "bank_transfer"}
     [overdue] = [data for kind, data in events if kind == "invoice.overdue"]

@@ -195,7 +195,7 @@ def _expanded_payloads(conn: Connection, rows: Sequence) -> dict[int, str]:
     ids = list({next(iter(marker.values())) for marker in wanted.values()})
     for i in range(0, len(ids), 1_000):
         part = ids[i : i + 1_000]
-        for invoice in views.invoices(conn, t.invoices.c.id.in_(part), limit=len(part)):
+        for invoice in views.invoices(conn, t.invoices.c.id.in_(part), limit=len(part), settlement=False):
             found[invoice["id"]] = as_finalized(invoice)
     out = {r.id: r.payload for r in rows}
     for event_id, marker in wanted.items():
@@ -209,7 +209,7 @@ def _expanded_payloads(conn: Connection, rows: Sequence) -> dict[int, str]:
 
 
 # What the invoice read model adds about the invoice's settlement since it was finalized.
-_SETTLEMENT = ("amount_paid", "amount_left", "collection", "attempts")
+_SETTLEMENT = ("payment_status", "amount_paid", "amount_left", "collection", "attempts")
 
 
 def as_finalized(invoice: dict) -> dict:

@@ -54,8 +54,10 @@ def account(conn: Connection, account_id: str) -> dict:
     return found[0]
 
 
-def invoices(conn: Connection, where: ColumnElement[bool], limit: int = 100) -> list[dict]:
-    """Invoices with their lines, taxes and payments: six queries whatever their number, newest first."""
+def invoices(conn: Connection, where: ColumnElement[bool], limit: int = 100, settlement: bool = True) -> list[dict]:
+    """Invoices with their lines, taxes and payments: six queries whatever their number, newest
+    first; without `settlement`, as finalized: four queries, with the due date of a transfer
+    invoice (set when it was finalized) and no payments, collection or attempts."""
     inv = t.invoices
     q = select(inv).where(where).order_by(inv.c.sequence.desc(), inv.c.id.desc()).limit(limit)
     heads = [dict(r._mapping) for r in conn.execute(q)]
@@ -84,7 +86,14 @@ def invoices(conn: Connection, where: ColumnElement[bool], limit: int = 100) -> 
     for h in heads:
         h["billing_month"] = str(BillingMonth(h["billing_month"])) if h["billing_month"] is not None else None
         h["lines"], h["taxes"] = lines[h["id"]], taxes[h["id"]]
-    _with_settlement(conn, heads, ids)
+    if settlement:
+        _with_settlement(conn, heads, ids)
+    else:
+        c = p.collections
+        due = select(c.c.invoice_id, c.c.due_at).where(c.c.invoice_id.in_(ids), c.c.method == "bank_transfer")
+        dates = dict(conn.execute(due).all())
+        for h in heads:
+            h["due_at"] = dates.get(h["id"])
     return heads
 
 
