@@ -199,7 +199,7 @@ def _expanded_payloads(conn: Connection, rows: Sequence) -> dict[int, str]:
     ids = list({next(iter(marker.values())) for marker in wanted.values()})
     for i in range(0, len(ids), 1_000):
         part = ids[i : i + 1_000]
-        for invoice in views.invoices(conn, t.invoices.c.id.in_(part), limit=len(part), settlement=False):
+        for invoice in views.finalized_invoices(conn, part):
             found[invoice["id"]] = as_finalized(invoice)
     out = {r.id: r.payload for r in rows}
     for event_id, marker in wanted.items():

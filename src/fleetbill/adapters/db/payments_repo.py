@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from ...domain.cards import Card
 from . import schema as t
@@ -96,20 +96,3 @@ def open_suspension(conn: Connection, account_id: str):
     return conn.execute(
         select(s).where(s.c.account_id == account_id, s.c.lifted_at.is_(None)).order_by(s.c.suspended_at)
     ).first()
-
-
-def lift_suspension_if_settled(conn: Connection, account_id: str, now: datetime, actor: str) -> bool:
-    """R19: payment restores the features at once, when no failed invoice is left unpaid."""
-    c = p.collections
-    still_failed = conn.execute(
-        select(func.count()).select_from(c).where(and_(c.c.account_id == account_id, c.c.state == "failed"))
-    ).scalar()
-    if still_failed:
-        return False
-    s = p.suspensions
-    lifted = conn.execute(
-        update(s).where(s.c.account_id == account_id, s.c.lifted_at.is_(None)).values(lifted_at=now)
-    ).rowcount
-    if lifted:
-        audit(conn, now, actor, "account.reinstated", account_id=account_id, reason="every failed invoice is paid")
-    return bool(lifted)

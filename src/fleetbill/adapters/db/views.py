@@ -54,16 +54,33 @@ def account(conn: Connection, account_id: str) -> dict:
     return found[0]
 
 
-def invoices(conn: Connection, where: ColumnElement[bool], limit: int = 100, settlement: bool = True) -> list[dict]:
-    """Invoices with their lines, taxes and payments: six queries whatever their number, newest
-    first; without `settlement`, as finalized, for given ids: four queries, with the due date of
-    a transfer invoice (set when it was finalized), no payments, collection or attempts, and in no
-    order (ordered and limited, the planner may walk the whole sequence index for 1,000 ids)."""
+def invoices(conn: Connection, where: ColumnElement[bool], limit: int = 100) -> list[dict]:
+    """Invoices with their lines, taxes and payments: six queries whatever their number, newest first."""
     inv = t.invoices
-    q = select(inv).where(where)
-    if settlement:  # a page the API lists; publishing asks for given ids, in no order (see below)
-        q = q.order_by(inv.c.sequence.desc(), inv.c.id.desc()).limit(limit)
-    heads = [dict(r._mapping) for r in conn.execute(q)]
+    q = select(inv).where(where).order_by(inv.c.sequence.desc(), inv.c.id.desc()).limit(limit)
+    heads = _with_lines([dict(r._mapping) for r in conn.execute(q)], conn)
+    _with_settlement(conn, heads, [h["id"] for h in heads])
+    return heads
+
+
+def finalized_invoices(conn: Connection, ids: list[str]) -> list[dict]:
+    """The invoices `ids` as they were finalized, in no order: lines, taxes and a transfer
+    invoice's due date (set when it was finalized), no payments, collection or attempts. Four
+    queries; unordered, since ordered and limited the planner may walk the whole sequence index
+    for 1,000 ids (publishing events asks for them)."""
+    heads = _with_lines(
+        [dict(r._mapping) for r in conn.execute(select(t.invoices).where(t.invoices.c.id.in_(ids)))], conn
+    )
+    c = p.collections
+    due = select(c.c.invoice_id, c.c.due_at).where(c.c.invoice_id.in_(ids), c.c.method == "bank_transfer")
+    dates = dict(conn.execute(due).all())
+    for h in heads:
+        h["due_at"] = dates.get(h["id"])
+    return heads
+
+
+def _with_lines(heads: list[dict], conn: Connection) -> list[dict]:
+    """The invoices' lines and taxes, two queries; their billing month as text."""
     ids = [h["id"] for h in heads]
     lines, taxes = defaultdict(list), defaultdict(list)
     for r in conn.execute(
@@ -89,14 +106,6 @@ def invoices(conn: Connection, where: ColumnElement[bool], limit: int = 100, set
     for h in heads:
         h["billing_month"] = str(BillingMonth(h["billing_month"])) if h["billing_month"] is not None else None
         h["lines"], h["taxes"] = lines[h["id"]], taxes[h["id"]]
-    if settlement:
-        _with_settlement(conn, heads, ids)
-    else:
-        c = p.collections
-        due = select(c.c.invoice_id, c.c.due_at).where(c.c.invoice_id.in_(ids), c.c.method == "bank_transfer")
-        dates = dict(conn.execute(due).all())
-        for h in heads:
-            h["due_at"] = dates.get(h["id"])
     return heads
 
 
