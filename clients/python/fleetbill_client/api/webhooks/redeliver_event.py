@@ -1,0 +1,242 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.redeliver_event_in import RedeliverEventIn
+from ...models.redelivered_event import RedeliveredEvent
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    event_id: str,
+    *,
+    body: None | RedeliverEventIn | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/events/{event_id}/redeliver".format(
+            event_id=quote(str(event_id), safe=""),
+        ),
+    }
+
+    if isinstance(body, RedeliverEventIn):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | RedeliveredEvent | None:
+    if response.status_code == 201:
+        response_201 = RedeliveredEvent.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | RedeliveredEvent]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    event_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: None | RedeliverEventIn | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Problem | RedeliveredEvent]:
+    """Redeliver Event
+
+     Deliver a published event again, with the same `webhook-id`: to one endpoint, or to every
+    enabled endpoint that takes its type.
+
+    Args:
+        event_id (str):
+        idempotency_key (str | Unset):
+        body (None | RedeliverEventIn | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RedeliveredEvent]
+    """
+
+    kwargs = _get_kwargs(
+        event_id=event_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    event_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: None | RedeliverEventIn | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> Problem | RedeliveredEvent | None:
+    """Redeliver Event
+
+     Deliver a published event again, with the same `webhook-id`: to one endpoint, or to every
+    enabled endpoint that takes its type.
+
+    Args:
+        event_id (str):
+        idempotency_key (str | Unset):
+        body (None | RedeliverEventIn | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RedeliveredEvent
+    """
+
+    return sync_detailed(
+        event_id=event_id,
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    event_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: None | RedeliverEventIn | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Problem | RedeliveredEvent]:
+    """Redeliver Event
+
+     Deliver a published event again, with the same `webhook-id`: to one endpoint, or to every
+    enabled endpoint that takes its type.
+
+    Args:
+        event_id (str):
+        idempotency_key (str | Unset):
+        body (None | RedeliverEventIn | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RedeliveredEvent]
+    """
+
+    kwargs = _get_kwargs(
+        event_id=event_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    event_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: None | RedeliverEventIn | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> Problem | RedeliveredEvent | None:
+    """Redeliver Event
+
+     Deliver a published event again, with the same `webhook-id`: to one endpoint, or to every
+    enabled endpoint that takes its type.
+
+    Args:
+        event_id (str):
+        idempotency_key (str | Unset):
+        body (None | RedeliverEventIn | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RedeliveredEvent
+    """
+
+    return (
+        await asyncio_detailed(
+            event_id=event_id,
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed

@@ -1,0 +1,205 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .account_in import AccountIn
+from .account_in_tax_status import AccountInTaxStatus
+from .account_out import AccountOut
+from .api_key_created import ApiKeyCreated
+from .api_key_created_scope import ApiKeyCreatedScope
+from .api_key_in import ApiKeyIn
+from .api_key_in_scope import ApiKeyInScope
+from .api_key_list import ApiKeyList
+from .api_key_out import ApiKeyOut
+from .api_key_out_scope import ApiKeyOutScope
+from .billing_link_out import BillingLinkOut
+from .billing_state_out import BillingStateOut
+from .billing_state_out_state import BillingStateOutState
+from .bulk_status_in import BulkStatusIn
+from .card_added import CardAdded
+from .card_in import CardIn
+from .card_out import CardOut
+from .charge_attempt_out import ChargeAttemptOut
+from .charge_attempt_out_outcome import ChargeAttemptOutOutcome
+from .clock_advance_in import ClockAdvanceIn
+from .clock_out import ClockOut
+from .clock_set_in import ClockSetIn
+from .close_out import CloseOut
+from .close_out_skipped_item import CloseOutSkippedItem
+from .collect_out import CollectOut
+from .collection_method_in import CollectionMethodIn
+from .collection_method_in_method import CollectionMethodInMethod
+from .delivery_out import DeliveryOut
+from .delivery_page import DeliveryPage
+from .device_created import DeviceCreated
+from .device_in import DeviceIn
+from .device_out import DeviceOut
+from .device_status_in import DeviceStatusIn
+from .device_type_in import DeviceTypeIn
+from .device_type_out import DeviceTypeOut
+from .due_jobs_out import DueJobsOut
+from .endpoint_change_in import EndpointChangeIn
+from .endpoint_in import EndpointIn
+from .endpoint_out import EndpointOut
+from .endpoint_with_secret import EndpointWithSecret
+from .entitlement_out import EntitlementOut
+from .entitlements_out import EntitlementsOut
+from .estimate_out import EstimateOut
+from .event_out import EventOut
+from .event_out_data import EventOutData
+from .event_page import EventPage
+from .event_type import EventType
+from .get_invoice_pdf_lang import GetInvoicePdfLang
+from .grant_in import GrantIn
+from .import_out import ImportOut
+from .invoice_collection_out import InvoiceCollectionOut
+from .invoice_collection_out_method import InvoiceCollectionOutMethod
+from .invoice_collection_out_state import InvoiceCollectionOutState
+from .invoice_out import InvoiceOut
+from .invoice_out_status import InvoiceOutStatus
+from .invoice_page import InvoicePage
+from .invoice_payments_out import InvoicePaymentsOut
+from .invoice_payments_out_collection_type_0 import InvoicePaymentsOutCollectionType0
+from .line_out import LineOut
+from .list_invoices_status_type_0 import ListInvoicesStatusType0
+from .new_delivery import NewDelivery
+from .payment_out import PaymentOut
+from .plan_change_in import PlanChangeIn
+from .plan_change_out import PlanChangeOut
+from .plan_change_out_kind import PlanChangeOutKind
+from .plan_in import PlanIn
+from .plan_in_counting_mode import PlanInCountingMode
+from .plan_in_prices import PlanInPrices
+from .plan_in_term import PlanInTerm
+from .plan_out import PlanOut
+from .point_entry_out import PointEntryOut
+from .points_out import PointsOut
+from .price_version_created import PriceVersionCreated
+from .price_version_in import PriceVersionIn
+from .price_version_in_prices import PriceVersionInPrices
+from .price_version_out import PriceVersionOut
+from .price_version_out_prices import PriceVersionOutPrices
+from .problem import Problem
+from .problem_errors_item_type_0 import ProblemErrorsItemType0
+from .problem_errors_item_type_1 import ProblemErrorsItemType1
+from .redeliver_event_in import RedeliverEventIn
+from .redeliver_range_in import RedeliverRangeIn
+from .redelivered_event import RedeliveredEvent
+from .redelivered_range import RedeliveredRange
+from .routes_webhooks_attempt_out import RoutesWebhooksAttemptOut
+from .sandbox_card_in import SandboxCardIn
+from .sandbox_update_in import SandboxUpdateIn
+from .schemas_attempt_out import SchemasAttemptOut
+from .status_change_out import StatusChangeOut
+from .switch_out import SwitchOut
+from .tax_out import TaxOut
+from .tax_rate_in import TaxRateIn
+from .tax_rate_out import TaxRateOut
+from .tier_charge_out import TierChargeOut
+from .tier_in import TierIn
+from .transfer_in import TransferIn
+from .transfer_out import TransferOut
+from .usage_out import UsageOut
+from .usage_out_active_now import UsageOutActiveNow
+from .usage_out_billable_devices import UsageOutBillableDevices
+
+__all__ = (
+    "AccountIn",
+    "AccountInTaxStatus",
+    "AccountOut",
+    "ApiKeyCreated",
+    "ApiKeyCreatedScope",
+    "ApiKeyIn",
+    "ApiKeyInScope",
+    "ApiKeyList",
+    "ApiKeyOut",
+    "ApiKeyOutScope",
+    "BillingLinkOut",
+    "BillingStateOut",
+    "BillingStateOutState",
+    "BulkStatusIn",
+    "CardAdded",
+    "CardIn",
+    "CardOut",
+    "ChargeAttemptOut",
+    "ChargeAttemptOutOutcome",
+    "ClockAdvanceIn",
+    "ClockOut",
+    "ClockSetIn",
+    "CloseOut",
+    "CloseOutSkippedItem",
+    "CollectionMethodIn",
+    "CollectionMethodInMethod",
+    "CollectOut",
+    "DeliveryOut",
+    "DeliveryPage",
+    "DeviceCreated",
+    "DeviceIn",
+    "DeviceOut",
+    "DeviceStatusIn",
+    "DeviceTypeIn",
+    "DeviceTypeOut",
+    "DueJobsOut",
+    "EndpointChangeIn",
+    "EndpointIn",
+    "EndpointOut",
+    "EndpointWithSecret",
+    "EntitlementOut",
+    "EntitlementsOut",
+    "EstimateOut",
+    "EventOut",
+    "EventOutData",
+    "EventPage",
+    "EventType",
+    "GetInvoicePdfLang",
+    "GrantIn",
+    "ImportOut",
+    "InvoiceCollectionOut",
+    "InvoiceCollectionOutMethod",
+    "InvoiceCollectionOutState",
+    "InvoiceOut",
+    "InvoiceOutStatus",
+    "InvoicePage",
+    "InvoicePaymentsOut",
+    "InvoicePaymentsOutCollectionType0",
+    "LineOut",
+    "ListInvoicesStatusType0",
+    "NewDelivery",
+    "PaymentOut",
+    "PlanChangeIn",
+    "PlanChangeOut",
+    "PlanChangeOutKind",
+    "PlanIn",
+    "PlanInCountingMode",
+    "PlanInPrices",
+    "PlanInTerm",
+    "PlanOut",
+    "PointEntryOut",
+    "PointsOut",
+    "PriceVersionCreated",
+    "PriceVersionIn",
+    "PriceVersionInPrices",
+    "PriceVersionOut",
+    "PriceVersionOutPrices",
+    "Problem",
+    "ProblemErrorsItemType0",
+    "ProblemErrorsItemType1",
+    "RedeliveredEvent",
+    "RedeliveredRange",
+    "RedeliverEventIn",
+    "RedeliverRangeIn",
+    "RoutesWebhooksAttemptOut",
+    "SandboxCardIn",
+    "SandboxUpdateIn",
+    "SchemasAttemptOut",
+    "StatusChangeOut",
+    "SwitchOut",
+    "TaxOut",
+    "TaxRateIn",
+    "TaxRateOut",
+    "TierChargeOut",
+    "TierIn",
+    "TransferIn",
+    "TransferOut",
+    "UsageOut",
+    "UsageOutActiveNow",
+    "UsageOutBillableDevices",
+)

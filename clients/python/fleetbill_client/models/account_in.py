@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..models.account_in_tax_status import AccountInTaxStatus
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="AccountIn")
+
+
+@_attrs_define
+class AccountIn:
+    """
+    Attributes:
+        name (str):
+        country (str):
+        plan_id (str):
+        billing_email (str):
+        subdivision (None | str | Unset):
+        timezone (str | Unset):  Default: 'Asia/Tokyo'.
+        currency (str | Unset):  Default: 'JPY'.
+        tax_status (AccountInTaxStatus | Unset):  Default: AccountInTaxStatus.TAXABLE.
+    """
+
+    name: str
+    country: str
+    plan_id: str
+    billing_email: str
+    subdivision: None | str | Unset = UNSET
+    timezone: str | Unset = "Asia/Tokyo"
+    currency: str | Unset = "JPY"
+    tax_status: AccountInTaxStatus | Unset = AccountInTaxStatus.TAXABLE
+
+    def to_dict(self) -> dict[str, Any]:
+        name = self.name
+
+        country = self.country
+
+        plan_id = self.plan_id
+
+        billing_email = self.billing_email
+
+        subdivision: None | str | Unset
+        if isinstance(self.subdivision, Unset):
+            subdivision = UNSET
+        else:
+            subdivision = self.subdivision
+
+        timezone = self.timezone
+
+        currency = self.currency
+
+        tax_status: str | Unset = UNSET
+        if not isinstance(self.tax_status, Unset):
+            tax_status = self.tax_status.value
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "name": name,
+                "country": country,
+                "plan_id": plan_id,
+                "billing_email": billing_email,
+            }
+        )
+        if subdivision is not UNSET:
+            field_dict["subdivision"] = subdivision
+        if timezone is not UNSET:
+            field_dict["timezone"] = timezone
+        if currency is not UNSET:
+            field_dict["currency"] = currency
+        if tax_status is not UNSET:
+            field_dict["tax_status"] = tax_status
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        name = d.pop("name")
+
+        country = d.pop("country")
+
+        plan_id = d.pop("plan_id")
+
+        billing_email = d.pop("billing_email")
+
+        def _parse_subdivision(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        subdivision = _parse_subdivision(d.pop("subdivision", UNSET))
+
+        timezone = d.pop("timezone", UNSET)
+
+        currency = d.pop("currency", UNSET)
+
+        _tax_status = d.pop("tax_status", UNSET)
+        tax_status: AccountInTaxStatus | Unset
+        if isinstance(_tax_status, Unset):
+            tax_status = UNSET
+        else:
+            tax_status = AccountInTaxStatus(_tax_status)
+
+        account_in = cls(
+            name=name,
+            country=country,
+            plan_id=plan_id,
+            billing_email=billing_email,
+            subdivision=subdivision,
+            timezone=timezone,
+            currency=currency,
+            tax_status=tax_status,
+        )
+
+        return account_in

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class ApiKeyOutScope(StrEnum):
+    FULL = "full"
+    READ_ONLY = "read_only"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class InvoiceCollectionOutMethod(StrEnum):
+    BANK_TRANSFER = "bank_transfer"
+    CARD = "card"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="RoutesWebhooksAttemptOut")
+
+
+@_attrs_define
+class RoutesWebhooksAttemptOut:
+    """
+    Attributes:
+        attempted_at (datetime.datetime):
+        status_code (int | None): null: no answer (refused, timed out, address not allowed).
+        latency_ms (int):
+        response_excerpt (None | str): The first 500 characters of the answer.
+        error (None | str):
+    """
+
+    attempted_at: datetime.datetime
+    status_code: int | None
+    latency_ms: int
+    response_excerpt: None | str
+    error: None | str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        attempted_at = self.attempted_at.isoformat()
+
+        status_code: int | None
+        status_code = self.status_code
+
+        latency_ms = self.latency_ms
+
+        response_excerpt: None | str
+        response_excerpt = self.response_excerpt
+
+        error: None | str
+        error = self.error
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "attempted_at": attempted_at,
+                "status_code": status_code,
+                "latency_ms": latency_ms,
+                "response_excerpt": response_excerpt,
+                "error": error,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        attempted_at = datetime.datetime.fromisoformat(d.pop("attempted_at"))
+
+        def _parse_status_code(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        status_code = _parse_status_code(d.pop("status_code"))
+
+        latency_ms = d.pop("latency_ms")
+
+        def _parse_response_excerpt(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        response_excerpt = _parse_response_excerpt(d.pop("response_excerpt"))
+
+        def _parse_error(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        error = _parse_error(d.pop("error"))
+
+        routes_webhooks_attempt_out = cls(
+            attempted_at=attempted_at,
+            status_code=status_code,
+            latency_ms=latency_ms,
+            response_excerpt=response_excerpt,
+            error=error,
+        )
+
+        routes_webhooks_attempt_out.additional_properties = d
+        return routes_webhooks_attempt_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
