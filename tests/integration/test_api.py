@@ -640,6 +640,11 @@ TEST_CLOCK_PATHS = {
     "/v1/test-clock/run-due-jobs": {"post"},
     "/v1/sandbox/tokens": {"post"},
     "/v1/sandbox/account-updater": {"post"},
+    "/v1/test-clocks": {"get", "post"},
+    "/v1/test-clocks/{clock_id}": {"get"},
+    "/v1/test-clocks/{clock_id}/advance": {"post"},
+    "/v1/sandbox/faults": {"get", "post"},
+    "/v1/sandbox/charges": {"get"},
 }
 
 

@@ -78,20 +78,24 @@ class Account:
     first_month: BillingMonth
     contract_started_at: datetime
     created_at: datetime
+    test_clock_id: str | None = None  # test mode: the test clock it lives on (None: the server's time)
 
     def contract(self, plan: Plan) -> Contract:
         return Contract(plan.term, self.contract_started_at, self.timezone)
 
 
 def version_in_force(versions: Sequence[PriceVersion], month: BillingMonth) -> PriceVersion:
-    """R9: month M is priced with the version in force at M's start."""
-    best = None
-    for v in versions:
-        if v.effective_month <= month and (best is None or v.effective_month > best.effective_month):
-            best = v
-    if best is None:
+    """R9: month M is priced with the version in force at M's start. A month before the plan's
+    first prices (a fleet imported from further back, an account on a test clock in the past) is
+    priced with those first prices: they are the only ones the plan ever had then."""
+    if not versions:
         raise Conflict(f"plan has no price in force for {month}")
-    return best
+    earlier = [v for v in versions if v.effective_month <= month]
+    return max(earlier or [min(versions, key=_effective)], key=_effective)
+
+
+def _effective(version: PriceVersion) -> BillingMonth:
+    return version.effective_month
 
 
 def first_price_month(now: datetime) -> BillingMonth:

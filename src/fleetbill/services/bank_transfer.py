@@ -24,6 +24,7 @@ from .open_collections import bank_transfer_due
 from .payments import receive_payment
 from .reactions import emit, entitlements_changed
 from .suspension import suspend
+from .timeline import SERVER, Timeline
 
 REMINDER_DAYS = (1, 7)  # reminders this many days after the due date
 
@@ -115,14 +116,16 @@ def record_transfer(conn: Connection, now: datetime, invoice_id: str, amount: in
     return dict(invoice_id=inv.id, received=amount, left_to_pay=left - amount, status="paid" if paid else "open")
 
 
-def chase_bank_transfers(conn: Connection, now: datetime, grace_days: int) -> tuple[int, int]:
-    """Remind overdue bank-transfer invoices; suspend those unpaid past the grace period."""
+def chase_bank_transfers(
+    conn: Connection, now: datetime, grace_days: int, timeline: Timeline = SERVER
+) -> tuple[int, int]:
+    """Remind the timeline's overdue bank-transfer invoices; suspend those unpaid past the grace period."""
     c, inv, a = p.collections, t.invoices, t.accounts
     rows = conn.execute(
         select(inv, c.c.due_at, c.c.reminders_sent, a.c.timezone)
         .join(inv, inv.c.id == c.c.invoice_id)
         .join(a, a.c.id == inv.c.account_id)
-        .where(c.c.method == "bank_transfer", c.c.state == "collecting", c.c.due_at < now)
+        .where(c.c.method == "bank_transfer", c.c.state == "collecting", c.c.due_at < now, timeline.accounts())
     ).all()
     reminded = suspended = 0
     for r in rows:

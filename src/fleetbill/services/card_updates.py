@@ -13,6 +13,7 @@ from ..domain.cards import Card
 from ..domain.events import EventType, NewEvent
 from .event_payloads import card_ref
 from .events import record
+from .timeline import SERVER, Timeline
 
 
 def apply_card_update(conn: Connection, now: datetime, update_: CardUpdated) -> int:
@@ -35,13 +36,13 @@ def apply_card_update(conn: Connection, now: datetime, update_: CardUpdated) -> 
     return changed
 
 
-def warn_expiring_cards(conn: Connection, now: datetime) -> int:
-    """R19: tell the account once when a card on file will expire within 30 days."""
+def warn_expiring_cards(conn: Connection, now: datetime, timeline: Timeline = SERVER) -> int:
+    """R19: tell the timeline's accounts once when a card on file will expire within 30 days."""
     c, a = p.cards, t.accounts
     rows = conn.execute(
         select(c, a.c.timezone)
         .join(a, a.c.id == c.c.account_id)
-        .where(c.c.removed_at.is_(None), c.c.expiry_warned_at.is_(None))
+        .where(c.c.removed_at.is_(None), c.c.expiry_warned_at.is_(None), timeline.accounts())
     ).all()
     warned = 0
     for r in rows:

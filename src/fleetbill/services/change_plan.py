@@ -28,6 +28,7 @@ from .event_payloads import plan_changed
 from .events import record
 from .open_account import issue_purchase_invoice
 from .reactions import emit, entitlements_changed
+from .timeline import SERVER, Timeline
 
 
 def change_plan(conn: Connection, now: datetime, settings: Settings, account_id: str, plan_id: str, actor: str) -> dict:
@@ -158,7 +159,7 @@ def apply_paid_upgrade(conn: Connection, now: datetime, invoice_id: str) -> bool
     return True
 
 
-def apply_due_downgrades(conn: Connection, now: datetime) -> int:
+def apply_due_downgrades(conn: Connection, now: datetime, timeline: Timeline = SERVER) -> int:
     """R10: downgrades whose renewal has come, once the month before it is closed (so that month
     is billed on the plan it was used under)."""
     pc, inv, a = p.plan_changes, t.invoices, t.accounts
@@ -168,6 +169,7 @@ def apply_due_downgrades(conn: Connection, now: datetime) -> int:
         .where(
             pc.c.kind == "downgrade", pc.c.applied_at.is_(None), pc.c.cancelled_at.is_(None), pc.c.effective_at <= now
         )
+        .where(timeline.accounts())
     ).all()
     applied = 0
     for d in due:

@@ -31,6 +31,7 @@ from ..settings import Settings
 from .change_plan import apply_due_downgrades, pending_downgrades
 from .events import record_invoices_finalized
 from .open_collections import open_collections
+from .timeline import SERVER, Timeline
 
 INSERT_CHUNK = 5_000
 
@@ -82,9 +83,9 @@ class CloseRunning(Conflict):
         )
 
 
-def pending_months(conn: Connection, now: datetime) -> list[tuple[BillingMonth, dict]]:
-    """The ended months that some account still needs closed, oldest first, each with the UTC
-    bounds of every time zone for which that month has ended and may be pending."""
+def pending_months(conn: Connection, now: datetime, timeline: Timeline = SERVER) -> list[tuple[BillingMonth, dict]]:
+    """The ended months that some account of the timeline still needs closed, oldest first, each
+    with the UTC bounds of every time zone for which that month has ended and may be pending."""
     inv = t.invoices
     last = (
         select(inv.c.account_id, func.max(inv.c.billing_month).label("m"))
@@ -95,7 +96,10 @@ def pending_months(conn: Connection, now: datetime) -> list[tuple[BillingMonth, 
     a = t.accounts
     next_due = func.min(func.coalesce(last.c.m + 1, a.c.first_month))
     rows = conn.execute(
-        select(a.c.timezone, next_due).outerjoin(last, last.c.account_id == a.c.id).group_by(a.c.timezone)
+        select(a.c.timezone, next_due)
+        .outerjoin(last, last.c.account_id == a.c.id)
+        .where(timeline.accounts())
+        .group_by(a.c.timezone)
     )
     months: dict[int, dict] = defaultdict(dict)
     for tz, first_pending in rows:
@@ -105,11 +109,12 @@ def pending_months(conn: Connection, now: datetime) -> list[tuple[BillingMonth, 
     return [(BillingMonth(i), months[i]) for i in sorted(months)]
 
 
-def _due(month: BillingMonth, timezones) -> object:
-    """Accounts whose `month` is ended, not yet invoiced, and whose month before is closed."""
+def _due(month: BillingMonth, timezones, timeline: Timeline) -> object:
+    """The timeline's accounts whose `month` is ended, not yet invoiced, and whose month before is closed."""
     a, inv = t.accounts, t.invoices
     invoiced = lambda m: exists().where(inv.c.account_id == a.c.id, inv.c.billing_month == m)  # noqa: E731
     return and_(
+        timeline.accounts(),
         a.c.timezone.in_(list(timezones)),
         a.c.first_month <= month.index,
         ~invoiced(month.index),
@@ -122,7 +127,7 @@ _ID, _NAME, _TZ, _PLAN, _STARTED = map(_COLUMNS.index, ("id", "name", "timezone"
 # What makes two accounts' drafts the same: every column of the account but these (which only
 # name it, or date it apart from its contract), its contract start through the contract's anchor
 # month, and its quantities. A column added to accounts is in it until it is known not to matter.
-_NOT_PRICED = {"id", "name", "billing_email", "created_at", "first_month", "contract_started_at"}
+_NOT_PRICED = {"id", "name", "billing_email", "created_at", "first_month", "contract_started_at", "test_clock_id"}
 _priced_columns = itemgetter(*(i for i, c in enumerate(_COLUMNS) if c not in _NOT_PRICED))
 
 
@@ -216,11 +221,12 @@ def close_month(
     now: datetime,
     report: CloseReport,
     progress: Progress | None = None,
+    timeline: Timeline = SERVER,
 ) -> range:
     """Close `month` for every due account, in the caller's transaction; the invoice sequence
     numbers it used."""
     issuer = repo.lock_issuer(conn, repo.DEFAULT_ISSUER)  # serializes concurrent closes: see R15 test
-    due = _due(month, bounds)
+    due = _due(month, bounds, timeline)
     if conn.dialect.name == "postgresql":
         return _close_streaming(conn, month, bounds, settings, now, report, progress, issuer, due)
     accounts = _due_accounts(conn, due)
@@ -474,6 +480,7 @@ def close_due_months(
     progress: Progress | None = None,
     actor: str = "worker",
     max_months: int = MAX_MONTHS_PER_RUN,
+    timeline: Timeline = SERVER,
 ) -> CloseReport:
     """R15: close every ended month that is still open, oldest first, each in one transaction
     that also applies the downgrades renewing with it (R10) and opens the collections of the
@@ -488,17 +495,17 @@ def close_due_months(
     report = CloseReport()
     now = clock.now()
     with db.transaction() as conn:
-        months = pending_months(conn, now)
+        months = pending_months(conn, now, timeline)
     report.months_remaining = max(0, len(months) - max_months)
     for month, bounds in months[:max_months]:
         with db.transaction() as conn:
             _claim_close(conn)
             invoices, billed = report.invoices, report.billed
-            numbered = close_month(conn, month, bounds, settings, now, report, progress)
+            numbered = close_month(conn, month, bounds, settings, now, report, progress, timeline)
             # NOTE: R10 a downgrade renewing at this month's end applies now, in the month's
             # transaction, so that a close catching up several months prices the next one (and
             # its renewal fee) under the plan held then, whoever runs it.
-            report.downgrades_applied += apply_due_downgrades(conn, now)
+            report.downgrades_applied += apply_due_downgrades(conn, now, timeline)
             # NOTE: R15 the invoices just finalized are in collection from the same commit.
             report.collections_opened += open_collections(conn, now, _numbered(numbered))
             record_invoices_finalized(conn, now, _numbered(numbered))  # NOTE: R22, with the invoices

@@ -28,6 +28,7 @@ from .event_payloads import card_ref, invoice_ref, plan_changed
 from .events import record
 from .payments import receive_payment
 from .suspension import suspend
+from .timeline import SERVER, Timeline
 
 
 @dataclass
@@ -354,22 +355,40 @@ def cancel_unpaid_upgrade(conn: Connection, now: datetime, invoice) -> bool:
 
 
 def collect_due(
-    db: Database, gateway: PaymentGateway, clock: Clock, policy: RetryPolicy, progress=None, actor: str = "worker"
+    db: Database,
+    gateway: PaymentGateway,
+    clock: Clock,
+    policy: RetryPolicy,
+    progress=None,
+    actor: str = "worker",
+    timeline: Timeline = SERVER,
 ) -> CollectReport:
-    """R15, R19: every card invoice whose try is due now, and every attempt whose outcome is still
-    unknown (the close and the purchase opened their collections when they finalized them)."""
+    """R15, R19: every card invoice of the timeline's accounts whose try is due now, and every
+    attempt whose outcome is still unknown (the close and the purchase opened their collections
+    when they finalized them)."""
     report = CollectReport()
     now = clock.now()
-    c, a = p.collections, p.payment_attempts
+    c, a, inv = p.collections, p.payment_attempts, t.invoices
     with db.read() as conn:
         due = (
             conn.execute(
-                select(c.c.invoice_id).where(c.c.method == "card", c.c.state == "collecting", c.c.next_try_at <= now)
+                select(c.c.invoice_id)
+                .join(inv, inv.c.id == c.c.invoice_id)
+                .where(c.c.method == "card", c.c.state == "collecting", c.c.next_try_at <= now)
+                .where(timeline.owns(inv.c.account_id))
             )
             .scalars()
             .all()
         )
-        unknown = conn.execute(select(a.c.invoice_id).where(a.c.outcome.in_(["pending", "unknown"]))).scalars().all()
+        unknown = (
+            conn.execute(
+                select(a.c.invoice_id)
+                .join(inv, inv.c.id == a.c.invoice_id)
+                .where(a.c.outcome.in_(["pending", "unknown"]), timeline.owns(inv.c.account_id))
+            )
+            .scalars()
+            .all()
+        )
     todo = list(dict.fromkeys([*unknown, *due]))
     for n, invoice_id in enumerate(todo, 1):
         try_invoice(db, gateway, clock, policy, invoice_id, report)

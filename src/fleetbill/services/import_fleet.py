@@ -256,6 +256,7 @@ def _account_row(a: Account) -> dict:
 def _account_view(a: Account) -> dict:
     view = _account_row(a)
     del view["first_month"], view["contract_started_at"]
+    view["test_clock"] = view.pop("test_clock_id")  # as views.accounts shows it
     return view | {"purchase_invoice_id": None}
 
 

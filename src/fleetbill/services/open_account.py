@@ -35,6 +35,7 @@ class NewAccount:
     timezone: str = "Asia/Tokyo"
     currency: str = "JPY"
     tax_status: TaxStatus = TaxStatus.TAXABLE
+    test_clock_id: str | None = None  # test mode: open it on this test clock, at its frozen time
 
 
 def open_account(conn: Connection, now: datetime, settings: Settings, new: NewAccount) -> tuple[Account, str | None]:
@@ -61,6 +62,7 @@ def open_account(conn: Connection, now: datetime, settings: Settings, new: NewAc
         first_month=BillingMonth.containing(now, new.timezone),
         contract_started_at=now,
         created_at=now,
+        test_clock_id=new.test_clock_id,
     )
     rates = repo.load_tax_rates(conn)
     locked_rate(account, rates, now)  # refuse an account that could never be invoiced
@@ -79,6 +81,7 @@ def open_account(conn: Connection, now: datetime, settings: Settings, new: NewAc
             first_month=account.first_month.index,
             contract_started_at=now,
             created_at=now,
+            test_clock_id=account.test_clock_id,
         ),
     )
     record(conn, now, NewEvent(EventType.ACCOUNT_CREATED, account.id, {"account": views.account(conn, account.id)}))

@@ -15,6 +15,7 @@ from ..domain.errors import InvalidInput
 from ..domain.events import EventType, NewEvent
 from ..domain.points import usable_balance
 from .events import record
+from .timeline import SERVER, Timeline
 
 
 def grant_points(
@@ -87,15 +88,16 @@ def points_view(conn: Connection, now: datetime, account_id: str) -> PointsView:
     return PointsView(usable_balance(grants, now), [dict(r._mapping) for r in rows])
 
 
-def expire_points(conn: Connection, now: datetime) -> int:
-    """R16: write an expiry entry for what is left of every grant whose expiry has passed."""
+def expire_points(conn: Connection, now: datetime, timeline: Timeline = SERVER) -> int:
+    """R16: write an expiry entry for what is left of every grant of the timeline's accounts whose
+    expiry has passed."""
     repo.lock_issuer(conn, repo.DEFAULT_ISSUER)  # never at the same time as a close uses points
     g, e = t.point_grants, t.point_entries
     remaining = func.sum(e.c.amount)
     rows = conn.execute(
         select(g.c.id, g.c.account_id, g.c.expires_at, remaining.label("remaining"))
         .join(e, e.c.grant_id == g.c.id)
-        .where(and_(g.c.expires_at.is_not(None), g.c.expires_at <= now))
+        .where(and_(g.c.expires_at.is_not(None), g.c.expires_at <= now), timeline.owns(g.c.account_id))
         .group_by(g.c.id, g.c.account_id, g.c.expires_at)
         .having(remaining > 0)
     ).all()

@@ -1,10 +1,11 @@
 """The jobs that fall due with time, in order: the close, collection, reminders and suspension,
 card expiry warnings, point expiry, then the notifications they wrote are emailed. Each is
-idempotent; several workers may run them at once."""
+idempotent; several workers may run them at once. They run per timeline: the server's time for
+the accounts on no test clock, a test clock's frozen time for its own (services/test_clocks)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..adapters.db.engine import Database
 from ..adapters.gateway.port import PaymentGateway
@@ -20,6 +21,7 @@ from .events import publish_events, purge_events
 from .idempotency import purge_idempotency_records
 from .points import expire_points
 from .send_notifications import MailReport, send_notifications
+from .timeline import SERVER, Timeline
 
 
 @dataclass(frozen=True)
@@ -40,24 +42,43 @@ def run_due_jobs(
     progress: Progress | None = None,
     mailer: Mailer | None = None,
 ) -> DueJobsReport:
-    # The close runs first so that points valid at a month's end pay for that month (R16) even
-    # when the worker catches up after their expiry.
-    try:
-        close = close_due_months(db, clock, settings, progress)
-    except CloseRunning:  # another worker is closing: it closes every month, collection goes on
-        close = CloseReport(running_elsewhere=True)
-    collect = collect_due(db, gateway, clock, RetryPolicy.parse(settings.retry_schedule), progress)
+    """The worker's run at the server's time: the jobs of every account on no test clock, then the
+    housekeeping (purges), then what they had to say is published and emailed."""
+    report = run_timeline_jobs(db, clock, settings, gateway, SERVER, progress)
     with db.transaction() as conn:
         now = clock.now()
-        reminders, _ = chase_bank_transfers(conn, now, settings.bank_transfer_grace_days)
-        warned = warn_expiring_cards(conn, now)
-        # NOTE: R16 points valid at a month's end pay for it: none expire while a month that
-        # may use them is still open (another worker closing, or months left by the run's bound).
-        months_open = close.running_elsewhere or close.months_remaining
-        expired = 0 if months_open else expire_points(conn, now)
         purge_idempotency_records(conn, now)
         purge_events(conn, now)
     # Last, so that what the steps above had to say is published and sent in the same run.
     publish_events(db, clock.now())
     mail = send_notifications(db, mailer, clock, settings.mail_from) if mailer else None
-    return DueJobsReport(close, collect, expired, reminders, warned, mail)
+    return replace(report, mail=mail)
+
+
+def run_timeline_jobs(
+    db: Database,
+    clock: Clock,
+    settings: Settings,
+    gateway: PaymentGateway,
+    timeline: Timeline,
+    progress: Progress | None = None,
+) -> DueJobsReport:
+    """The jobs due at `clock`'s instant for the timeline's accounts alone: those on no test clock
+    (the worker), or those on one test clock (its advance, at its frozen time)."""
+    # The close runs first so that points valid at a month's end pay for that month (R16) even
+    # when the worker catches up after their expiry.
+    try:
+        close = close_due_months(db, clock, settings, progress, timeline=timeline)
+    except CloseRunning:  # another worker is closing: it closes every month, collection goes on
+        close = CloseReport(running_elsewhere=True)
+    policy = RetryPolicy.parse(settings.retry_schedule)
+    collect = collect_due(db, gateway, clock, policy, progress, timeline=timeline)
+    with db.transaction() as conn:
+        now = clock.now()
+        reminders, _ = chase_bank_transfers(conn, now, settings.bank_transfer_grace_days, timeline)
+        warned = warn_expiring_cards(conn, now, timeline)
+        # NOTE: R16 points valid at a month's end pay for it: none expire while a month that
+        # may use them is still open (another worker closing, or months left by the run's bound).
+        months_open = close.running_elsewhere or close.months_remaining
+        expired = 0 if months_open else expire_points(conn, now, timeline)
+    return DueJobsReport(close, collect, expired, reminders, warned)

@@ -36,6 +36,8 @@ ACTIONS = (
     "collection.run",
     "api_key.created",  # subject: the key's id; who holds the platform's access (R22)
     "api_key.revoked",
+    "test_clock.created",  # test mode: subject: the clock's id
+    "test_clock.advance",  # test mode: who moved a timeline, and to when
 )
 
 

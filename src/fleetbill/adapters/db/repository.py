@@ -72,6 +72,7 @@ def _account(row) -> Account:
         first_month=BillingMonth(row.first_month),
         contract_started_at=row.contract_started_at,
         created_at=row.created_at,
+        test_clock_id=row.test_clock_id,
     )
 
 

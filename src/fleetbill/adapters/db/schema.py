@@ -7,6 +7,7 @@ from datetime import UTC
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     DateTime,
     ForeignKey,
@@ -27,6 +28,7 @@ metadata = MetaData(
         "uq": "uq_%(table_name)s_%(column_0_N_name)s",
         "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
         "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
     }
 )
 
@@ -158,6 +160,19 @@ tax_rates = Table(
     UniqueConstraint("country", "subdivision", "valid_from"),
 )
 
+# Test mode's timelines (Stripe's test clocks): an account on one lives at its frozen time.
+test_clocks = Table(
+    "test_clocks",
+    metadata,
+    Column("id", String(40), primary_key=True),  # "clock_..."
+    Column("name", String(200), nullable=False, server_default=""),
+    _instant("frozen_time"),
+    Column("status", String(16), nullable=False),  # domain.test_clocks.ClockStatus
+    _instant("advance_started_at", nullable=True),  # while advancing: since when (a crash lets go)
+    _instant("created_at"),  # the server's time, not the clock's
+    CheckConstraint("status IN ('ready', 'advancing')", name="status"),
+)
+
 accounts = Table(
     "accounts",
     metadata,
@@ -173,6 +188,8 @@ accounts = Table(
     Column("first_month", Integer, nullable=False),  # BillingMonth.index of the sign-up month
     _instant("contract_started_at"),
     _instant("created_at"),
+    # None: the account lives at the server's time; else at its test clock's (test mode only).
+    Column("test_clock_id", String(40), ForeignKey("test_clocks.id"), nullable=True, index=True),
 )
 
 devices = Table(

@@ -43,6 +43,7 @@ def accounts(
     for account in found:
         row = asdict(account)
         row.pop("first_month"), row.pop("contract_started_at")
+        row["test_clock"] = row.pop("test_clock_id")
         out.append(row | {"tax_status": account.tax_status.value, "purchase_invoice_id": purchases.get(account.id)})
     return out
 

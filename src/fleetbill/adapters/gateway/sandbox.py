@@ -20,6 +20,7 @@ import hmac
 import json
 import secrets
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -201,6 +202,7 @@ class SandboxGateway:
         self._detached: list[str] = []
         self._updated: set[str] = set()  # tokens the account updater renewed
         self._fault: _Fault | None = None
+        self._latency = 0.0  # seconds every charge waits before it is answered
 
     tokenize = staticmethod(tokenize)
 
@@ -287,8 +289,25 @@ class SandboxGateway:
         default_code = "timeout" if outcome is ChargeOutcome.UNKNOWN else "card_declined"
         self._fault = _Fault(ChargeOutcome(outcome), after_charging, code or default_code)
 
+    @property
+    def pending_fault(self) -> _Fault | None:
+        """What the next charge will suffer, if anything (test mode shows it)."""
+        return self._fault
+
+    @property
+    def latency(self) -> float:
+        return self._latency
+
+    def set_latency(self, seconds: float) -> None:
+        """Answer every charge after `seconds` (0: at once), as a slow gateway would."""
+        if seconds < 0:
+            raise ValueError("a latency is never negative")
+        self._latency = seconds
+
     def charge(self, request: ChargeRequest) -> ChargeResult:
         """Charge the card as its token's behaviour says; a known idempotency key replays its result."""
+        if self._latency:
+            time.sleep(self._latency)  # outside the lock: a slow answer does not hold up the others
         with self._lock:
             fault, self._fault = self._fault, None
             if fault and fault.outcome is ChargeOutcome.UNKNOWN:

@@ -24,6 +24,7 @@ from . import (
     routes_imports,
     routes_jobs,
     routes_payments,
+    routes_test_clocks,
     routes_webhooks,
 )
 from .context import storable_params
@@ -81,6 +82,10 @@ def create_api(app: App) -> FastAPI:
     api.include_router(routes_imports.router)
     api.include_router(routes_webhooks.router)
     api.include_router(routes_api_keys.router)
+    if app.settings.test_mode:
+        api.include_router(routes_test_clocks.clocks)
+        if app.gateway.name == "sandbox":
+            api.include_router(routes_test_clocks.sandbox)
     if isinstance(app.clock, TestClock) and app.settings.test_mode:
         api.include_router(routes_jobs.test_clock)
         if app.gateway.name == "sandbox":

@@ -18,12 +18,14 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import TypeAdapter
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from ...adapters.db import schema as t
 from ...bootstrap import App
+from ...clock import Clock
 from ...domain.api_keys import Scope, last_use_due, permits
 from ...domain.errors import Conflict, InvalidInput
 from ...services.api_keys import authenticate, record_use
@@ -38,6 +40,7 @@ from ...services.idempotency import (
     real_now,
     release_key,
 )
+from ...services.test_clocks import account_clock as clock_of_account
 from .schemas import check_storable_text
 
 bearer = HTTPBearer(auto_error=False, description="An operator API key: `fleetbill api-key create NAME` prints one.")
@@ -280,3 +283,30 @@ def _in_progress(key: str, since: datetime) -> HTTPException:
         f"retry in {RETRY_AFTER_SECONDS} seconds with the same key and body to get its response",
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
+
+
+def account_clock(request: Request, account_id: str, *, changing: bool = True) -> Clock:
+    """The clock a request about an account runs at: the server's, or in test mode the test clock
+    the account lives on (its frozen time). A change while that clock is advancing is a 409."""
+    app = get_app(request)
+    if not app.settings.test_mode:
+        return app.clock  # no test clocks outside test mode: not even a query
+    with app.db.read() as conn:
+        return clock_of_account(conn, account_id, app.clock, changing=changing)
+
+
+def clock_in(request: Request, conn: Connection, account_id: str, *, changing: bool = True) -> Clock:
+    """account_clock, read in the caller's transaction."""
+    app = get_app(request)
+    return clock_of_account(conn, account_id, app.clock, changing=changing) if app.settings.test_mode else app.clock
+
+
+def invoice_clock(request: Request, invoice_id: str) -> Clock:
+    """The clock of the account an invoice belongs to (the server's for an unknown invoice: the
+    use case answers its 404)."""
+    app = get_app(request)
+    if not app.settings.test_mode:
+        return app.clock
+    with app.db.read() as conn:
+        account_id = conn.execute(select(t.invoices.c.account_id).where(t.invoices.c.id == invoice_id)).scalar()
+    return app.clock if account_id is None else account_clock(request, account_id)

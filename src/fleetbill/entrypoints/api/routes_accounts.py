@@ -24,9 +24,10 @@ from ...services.points import grant_points, points_view
 from ...services.portal_links import LINK_LIFETIME, make_link_token
 from ...services.register_device import register_device
 from ...services.switch_devices import WHAT_IT_CHANGES, switch_devices
+from ...services.test_clocks import clock_for_new_account
 from ...services.usage_now import usage_now
 from ..invoice_files import document_terms, invoice_file
-from .context import Operator, get_app, idempotent, operator, request_id
+from .context import Operator, account_clock, clock_in, get_app, idempotent, operator, request_id
 from .schemas import (
     AccountIn,
     AccountOut,
@@ -52,10 +53,14 @@ router = APIRouter(prefix="/v1", dependencies=[Depends(operator)])
 async def create_account(body: AccountIn, request: Request, who: Operator = Depends(operator)):
     """Open an account on a plan. A plan with a fixed fee bills its first period at once (R11)."""
     app = get_app(request)
-    new = NewAccount(**body.model_dump() | {"tax_status": TaxStatus(body.tax_status)})
+    fields = body.model_dump(exclude={"test_clock"})
+    new = NewAccount(**fields | {"tax_status": TaxStatus(body.tax_status), "test_clock_id": body.test_clock})
+    if body.test_clock is not None and not app.settings.test_mode:
+        raise InvalidInput("test_clock: test clocks exist only in test mode (FLEETBILL_TEST_MODE=1); leave it out")
 
     def work(conn):
-        account, _purchase = open_account(conn, app.clock.now(), app.settings, new)
+        clock = clock_for_new_account(conn, body.test_clock, app.clock)
+        account, _purchase = open_account(conn, clock.now(), app.settings, new)
         return 201, views.account(conn, account.id)  # built as GET builds it (R10: its purchase invoice)
 
     return await idempotent(request, who, work)
@@ -92,7 +97,7 @@ def get_account(account_id: str, request: Request):
 async def add_device(account_id: str, body: DeviceIn, request: Request, who: Operator = Depends(operator)):
     """R1: register a device. Its key is in this response only; the device is Active and billable
     from this instant."""
-    now, rid = get_app(request).clock.now(), request_id(request)
+    now, rid = account_clock(request, account_id).now(), request_id(request)
 
     def work(conn):
         d = register_device(conn, now, account_id, body.device_type_id, body.name, who.actor, rid)
@@ -133,7 +138,7 @@ def list_devices(
 @router.post("/accounts/{account_id}/devices/status", response_model=SwitchOut, tags=["devices"])
 async def switch_many(account_id: str, body: BulkStatusIn, request: Request, who: Operator = Depends(operator)):
     """R2: switch many devices at once; all or nothing."""
-    now, rid = get_app(request).clock.now(), request_id(request)
+    now, rid = account_clock(request, account_id).now(), request_id(request)
 
     def work(conn):
         r = switch_devices(conn, now, account_id, body.device_ids, body.active, who.actor, rid)
@@ -160,10 +165,11 @@ def get_device(device_id: str, request: Request):
 @router.post("/devices/{device_id}/status", response_model=SwitchOut, tags=["devices"])
 async def switch_one(device_id: str, body: DeviceStatusIn, request: Request, who: Operator = Depends(operator)):
     """R2: switch one device Active or Inactive."""
-    now, rid = get_app(request).clock.now(), request_id(request)
+    rid = request_id(request)
 
     def work(conn):
         account_id = _device(conn, device_id).account_id
+        now = clock_in(request, conn, account_id).now()
         r = switch_devices(conn, now, account_id, [device_id], body.active, who.actor, rid)
         return 200, SwitchOut(
             changed=r.changed, unchanged=r.unchanged, effective_at=now, note=WHAT_IT_CHANGES[body.active]
@@ -228,7 +234,7 @@ def get_usage(account_id: str, request: Request):
     and the estimated charge with tax and the points that would pay it."""
     app = get_app(request)
     with app.db.read() as conn:
-        u = usage_now(conn, app.clock.now(), app.settings, account_id)
+        u = usage_now(conn, account_clock(request, account_id, changing=False).now(), app.settings, account_id)
     return dict(
         account_id=u.account_id,
         month=str(u.month),
@@ -328,7 +334,7 @@ def get_invoice(invoice_id: str, request: Request):
 @router.post("/accounts/{account_id}/points", status_code=201, response_model=PointsOut, tags=["points"])
 async def grant_account_points(account_id: str, body: GrantIn, request: Request, who: Operator = Depends(operator)):
     """R16: grant credit points (1 point = 1 JPY), optionally expiring."""
-    now = get_app(request).clock.now()
+    now = account_clock(request, account_id).now()
 
     def work(conn):
         grant_points(conn, now, account_id, body.amount, body.reason, who.actor, body.expires_at)
@@ -343,5 +349,5 @@ def get_points(account_id: str, request: Request):
     """R16: the usable balance and every grant, use and expiry."""
     app = get_app(request)
     with app.db.read() as conn:
-        v = points_view(conn, app.clock.now(), account_id)
+        v = points_view(conn, account_clock(request, account_id, changing=False).now(), account_id)
     return dict(account_id=account_id, balance=v.balance, ledger=v.ledger)

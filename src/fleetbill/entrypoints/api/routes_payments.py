@@ -23,7 +23,7 @@ from ...services.buy_plan import charge_purchase
 from ...services.card_updates import apply_card_update
 from ...services.collect_invoice import collect_due
 from ...services.entitlements import entitlements_view
-from .context import Operator, get_app, idempotent, operator
+from .context import Operator, account_clock, get_app, idempotent, invoice_clock, operator
 from .schemas import (
     CardAdded,
     CardIn,
@@ -65,9 +65,10 @@ def policy(app) -> RetryPolicy:
 @router.get("/accounts/{account_id}/cards", response_model=list[CardOut], tags=["cards"])
 def list_cards(account_id: str, request: Request):
     app = get_app(request)
+    now = account_clock(request, account_id, changing=False).now()
     with app.db.read() as conn:
         repo.get_account(conn, account_id)
-        return [card_out(c, app.clock.now()) for c in pay.load_cards(conn, account_id)]
+        return [card_out(c, now) for c in pay.load_cards(conn, account_id)]
 
 
 @router.post("/accounts/{account_id}/cards", status_code=201, response_model=CardAdded, tags=["cards"])
@@ -77,21 +78,20 @@ async def add_card(account_id: str, body: CardIn, request: Request, who: Operato
     app = get_app(request)
 
     def work(_):
+        clock = account_clock(request, account_id)
         card, retried = card_service.add_card_and_retry(
-            app.db, app.gateway, app.clock, policy(app), account_id, body.token, body.default
+            app.db, app.gateway, clock, policy(app), account_id, body.token, body.default
         )
-        return 201, card_out(card, app.clock.now()) | {"retried_invoices": retried}
+        return 201, card_out(card, clock.now()) | {"retried_invoices": retried}
 
     return await idempotent(request, who, work, own_transactions=True)
 
 
 @router.post("/accounts/{account_id}/cards/{card_id}/default", response_model=CardOut, tags=["cards"])
 async def make_default(account_id: str, card_id: str, request: Request, who: Operator = Depends(operator)):
-    app = get_app(request)
+    now = account_clock(request, account_id).now()
     return await idempotent(
-        request,
-        who,
-        lambda conn: (200, card_out(card_service.make_default(conn, account_id, card_id), app.clock.now())),
+        request, who, lambda conn: (200, card_out(card_service.make_default(conn, account_id, card_id), now))
     )
 
 
@@ -99,7 +99,7 @@ async def make_default(account_id: str, card_id: str, request: Request, who: Ope
 def remove_card(account_id: str, card_id: str, request: Request):
     """R17: refused (409) when it would leave an unpaid invoice or a paid plan with no way to pay."""
     app = get_app(request)
-    card_service.remove_and_detach(app.db, app.gateway, app.clock, account_id, card_id)
+    card_service.remove_and_detach(app.db, app.gateway, account_clock(request, account_id), account_id, card_id)
     return Response(status_code=204)
 
 
@@ -108,7 +108,7 @@ async def collection_method(
     account_id: str, body: CollectionMethodIn, request: Request, who: Operator = Depends(operator)
 ):
     """R18: pay by bank transfer instead of card, where the plan allows it ("talk to us")."""
-    now = get_app(request).clock.now()
+    now = account_clock(request, account_id).now()
     return await idempotent(
         request,
         who,
@@ -119,7 +119,7 @@ async def collection_method(
 @router.post("/invoices/{invoice_id}/transfers", status_code=201, response_model=TransferOut, tags=["bank transfer"])
 async def transfer(invoice_id: str, body: TransferIn, request: Request, who: Operator = Depends(operator)):
     """R18: record a bank transfer that arrived, full or partial."""
-    now = get_app(request).clock.now()
+    now = invoice_clock(request, invoice_id).now()
     return await idempotent(
         request, who, lambda conn: (201, record_transfer(conn, now, invoice_id, body.amount, body.reference, who.actor))
     )
@@ -154,11 +154,12 @@ async def change_plan(account_id: str, body: PlanChangeIn, request: Request, who
     app = get_app(request)
 
     def work(_):
+        clock = account_clock(request, account_id)
         with app.db.transaction() as conn:
             change = plan_change_service.change_plan(
-                conn, app.clock.now(), app.settings, account_id, body.plan_id, who.actor
+                conn, clock.now(), app.settings, account_id, body.plan_id, who.actor
             )
-        change["applied_at"] = charge_purchase(app.db, app.gateway, app.clock, policy(app), change)
+        change["applied_at"] = charge_purchase(app.db, app.gateway, clock, policy(app), change)
         return 200, change
 
     return await idempotent(request, who, work, own_transactions=True)
@@ -169,7 +170,7 @@ def get_entitlements(account_id: str, request: Request):
     """Each plan feature on or off, and why, for the operator's platform to check."""
     app = get_app(request)
     with app.db.read() as conn:
-        return entitlements_view(conn, app.clock.now(), account_id)
+        return entitlements_view(conn, account_clock(request, account_id, changing=False).now(), account_id)
 
 
 @router.post("/collect", response_model=CollectOut, tags=["collection"])

@@ -152,6 +152,12 @@ class AccountIn(In):
     plan_id: str
     tax_status: Literal["taxable", "exempt", "reverse_charge"] = "taxable"
     billing_email: str = Field(max_length=320)
+    test_clock: str | None = Field(
+        None,
+        max_length=40,
+        description="Test mode: open the account on this test clock (POST /v1/test-clocks); it lives at the "
+        "clock's frozen time from then on.",
+    )
 
 
 class AccountOut(BaseModel):
@@ -165,6 +171,9 @@ class AccountOut(BaseModel):
     tax_status: str
     billing_email: str
     created_at: datetime
+    test_clock: str | None = Field(
+        None, description="Test mode: the test clock the account lives on; null: the server's time."
+    )
     purchase_invoice_id: str | None = Field(
         None,
         description="The invoice for the plan's first period, issued when the account was opened (R10, R11), "

@@ -17,6 +17,7 @@ from ...domain.line_words import line_description
 from ...domain.rating import describe_tier, tier_rows
 from ...services.billing_state import account_billing_state
 from ...services.points import points_view
+from ...services.test_clocks import account_clock
 from ...services.usage_now import usage_now
 from ..api.context import get_app
 from .activity_chart import chart_svg
@@ -104,7 +105,7 @@ def billing_context(
     lang: str = "en",
     all_invoices: bool = False,
 ) -> dict:
-    now = app.clock.now()
+    now = account_clock(conn, account_id, app.clock, changing=False).now()
     account = repo.get_account(conn, account_id)
     usage = usage_now(conn, now, app.settings, account_id)
     series = usage_db.active_steps_by_type(conn, account_id, usage.period_start, usage.period_end)

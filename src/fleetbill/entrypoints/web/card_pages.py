@@ -14,6 +14,7 @@ from ...domain.cards import MAX_CARDS
 from ...domain.dunning import RetryPolicy
 from ...domain.errors import BillingError, NotFound
 from ...services import cards as card_service
+from ...services.test_clocks import account_clock
 from ..api.context import get_app
 from .billing_page import render_billing
 from .i18n import language
@@ -71,8 +72,10 @@ def add_card(
     app = get_app(request)
     policy = RetryPolicy.parse(app.settings.retry_schedule)
     try:
+        with app.db.read() as conn:
+            clock = account_clock(conn, account_id, app.clock, changing=True)
         _, retried = card_service.add_card_and_retry(
-            app.db, app.gateway, app.clock, policy, account_id, token, default == "true"
+            app.db, app.gateway, clock, policy, account_id, token, default == "true"
         )
     except BillingError as e:
         return _refused(request, account_id, e)
@@ -98,7 +101,9 @@ def remove_card(request: Request, card_id: str, account_id: str = Depends(sessio
     check_csrf(request, csrf)
     app = get_app(request)
     try:
-        card_service.remove_and_detach(app.db, app.gateway, app.clock, account_id, card_id)
+        with app.db.read() as conn:
+            clock = account_clock(conn, account_id, app.clock, changing=True)
+        card_service.remove_and_detach(app.db, app.gateway, clock, account_id, card_id)
     except BillingError as e:
         return _refused(request, account_id, e)
     return _done("card-removed")

@@ -16,6 +16,7 @@ from ...adapters.db import views
 from ...domain.errors import BillingError, InvalidInput, NotFound
 from ...services.register_device import register_device
 from ...services.switch_devices import WHAT_IT_CHANGES, switch_devices
+from ...services.test_clocks import account_clock
 from ..api.context import get_app
 from .i18n import N_
 from .rendering import templates
@@ -123,7 +124,8 @@ def switch(
         if not device_ids or not active:
             raise InvalidInput("choose at least one device to switch, then Switch Active or Switch Inactive")
         with app.db.transaction() as conn:
-            result = switch_devices(conn, app.clock.now(), account_id, device_ids, on, ACTOR)
+            now = account_clock(conn, account_id, app.clock, changing=True).now()
+            result = switch_devices(conn, now, account_id, device_ids, on, ACTOR)
     except BillingError as e:
         return _refused(request, account_id, e)
     note = urlencode({"note": "active" if on else "inactive", "changed": len(result.changed)})
@@ -153,7 +155,8 @@ def register(
             sent = select(sc.c.id).where(sc.c.account_id == account_id, sc.c.request_id == request_id)
             if conn.execute(sent).first() is not None:
                 return RedirectResponse("/billing/devices?note=already", status_code=303)
-            device = register_device(conn, app.clock.now(), account_id, device_type, name, ACTOR, request_id)
+            now = account_clock(conn, account_id, app.clock, changing=True).now()
+            device = register_device(conn, now, account_id, device_type, name, ACTOR, request_id)
     except BillingError as e:
         return _refused(request, account_id, e)
     return templates.TemplateResponse(
