@@ -2,10 +2,13 @@
 
 The document is the one `fleetbill serve --test-mode` serves at /openapi.json (so the test clock
 and the sandbox's routes are in it), built in-process: no server, no database. The package is
-written by openapi-python-client (its exact version pinned in pyproject's `test` extra) and
-formatted by the pinned ruff, so the same API always gives the same files;
-tests/integration/test_client_generated.py fails when the committed client is not what this
-script writes now.
+written by openapi-python-client and formatted by ruff, both at the exact versions of GENERATOR,
+so the same API always gives the same files; tests/integration/test_client_generated.py fails
+when the committed client is not what this script writes now.
+
+The generator runs from its own environment, .venv-generator/ (made from PyPI on first use, and
+again when GENERATOR changes), not from fleetbill's: it caps typer below the version fleetbill's
+CLI is built with, and it is needed only here.
 
     .venv/bin/python scripts/generate_client.py             # rewrite clients/
     .venv/bin/python scripts/generate_client.py --out DIR   # write DIR/openapi.json and DIR/python instead
@@ -27,13 +30,15 @@ ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = ROOT / "clients"
 PROJECT_NAME = "fleetbill-client"
 PACKAGE_NAME = "fleetbill_client"
-# Given explicitly, not left to the generator's defaults: ruff runs as `python -m ruff` from this
-# interpreter (the pinned version, whatever is on PATH) and without a cache in the package.
+GENERATOR = ("openapi-python-client==0.29.1", "ruff==0.17.6")
+GENERATOR_VENV = ROOT / ".venv-generator"
+# Given explicitly, not left to the generator's defaults: ruff runs from the generator's
+# environment (the pinned version, whatever is on PATH), without a cache in the package.
 GENERATOR_CONFIG = {
     "project_name_override": PROJECT_NAME,
     "package_name_override": PACKAGE_NAME,
     "post_hooks": [],
-    # A PDF is bytes to the client (a File); text/csv responses are already text.
+    # A PDF is bytes (a File, once the document gives it a binary schema; today it has none).
     "content_type_overrides": {"application/pdf": "application/octet-stream"},
 }
 # What the generator cannot express, each with the way round it (README, "Using the API"):
@@ -68,17 +73,18 @@ def generate(out: Path) -> tuple[Path, Path]:
     served = openapi_document()
     document.write_text(json.dumps(served, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     package = out / "python"
+    python = generator_python()
     with tempfile.TemporaryDirectory() as scratch:
         config, source = Path(scratch) / "config.json", Path(scratch) / "openapi.json"
         config.write_text(json.dumps(GENERATOR_CONFIG))
         source.write_text(json.dumps(with_unique_titles(served), indent=2))
         command = ["generate", "--path", str(source), "--output-path", str(package), "--config", str(config)]
-        said = _run(["openapi_python_client", *command, "--meta", "setup", "--overwrite"], cwd=out)
+        said = _run(python, ["openapi_python_client", *command, "--meta", "setup", "--overwrite"], cwd=out)
     unexpected = [w for w in warnings(said) if w not in ACCEPTED_WARNINGS]
     if unexpected:
         sys.exit("openapi-python-client could not express all of the document:\n" + said)
     for args in FORMAT:
-        _run(["ruff", *args], cwd=package)
+        _run(python, ["ruff", *args], cwd=package)
     return document, package
 
 
@@ -103,18 +109,29 @@ def warnings(said: str) -> list[str]:
     return [b.strip().splitlines()[0] for b in blocks if b.strip().startswith(("WARNING", "Unable", "Failure"))]
 
 
-def _run(command: list[str], cwd: Path) -> str:
-    """Run a module of this interpreter (the pinned versions, whatever is on PATH); its output."""
-    done = subprocess.run([sys.executable, "-m", *command], cwd=cwd, capture_output=True, text=True)
+def generator_python() -> Path:
+    """The interpreter of the generator's own environment, made (or remade) to GENERATOR's pins."""
+    python, stamp = GENERATOR_VENV / "bin" / "python", GENERATOR_VENV / "fleetbill-generator.txt"
+    wanted = "\n".join(GENERATOR) + "\n"
+    if python.exists() and stamp.exists() and stamp.read_text() == wanted:
+        return python
+    print(f"installing {', '.join(GENERATOR)} in {_shown(GENERATOR_VENV)}/", file=sys.stderr)
+    _run(Path(sys.executable), ["venv", "--clear", str(GENERATOR_VENV)], cwd=ROOT)
+    _run(python, ["pip", "install", "--quiet", "--disable-pip-version-check", *GENERATOR], cwd=ROOT)
+    stamp.write_text(wanted)
+    return python
+
+
+def _run(python: Path, command: list[str], cwd: Path) -> str:
+    """Run a module with that interpreter; its output."""
+    done = subprocess.run([str(python), "-m", *command], cwd=cwd, capture_output=True, text=True)
     if done.returncode:
         sys.exit(f"{' '.join(command[:2])} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
     return done.stdout + done.stderr
 
 
 def generator_version() -> str:
-    from importlib.metadata import version
-
-    return f"openapi-python-client {version('openapi-python-client')}, ruff {version('ruff')}"
+    return ", ".join(GENERATOR).replace("==", " ")
 
 
 def main(argv: list[str] | None = None) -> None:
