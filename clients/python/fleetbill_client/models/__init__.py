@@ -86,6 +86,11 @@ from .redelivered_event import RedeliveredEvent
 from .redelivered_range import RedeliveredRange
 from .routes_webhooks_attempt_out import RoutesWebhooksAttemptOut
 from .sandbox_card_in import SandboxCardIn
+from .sandbox_charge_out import SandboxChargeOut
+from .sandbox_fault_in import SandboxFaultIn
+from .sandbox_fault_in_fault import SandboxFaultInFault
+from .sandbox_faults_out import SandboxFaultsOut
+from .sandbox_faults_out_next_charge_type_0 import SandboxFaultsOutNextChargeType0
 from .sandbox_update_in import SandboxUpdateIn
 from .schemas_attempt_out import SchemasAttemptOut
 from .status_change_out import StatusChangeOut
@@ -93,6 +98,11 @@ from .switch_out import SwitchOut
 from .tax_out import TaxOut
 from .tax_rate_in import TaxRateIn
 from .tax_rate_out import TaxRateOut
+from .test_clock_advance_in import TestClockAdvanceIn
+from .test_clock_advance_out import TestClockAdvanceOut
+from .test_clock_in import TestClockIn
+from .test_clock_out import TestClockOut
+from .test_clock_out_status import TestClockOutStatus
 from .tier_charge_out import TierChargeOut
 from .tier_in import TierIn
 from .transfer_in import TransferIn
@@ -188,6 +198,11 @@ __all__ = (
     "RedeliverRangeIn",
     "RoutesWebhooksAttemptOut",
     "SandboxCardIn",
+    "SandboxChargeOut",
+    "SandboxFaultIn",
+    "SandboxFaultInFault",
+    "SandboxFaultsOut",
+    "SandboxFaultsOutNextChargeType0",
     "SandboxUpdateIn",
     "SchemasAttemptOut",
     "StatusChangeOut",
@@ -195,6 +210,11 @@ __all__ = (
     "TaxOut",
     "TaxRateIn",
     "TaxRateOut",
+    "TestClockAdvanceIn",
+    "TestClockAdvanceOut",
+    "TestClockIn",
+    "TestClockOut",
+    "TestClockOutStatus",
     "TierChargeOut",
     "TierIn",
     "TransferIn",

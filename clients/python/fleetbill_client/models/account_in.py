@@ -23,6 +23,8 @@ class AccountIn:
         timezone (str | Unset):  Default: 'Asia/Tokyo'.
         currency (str | Unset):  Default: 'JPY'.
         tax_status (AccountInTaxStatus | Unset):  Default: AccountInTaxStatus.TAXABLE.
+        test_clock (None | str | Unset): Test mode: open the account on this test clock (POST /v1/test-clocks); it lives
+            at the clock's frozen time from then on.
     """
 
     name: str
@@ -33,6 +35,7 @@ class AccountIn:
     timezone: str | Unset = "Asia/Tokyo"
     currency: str | Unset = "JPY"
     tax_status: AccountInTaxStatus | Unset = AccountInTaxStatus.TAXABLE
+    test_clock: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -57,6 +60,12 @@ class AccountIn:
         if not isinstance(self.tax_status, Unset):
             tax_status = self.tax_status.value
 
+        test_clock: None | str | Unset
+        if isinstance(self.test_clock, Unset):
+            test_clock = UNSET
+        else:
+            test_clock = self.test_clock
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -75,6 +84,8 @@ class AccountIn:
             field_dict["currency"] = currency
         if tax_status is not UNSET:
             field_dict["tax_status"] = tax_status
+        if test_clock is not UNSET:
+            field_dict["test_clock"] = test_clock
 
         return field_dict
 
@@ -109,6 +120,15 @@ class AccountIn:
         else:
             tax_status = AccountInTaxStatus(_tax_status)
 
+        def _parse_test_clock(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        test_clock = _parse_test_clock(d.pop("test_clock", UNSET))
+
         account_in = cls(
             name=name,
             country=country,
@@ -118,6 +138,7 @@ class AccountIn:
             timezone=timezone,
             currency=currency,
             tax_status=tax_status,
+            test_clock=test_clock,
         )
 
         return account_in

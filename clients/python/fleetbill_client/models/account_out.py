@@ -26,6 +26,7 @@ class AccountOut:
         tax_status (str):
         billing_email (str):
         created_at (datetime.datetime):
+        test_clock (None | str | Unset): Test mode: the test clock the account lives on; null: the server's time.
         purchase_invoice_id (None | str | Unset): The invoice for the plan's first period, issued when the account was
             opened (R10, R11), paid or not; null for a plan without a fixed fee. An upgrade's is on its plan change.
     """
@@ -40,6 +41,7 @@ class AccountOut:
     tax_status: str
     billing_email: str
     created_at: datetime.datetime
+    test_clock: None | str | Unset = UNSET
     purchase_invoice_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -65,6 +67,12 @@ class AccountOut:
 
         created_at = self.created_at.isoformat()
 
+        test_clock: None | str | Unset
+        if isinstance(self.test_clock, Unset):
+            test_clock = UNSET
+        else:
+            test_clock = self.test_clock
+
         purchase_invoice_id: None | str | Unset
         if isinstance(self.purchase_invoice_id, Unset):
             purchase_invoice_id = UNSET
@@ -87,6 +95,8 @@ class AccountOut:
                 "created_at": created_at,
             }
         )
+        if test_clock is not UNSET:
+            field_dict["test_clock"] = test_clock
         if purchase_invoice_id is not UNSET:
             field_dict["purchase_invoice_id"] = purchase_invoice_id
 
@@ -120,6 +130,15 @@ class AccountOut:
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
+        def _parse_test_clock(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        test_clock = _parse_test_clock(d.pop("test_clock", UNSET))
+
         def _parse_purchase_invoice_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -140,6 +159,7 @@ class AccountOut:
             tax_status=tax_status,
             billing_email=billing_email,
             created_at=created_at,
+            test_clock=test_clock,
             purchase_invoice_id=purchase_invoice_id,
         )
 

@@ -1,0 +1,169 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.test_clock_out import TestClockOut
+from ...types import Response
+
+
+def _get_kwargs(
+    clock_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/test-clocks/{clock_id}".format(
+            clock_id=quote(str(clock_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | TestClockOut | None:
+    if response.status_code == 200:
+        response_200 = TestClockOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | TestClockOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    clock_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Problem | TestClockOut]:
+    """Get Clock
+
+    Args:
+        clock_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | TestClockOut]
+    """
+
+    kwargs = _get_kwargs(
+        clock_id=clock_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    clock_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Problem | TestClockOut | None:
+    """Get Clock
+
+    Args:
+        clock_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | TestClockOut
+    """
+
+    return sync_detailed(
+        clock_id=clock_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    clock_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Problem | TestClockOut]:
+    """Get Clock
+
+    Args:
+        clock_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | TestClockOut]
+    """
+
+    kwargs = _get_kwargs(
+        clock_id=clock_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    clock_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Problem | TestClockOut | None:
+    """Get Clock
+
+    Args:
+        clock_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | TestClockOut
+    """
+
+    return (
+        await asyncio_detailed(
+            clock_id=clock_id,
+            client=client,
+        )
+    ).parsed
