@@ -60,13 +60,16 @@ def account(
     timezone: str = "Asia/Tokyo",
     tax_status: TaxStatus = TaxStatus.TAXABLE,
     billing_email: str = "billing@example.com",
+    language: str = "en",  # the tests read English emails unless they ask for Japanese
 ) -> str:
     with app.db.transaction() as conn:
         acc, _ = open_account(
             conn,
             app.clock.now(),
             app.settings,
-            NewAccount(name, country, plan_id, billing_email, subdivision, timezone, "JPY", tax_status),
+            NewAccount(
+                name, country, plan_id, billing_email, subdivision, timezone, "JPY", tax_status, language=language
+            ),
         )
     return acc.id
 

@@ -79,6 +79,14 @@ class Account:
     contract_started_at: datetime
     created_at: datetime
     test_clock_id: str | None = None  # test mode: the test clock it lives on (None: the server's time)
+    language: str = "en"  # of its emails: "ja" or "en" (domain.account_settings)
+    billing_emails: tuple[str, ...] = ()  # every contact, billing_email first; empty: billing_email alone
+    postal_address: str | None = None  # printed on its invoices, a line a line
+
+    @property
+    def contacts(self) -> tuple[str, ...]:
+        """Where its invoices and notices are emailed: every billing contact, the first first."""
+        return self.billing_emails or (self.billing_email,)
 
     def contract(self, plan: Plan) -> Contract:
         return Contract(plan.term, self.contract_started_at, self.timezone)

@@ -7,10 +7,9 @@ from fastapi import Response
 from sqlalchemy import Connection
 from starlette.exceptions import HTTPException
 
-from ..adapters.db import repository as repo
 from ..adapters.pdf.invoice_csv import render_invoice_csv
 from ..adapters.pdf.invoice_pdf import BankTransfer, render_invoice_pdf
-from ..services.invoice_terms import bank_transfer_terms
+from ..services import invoice_delivery
 
 
 def attachment(content: bytes, media_type: str, filename: str) -> Response:
@@ -21,14 +20,12 @@ def attachment(content: bytes, media_type: str, filename: str) -> Response:
 
 def document_terms(conn: Connection, invoice: dict, bank_account: str) -> tuple[str, BankTransfer | None]:
     """What an invoice's PDF needs besides the invoice: the account's zone, and for an invoice paid
-    by bank transfer its due day and the operator's bank account (R18)."""
-    timezone = repo.get_account(conn, invoice["account_id"]).timezone
-    return timezone, bank_transfer_terms(conn, invoice, timezone, bank_account)
+    by bank transfer its due day and the operator's bank account (R18); the recipient's postal
+    address as it was at issue is set on `invoice` (R14)."""
+    return invoice_delivery.document_terms(conn, invoice, bank_account)
 
 
-def invoice_file(
-    invoice: dict, fmt: str, lang: str, timezone: str, transfer: BankTransfer | None = None
-) -> Response:
+def invoice_file(invoice: dict, fmt: str, lang: str, timezone: str, transfer: BankTransfer | None = None) -> Response:
     """`fmt` "pdf" (in `lang`, "ja" or "en", dates in the account's `timezone`, with the `transfer`
     terms of a bank-transfer invoice) or "csv"."""
     if fmt == "pdf" and lang in ("ja", "en"):

@@ -28,6 +28,7 @@ from ..domain.monthly import draft_monthly_invoice
 from ..domain.periods import BillingMonth
 from ..domain.points import apply_points
 from ..settings import Settings
+from .account_settings import apply_due_tax_changes
 from .change_plan import apply_due_downgrades, pending_downgrades
 from .events import record_invoices_finalized
 from .open_collections import open_collections
@@ -127,7 +128,18 @@ _ID, _NAME, _TZ, _PLAN, _STARTED = map(_COLUMNS.index, ("id", "name", "timezone"
 # What makes two accounts' drafts the same: every column of the account but these (which only
 # name it, or date it apart from its contract), its contract start through the contract's anchor
 # month, and its quantities. A column added to accounts is in it until it is known not to matter.
-_NOT_PRICED = {"id", "name", "billing_email", "created_at", "first_month", "contract_started_at", "test_clock_id"}
+_NOT_PRICED = {
+    "id",
+    "name",
+    "billing_email",
+    "billing_emails",
+    "language",
+    "postal_address",
+    "created_at",
+    "first_month",
+    "contract_started_at",
+    "test_clock_id",
+}
 _priced_columns = itemgetter(*(i for i, c in enumerate(_COLUMNS) if c not in _NOT_PRICED))
 
 
@@ -506,6 +518,8 @@ def close_due_months(
             # transaction, so that a close catching up several months prices the next one (and
             # its renewal fee) under the plan held then, whoever runs it.
             report.downgrades_applied += apply_due_downgrades(conn, now, timeline)
+            # NOTE: R13 so does a change of country/region or tax status due with the next period.
+            apply_due_tax_changes(conn, now, timeline)
             # NOTE: R15 the invoices just finalized are in collection from the same commit.
             report.collections_opened += open_collections(conn, now, _numbered(numbered))
             record_invoices_finalized(conn, now, _numbered(numbered))  # NOTE: R22, with the invoices

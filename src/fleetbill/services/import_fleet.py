@@ -9,6 +9,7 @@ importing a file again changes nothing; a row that differs from what is stored i
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, fields
@@ -21,6 +22,7 @@ from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..adapters.db import schema_events as e
 from ..adapters.db.schema_imports import imported_accounts
+from ..domain.account_settings import default_language
 from ..domain.catalog import Account
 from ..domain.errors import BillingError, Conflict
 from ..domain.events import EventType, NewEvent
@@ -232,6 +234,7 @@ def _account(a: ImportAccount, now: datetime) -> Account:
         first_month=BillingMonth(a.first_month.index),
         contract_started_at=started,
         created_at=now,
+        language=default_language(a.country),
     )
 
 
@@ -250,14 +253,15 @@ def _write_accounts(conn: Connection, now: datetime, accounts: dict[str, Account
 
 def _account_row(a: Account) -> dict:
     row = {f.name: getattr(a, f.name) for f in fields(a)}
-    return row | {"tax_status": a.tax_status.value, "first_month": a.first_month.index}
+    contacts = json.dumps(list(a.billing_emails))
+    return row | {"tax_status": a.tax_status.value, "first_month": a.first_month.index, "billing_emails": contacts}
 
 
 def _account_view(a: Account) -> dict:
     view = _account_row(a)
     del view["first_month"], view["contract_started_at"]
     view["test_clock"] = view.pop("test_clock_id")  # as views.accounts shows it
-    return view | {"purchase_invoice_id": None}
+    return view | {"purchase_invoice_id": None, "billing_emails": list(a.contacts), "tax_change": None}
 
 
 def _write_devices(

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, insert
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..adapters.db import views
+from ..domain.account_settings import check_language, check_postal_address, default_language
 from ..domain.catalog import Account, check_name
 from ..domain.errors import InvalidInput
 from ..domain.events import EventType, NewEvent
@@ -36,6 +37,8 @@ class NewAccount:
     currency: str = "JPY"
     tax_status: TaxStatus = TaxStatus.TAXABLE
     test_clock_id: str | None = None  # test mode: open it on this test clock, at its frozen time
+    language: str | None = None  # of its emails; None: the country's (domain.account_settings)
+    postal_address: str | None = None  # printed on its invoices
 
 
 def open_account(conn: Connection, now: datetime, settings: Settings, new: NewAccount) -> tuple[Account, str | None]:
@@ -44,6 +47,8 @@ def open_account(conn: Connection, now: datetime, settings: Settings, new: NewAc
     if not _EMAIL.match(new.billing_email):
         raise InvalidInput(f"billing_email {new.billing_email!r} is not an email address")
     check_region(new.country, new.subdivision)
+    language = check_language(new.language) if new.language else default_language(new.country)
+    address = check_postal_address(new.postal_address)
     check_timezone(new.timezone)
     check_currency(new.currency)
     plan = repo.get_plan(conn, new.plan_id)
@@ -63,6 +68,8 @@ def open_account(conn: Connection, now: datetime, settings: Settings, new: NewAc
         contract_started_at=now,
         created_at=now,
         test_clock_id=new.test_clock_id,
+        language=language,
+        postal_address=address,
     )
     rates = repo.load_tax_rates(conn)
     locked_rate(account, rates, now)  # refuse an account that could never be invoiced
@@ -82,6 +89,8 @@ def open_account(conn: Connection, now: datetime, settings: Settings, new: NewAc
             contract_started_at=now,
             created_at=now,
             test_clock_id=account.test_clock_id,
+            language=language,
+            postal_address=address,
         ),
     )
     record(conn, now, NewEvent(EventType.ACCOUNT_CREATED, account.id, {"account": views.account(conn, account.id)}))

@@ -38,6 +38,8 @@ ACTIONS = (
     "api_key.revoked",
     "test_clock.created",  # test mode: subject: the clock's id
     "test_clock.advance",  # test mode: who moved a timeline, and to when
+    "account.updated",  # issue 10: subject: the settings changed; details: from and to
+    "account.tax_changed",  # R13: a country/region or tax status change applied with its period
 )
 
 

@@ -73,6 +73,9 @@ def _account(row) -> Account:
         contract_started_at=row.contract_started_at,
         created_at=row.created_at,
         test_clock_id=row.test_clock_id,
+        language=row.language,
+        billing_emails=tuple(json.loads(row.billing_emails or "[]")),
+        postal_address=row.postal_address,
     )
 
 

@@ -190,6 +190,13 @@ accounts = Table(
     _instant("created_at"),
     # None: the account lives at the server's time; else at its test clock's (test mode only).
     Column("test_clock_id", String(40), ForeignKey("test_clocks.id"), nullable=True, index=True),
+    # Account settings (issue 10): the language of its emails ("ja" or "en"), every billing
+    # contact as a JSON list (billing_email is the first; an empty list: billing_email alone, as
+    # accounts imported in bulk have it), and the postal address printed on its invoices (R14).
+    Column("language", String(2), nullable=False, server_default="en"),
+    Column("billing_emails", Text, nullable=False, server_default="[]"),
+    Column("postal_address", Text, nullable=True),
+    CheckConstraint("language IN ('ja', 'en')", name="language"),
 )
 
 devices = Table(
@@ -326,6 +333,11 @@ notifications = Table(
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("last_error", String(300), nullable=True),
     _instant("failed_at", nullable=True),
+    # Issue 10: the language it is written in, the invoice it attaches (its PDF, rendered when it
+    # is sent), and to whom it went (the account's contacts when it was sent, JSON).
+    Column("language", String(2), nullable=True),
+    Column("invoice_id", String(36), nullable=True),
+    Column("sent_to", Text, nullable=True),
     Index(
         "ix_notifications_unsent",
         "id",

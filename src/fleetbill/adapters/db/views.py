@@ -13,6 +13,7 @@ from ...domain.errors import NotFound
 from ...domain.invoice_status import InvoiceStatus, amount_left, invoice_status
 from ...domain.periods import BillingMonth
 from . import schema as t
+from . import schema_accounts
 from . import schema_payments as p
 from .repository import from_ppm, load_accounts, load_price_versions
 
@@ -33,18 +34,39 @@ def opening_purchase_invoices(conn: Connection, account_ids: Sequence[str]) -> d
     return {a: i for a, i in rows}  # the earliest wins: rows come newest first
 
 
+def pending_tax_changes(conn: Connection, account_ids: list[str]) -> dict[str, dict]:
+    """R13: the accounts' changes of country/region or tax status waiting for their next period:
+    account id -> {country, subdivision, tax_status, effective_at}."""
+    c = schema_accounts.account_changes
+    rows = conn.execute(
+        select(c.c.account_id, c.c.new_value, c.c.effective_at).where(
+            c.c.account_id.in_(account_ids), c.c.field == "tax", c.c.applied_at.is_(None), c.c.cancelled_at.is_(None)
+        )
+    )
+    return {r.account_id: json.loads(r.new_value) | {"effective_at": r.effective_at} for r in rows}
+
+
 def accounts(
     conn: Connection, where: ColumnElement[bool] | None = None, limit: int | None = None, offset: int = 0
 ) -> list[dict]:
     """Accounts as the API shows them, the same for its create, get and list: two queries."""
     found = load_accounts(conn, where, limit, offset)
     purchases = opening_purchase_invoices(conn, [a.id for a in found])
+    pending = pending_tax_changes(conn, [a.id for a in found])  # R13: waiting for the next period
     out = []
     for account in found:
         row = asdict(account)
         row.pop("first_month"), row.pop("contract_started_at")
         row["test_clock"] = row.pop("test_clock_id")
-        out.append(row | {"tax_status": account.tax_status.value, "purchase_invoice_id": purchases.get(account.id)})
+        row["billing_emails"] = list(account.contacts)
+        out.append(
+            row
+            | {
+                "tax_status": account.tax_status.value,
+                "purchase_invoice_id": purchases.get(account.id),
+                "tax_change": pending.get(account.id),
+            }
+        )
     return out
 
 

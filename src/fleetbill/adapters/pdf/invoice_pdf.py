@@ -206,6 +206,12 @@ def render_invoice_pdf(
     doc.cell(100, 8, tx["honorific"].format(name=invoice["recipient_name"]))
     doc.ln(9)
     doc.rule(0.4, 95)
+    # The recipient's postal address as it was when the invoice was issued (services/invoice_delivery).
+    for line in (invoice.get("recipient_address") or "").splitlines():
+        doc.set_font(FONT, "", 9)
+        doc.cell(95, 5, line)
+        doc.ln(5)
+    left_bottom = doc.get_y()
     doc.set_y(top)
     for label, value in (
         (tx["number"], invoice["number"]),
@@ -219,6 +225,7 @@ def render_invoice_pdf(
     doc.text_row([(tx["issuer"], 30, "L"), (invoice["issuer_name"], width - 130, "R")], size=9, bold=True)
     doc.set_x(doc.l_margin + 100)
     doc.text_row([(tx["registration"], 30, "L"), (invoice["issuer_registration_number"], width - 130, "R")], size=9)
+    doc.set_y(max(doc.get_y(), left_bottom))
     doc.ln(6)
 
     # The amount to pay, large, then the lines.

@@ -14,11 +14,13 @@ from ...adapters.db import repository as repo
 from ...adapters.db import schema as t
 from ...adapters.db import views
 from ...adapters.pdf.invoice_pdf import BankTransfer
+from ...domain.account_settings import AccountChanges
 from ...domain.errors import InvalidInput, NotFound
 from ...domain.invoice import InvoiceDraft
 from ...domain.invoice_status import InvoiceStatus
 from ...domain.periods import BillingMonth
 from ...domain.tax import TaxStatus
+from ...services import account_settings as settings_service
 from ...services.open_account import NewAccount, open_account
 from ...services.points import grant_points, points_view
 from ...services.portal_links import LINK_LIFETIME, make_link_token
@@ -29,6 +31,7 @@ from ...services.usage_now import usage_now
 from ..invoice_files import document_terms, invoice_file
 from .context import Operator, account_clock, clock_in, get_app, idempotent, operator, request_id
 from .schemas import (
+    AccountChangeIn,
     AccountIn,
     AccountOut,
     BillingLinkOut,
@@ -64,6 +67,36 @@ async def create_account(body: AccountIn, request: Request, who: Operator = Depe
         return 201, views.account(conn, account.id)  # built as GET builds it (R10: its purchase invoice)
 
     return await idempotent(request, who, work)
+
+
+@router.patch("/accounts/{account_id}", response_model=AccountOut, tags=["accounts"])
+async def update_account(account_id: str, body: AccountChangeIn, request: Request, who: Operator = Depends(operator)):
+    """Change the account's settings: only the fields given. Name, language, billing contacts and
+    postal address apply at once; country/region and tax status from its next contract period
+    (R13), shown meanwhile as `tax_change`. Each change is audited and told as account.updated
+    (R22); a refusal says what to fix and changes nothing."""
+    now = account_clock(request, account_id).now()
+    changes = account_changes(body)
+
+    def work(conn):
+        return 200, settings_service.update_account(conn, now, account_id, changes, who.actor)
+
+    return await idempotent(request, who, work)
+
+
+def account_changes(body: AccountChangeIn) -> AccountChanges:
+    given = body.model_fields_set
+    return AccountChanges(
+        name=body.name,
+        language=body.language,
+        billing_emails=body.billing_emails,
+        postal_address=body.postal_address,
+        clear_address="postal_address" in given and body.postal_address is None,
+        country=body.country,
+        subdivision=body.subdivision,
+        clear_subdivision="subdivision" in given and body.subdivision is None,
+        tax_status=body.tax_status,
+    )
 
 
 @router.post("/accounts/{account_id}/billing-links", status_code=201, response_model=BillingLinkOut, tags=["accounts"])

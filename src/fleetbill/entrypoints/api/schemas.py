@@ -158,6 +158,40 @@ class AccountIn(In):
         description="Test mode: open the account on this test clock (POST /v1/test-clocks); it lives at the "
         "clock's frozen time from then on.",
     )
+    language: Literal["ja", "en"] | None = Field(
+        None, description="The language of its emails: 'ja' or 'en'; left out: 'ja' for an account in JP, else 'en'."
+    )
+    postal_address: str | None = Field(
+        None, max_length=400, description="Printed on its invoices under its name, a line a line (R14)."
+    )
+
+
+class AccountChangeIn(In):
+    """What PATCH /v1/accounts/{id} changes: only the fields given (null clears postal_address and
+    subdivision). Name, language, contacts and address apply at once; country, subdivision and
+    tax_status from the account's next contract period (R13), shown meanwhile as tax_change."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    language: Literal["ja", "en"] | None = None
+    billing_emails: list[Annotated[str, Field(max_length=320)]] | None = Field(
+        None,
+        min_length=1,
+        max_length=5,
+        description="Every billing contact, 1 to 5; the first is billing_email. Invoices and notices go to all.",
+    )
+    postal_address: str | None = Field(None, max_length=400)
+    country: str | None = Field(None, examples=["JP"])
+    subdivision: str | None = None
+    tax_status: Literal["taxable", "exempt", "reverse_charge"] | None = None
+
+
+class TaxChangeOut(BaseModel):
+    """R13: a change of country/region or tax status waiting for the next contract period."""
+
+    country: str
+    subdivision: str | None
+    tax_status: str
+    effective_at: datetime = Field(description="The start of the next contract period, when it applies.")
 
 
 class AccountOut(BaseModel):
@@ -170,6 +204,12 @@ class AccountOut(BaseModel):
     plan_id: str
     tax_status: str
     billing_email: str
+    billing_emails: list[str] = Field(description="Every billing contact; the first is billing_email.")
+    language: str = Field(description="The language of its emails and invoices sent: 'ja' or 'en'.")
+    postal_address: str | None = Field(description="Printed on its invoices, a line a line (R14).")
+    tax_change: TaxChangeOut | None = Field(
+        None, description="R13: a change of country/region or tax status waiting for the next contract period."
+    )
     created_at: datetime
     test_clock: str | None = Field(
         None, description="Test mode: the test clock the account lives on; null: the server's time."
