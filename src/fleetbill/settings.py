@@ -44,6 +44,8 @@ class Settings:
     operator_timezone: str = "Asia/Tokyo"
     # R18: where a bank-transfer invoice is paid, printed on it as written (lines; "\n" also breaks a line).
     bank_account: str = ""
+    # R24: an invoice whose total is 0 is emailed only when the operator turns this on.
+    email_zero_invoices: bool = False
     # R22 webhooks: private, loopback and link-local receivers are refused (SSRF) unless allowed here.
     webhooks_allow_private: bool = False
     webhook_concurrency: int = 64  # deliveries in flight at once, per worker (64 / 50 ms = 1,280/s at most)
@@ -75,6 +77,7 @@ class Settings:
             mail_from=env.get("FLEETBILL_MAIL_FROM", cls.mail_from),
             operator_timezone=env.get("FLEETBILL_OPERATOR_TIMEZONE", cls.operator_timezone),
             bank_account=env.get("FLEETBILL_BANK_ACCOUNT", "").replace("\\n", "\n").strip(),
+            email_zero_invoices=env.get("FLEETBILL_EMAIL_ZERO_INVOICES", "").lower() in {"1", "true", "yes"},
             webhooks_allow_private=env.get("FLEETBILL_WEBHOOKS_ALLOW_PRIVATE", "").lower() in {"1", "true", "yes"},
             webhook_concurrency=_whole(env, "FLEETBILL_WEBHOOK_CONCURRENCY", cls.webhook_concurrency, 1, 1_000),
             webhook_interval=_whole(env, "FLEETBILL_WEBHOOK_INTERVAL", cls.webhook_interval, 1, 3_600),

@@ -272,7 +272,8 @@ def test_r9_price_change_needs_notice_notifies_the_plan_and_prices_its_month(api
         notices = conn.execute(select(t.notifications.c.account_id, t.notifications.c.kind, t.notifications.c.subject))
         notices = sorted(notices)
     assert [(a, k) for a, k, _ in notices] == sorted([(x, "price_change"), (y, "price_change")])
-    assert all("2026-03" in s for _, _, s in notices) and z not in {a for a, _, _ in notices}
+    # in each account's language: Japanese for these accounts in JP
+    assert all("2026年3月" in s for _, _, s in notices) and z not in {a for a, _, _ in notices}
     versions = ok(api.get("/v1/plans/basic"))["price_versions"]
     # the first prices are in force from the month of the plan's creation in the last time zone
     # to reach it (UTC-12): created 2026-01-05, so 2026-01
@@ -595,7 +596,7 @@ MAIN_PATHS = {
     "/v1/plans/{plan_id}/price-versions": {"post"},
     "/v1/tax-rates": {"get", "post"},
     "/v1/accounts": {"get", "post"},
-    "/v1/accounts/{account_id}": {"get"},
+    "/v1/accounts/{account_id}": {"get", "patch"},
     "/v1/accounts/{account_id}/devices": {"get", "post"},
     "/v1/accounts/{account_id}/devices/status": {"post"},
     "/v1/devices/{device_id}": {"get", "delete"},

@@ -82,7 +82,7 @@ def test_r19_the_payment_failed_email_says_the_next_try_on_the_accounts_clock(ap
     # when the outbox's payment_failed notice is written as an email
     with app.db.read() as conn:
         rows = [r for r in conn.execute(claim_query(ONE_AM_FEB_1_TOKYO, True, 0, 100)) if "failed" in r.subject]
-    body = compose(rows[0], "billing@fleetbill.localhost").get_content()
+    body = compose(rows[0], "billing@fleetbill.localhost").get_body(("plain",)).get_content()
     # then its next try reads 01:00 on Feb 4, Tokyo time, never UTC's ISO text
     assert "next try at: 2026-02-04 01:00 (Asia/Tokyo)" in body
     assert "2026-02-03T16:00" not in body

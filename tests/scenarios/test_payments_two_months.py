@@ -321,19 +321,23 @@ def test_r15_r16_r17_r19_two_months_of_payments_via_the_api(api, app, harness, g
         ]
         assert all(len(q["payments"]) == 1 for q in payments)  # one payment per invoice, never two
 
-    # --- then: who was told what (R19) ----------------------------------------------------------------
+    # --- then: who was told what (R19, R24: each invoice emailed, a receipt when a card pays) ----------
     assert op.told(a) == [
-        ("payment_received", utc("2026-01-31T16:00:00Z")),
-        ("payment_received", utc("2026-02-28T16:00:00Z")),
+        ("invoice", utc("2026-01-31T16:00:00Z")),
+        ("receipt", utc("2026-01-31T16:00:00Z")),
+        ("invoice", utc("2026-02-28T16:00:00Z")),
+        ("receipt", utc("2026-02-28T16:00:00Z")),
     ]
     assert op.told(c) == op.told(a)
     assert op.told(b) == [
+        ("invoice", utc("2026-01-31T16:00:00Z")),
         ("payment_failed", utc("2026-01-31T16:00:00Z")),
         ("payment_failed", utc("2026-02-03T16:00:00Z")),
         ("payment_failed", utc("2026-02-07T16:00:00Z")),
         ("suspended", utc("2026-02-14T16:00:00Z")),
-        ("payment_received", utc("2026-02-16T00:00:00Z")),
+        ("receipt", utc("2026-02-16T00:00:00Z")),
         ("reinstated", utc("2026-02-16T00:00:00Z")),
-        ("payment_received", utc("2026-02-28T16:00:00Z")),
+        ("invoice", utc("2026-02-28T16:00:00Z")),
+        ("receipt", utc("2026-02-28T16:00:00Z")),
     ]
     assert op.enabled(b) == (False, ON)

@@ -261,7 +261,7 @@ def deliver_webhooks_now() -> None:
     from ..services.events import publish_events
 
     built = build()
-    published = publish_events(built.db, built.clock.now())
+    published = publish_events(built.db, built.clock.now(), email_zero_invoices=built.settings.email_zero_invoices)
     report = deliver_webhooks(built.db, built.clock, built.settings)
     console.print(f"{published} events published; {report.summary()}", highlight=False)
 

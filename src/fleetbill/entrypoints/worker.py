@@ -46,7 +46,7 @@ def _run_due_jobs(app: App, once: bool) -> None:
 def _publish_and_deliver(app: App, sender, once: bool) -> DeliveryReport | None:
     """Publish what was recorded since, then send the webhooks due now."""
     try:
-        publish_events(app.db, app.clock.now())
+        publish_events(app.db, app.clock.now(), email_zero_invoices=app.settings.email_zero_invoices)
         report = deliver_webhooks(app.db, app.clock, app.settings, sender)
     except Exception:
         if once:

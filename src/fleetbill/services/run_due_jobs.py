@@ -50,8 +50,10 @@ def run_due_jobs(
         purge_idempotency_records(conn, now)
         purge_events(conn, now)
     # Last, so that what the steps above had to say is published and sent in the same run.
-    publish_events(db, clock.now())
-    mail = send_notifications(db, mailer, clock, settings.mail_from) if mailer else None
+    publish_events(db, clock.now(), email_zero_invoices=settings.email_zero_invoices)
+    mail = None
+    if mailer:
+        mail = send_notifications(db, mailer, clock, settings.mail_from, bank_account=settings.bank_account)
     return replace(report, mail=mail)
 
 

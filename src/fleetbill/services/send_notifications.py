@@ -27,17 +27,18 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import make_msgid
 
 from sqlalchemy import Select, bindparam, or_, select, update
 
 from ..adapters.db import schema as t
 from ..adapters.db.engine import Database
 from ..adapters.mail import Mailer, MailError
+from ..adapters.pdf.invoice_pdf import FontMissing
 from ..clock import Clock
-from ..domain.local_time import instant_in_text
+from .email_words import ATTACHES_INVOICE
+from .emails import compose
+from .invoice_delivery import invoice_emails
 
 log = logging.getLogger("fleetbill.mail")
 
@@ -55,48 +56,18 @@ class MailReport:
     failed: str | None = None  # why the run stopped early; what is left waits for the next run
 
 
-def compose(row, sender: str) -> EmailMessage:
-    """The email for one notification; ValueError (or UnicodeError) when it cannot be written."""
-    message = EmailMessage()
-    message["From"] = sender
-    # A name may hold a line break or a tab (sign-up allows them): one line here, so that it can
-    # neither end the To: header nor inject another, and the email still goes.
-    name = " ".join(row.name.split())
-    username, _, domain = row.billing_email.rpartition("@")
-    # Address, not formataddr: it takes an address that is not ASCII (経理@example.jp), which
-    # SMTPUTF8 carries, and refuses CR and LF in any part.
-    message["To"] = Address(display_name=name, username=username, domain=domain)
-    message["Subject"] = f"[fleetbill] {row.subject}"
-    message["Message-ID"] = make_msgid(idstring=f"notification-{row.id}", domain="fleetbill")
-    details = {
-        k: v for k, v in json.loads(row.body or "{}").items() if v not in (None, "", []) and not k.endswith("_id")
-    }
-    lines = [f"{name},", "", row.subject + "."]
-    if details:
-        lines.append("")
-        for key, value in details.items():
-            label = key.replace("_", " ")
-            if isinstance(value, list):
-                lines += [f"  {label}:", *(f"    {item}" for item in value)]
-            else:
-                # an instant reads on the account's own clock, named, never as UTC's ISO text
-                shown = instant_in_text(value, row.timezone)
-                lines.append(f"  {label}: {shown} ({row.timezone})" if shown else f"  {label}: {value}")
-    lines += [
-        "",
-        "Your billing page (open it from the developer's console) shows your usage, invoices,",
-        "cards and points.",
-        "",
-        "fleetbill",
-    ]
-    message.set_content("\n".join(lines))
-    return message
-
-
 def send_notifications(
-    db: Database, mailer: Mailer, clock: Clock, sender: str, limit: int = LIMIT, batch: int = BATCH
+    db: Database,
+    mailer: Mailer,
+    clock: Clock,
+    sender: str,
+    limit: int = LIMIT,
+    batch: int = BATCH,
+    *,
+    bank_account: str = "",
 ) -> MailReport:
-    """Email what is unsent, in batches; never raises for one message's problem."""
+    """Email what is unsent, in batches; never raises for one message's problem. `bank_account`:
+    the operator's (FLEETBILL_BANK_ACCOUNT), which a bank-transfer invoice's email gives (R18)."""
     report = MailReport()
     try:
         EmailMessage()["From"] = sender
@@ -110,7 +81,7 @@ def send_notifications(
             if not rows:
                 break
             after = rows[-1].id
-            if not _send_batch(db, mailer, clock, sender, rows, report):
+            if not _send_batch(db, mailer, clock, sender, rows, report, bank_account):
                 return report
     return report
 
@@ -120,7 +91,19 @@ def claim_query(now: datetime, urgent: bool, after: int, size: int) -> Select:
     n, a = t.notifications, t.accounts
     kinds = n.c.kind.not_in(LATER_KINDS) if urgent else n.c.kind.in_(LATER_KINDS)
     return (
-        select(n.c.id, n.c.subject, n.c.body, a.c.name, a.c.billing_email, a.c.timezone)
+        select(
+            n.c.id,
+            n.c.account_id,
+            n.c.kind,
+            n.c.subject,
+            n.c.body,
+            n.c.language,
+            n.c.invoice_id,
+            a.c.name,
+            a.c.billing_email,
+            a.c.billing_emails,
+            a.c.timezone,
+        )
         .join(a, a.c.id == n.c.account_id)
         # The partial index ix_notifications_unsent's condition, as it is written, so that the
         # planner walks that index (the unsent ones) in id order, not the whole table.
@@ -143,13 +126,26 @@ def _claim(db: Database, now: datetime, urgent: bool, after: int, size: int) -> 
     return rows
 
 
-def _send_batch(db: Database, mailer: Mailer, clock: Clock, sender: str, rows: list, report: MailReport) -> bool:
+def _send_batch(
+    db: Database, mailer: Mailer, clock: Clock, sender: str, rows: list, report: MailReport, bank_account: str = ""
+) -> bool:
     """Send one claimed batch and record each outcome; False when the run must stop."""
     refused: list[tuple[int, str]] = []
+    retry: list[tuple[int, str]] = []
     composed: list[tuple[int, EmailMessage]] = []
+    documents, unwell = _invoice_documents(db, rows, bank_account)
     for row in rows:
+        document = None
+        if row.kind in ATTACHES_INVOICE:
+            document = documents.get((row.invoice_id, row.language or "en"))
+            if document is None:
+                if unwell:  # the PDF cannot be made now (its font is missing): later, once it can
+                    retry.append((row.id, unwell))
+                else:
+                    refused.append((row.id, f"invoice {row.invoice_id} was not found"))
+                continue
         try:
-            composed.append((row.id, compose(row, sender)))
+            composed.append((row.id, compose(row, sender, document)))
         except (ValueError, TypeError, UnicodeError, LookupError) as e:
             refused.append((row.id, f"the email could not be written: {e}"))
     try:
@@ -157,11 +153,10 @@ def _send_batch(db: Database, mailer: Mailer, clock: Clock, sender: str, rows: l
     except Exception as e:  # a mailer that breaks its promise: the batch waits, nothing is lost
         log.exception("the mailer failed")
         outcomes = [MailError(f"the mailer failed: {e!r}")]
-    sent: list[int] = []
-    retry: list[tuple[int, str]] = []
-    for (nid, _), outcome in zip(composed, outcomes, strict=False):
+    sent: list[tuple[int, str]] = []
+    for (nid, message), outcome in zip(composed, outcomes, strict=False):
         if outcome is None:
-            sent.append(nid)
+            sent.append((nid, json.dumps([str(a) for a in message["To"].addresses], ensure_ascii=False)))
         elif outcome.permanent:
             refused.append((nid, str(outcome)))
         else:
@@ -179,10 +174,23 @@ def _send_batch(db: Database, mailer: Mailer, clock: Clock, sender: str, rows: l
     return True
 
 
+def _invoice_documents(db: Database, rows: list, bank_account: str) -> tuple[dict, str | None]:
+    """R24: the PDFs (and collection terms) of the batch's invoice emails, rendered now, in the
+    sender, never in the close; and why none could be made, if so."""
+    wanted = {(r.invoice_id, r.language or "en") for r in rows if r.kind in ATTACHES_INVOICE and r.invoice_id}
+    if not wanted:
+        return {}, None
+    try:
+        with db.read() as conn:
+            return invoice_emails(conn, wanted, bank_account), None
+    except FontMissing as e:
+        return {}, str(e)
+
+
 def _record(
     db: Database,
     now: datetime,
-    sent: list[int],
+    sent: list[tuple[int, str]],
     refused: list[tuple[int, str]],
     retry: list[tuple[int, str]],
     untried: list[int],
@@ -193,7 +201,10 @@ def _record(
         if sent:
             # sent_at IS NULL: a sender whose claim ran out may have sent it too; the first stays.
             conn.execute(
-                update(n).where(n.c.id.in_(sent), n.c.sent_at.is_(None)).values(sent_at=now, attempts=n.c.attempts + 1)
+                update(n)
+                .where(by_id, n.c.sent_at.is_(None))
+                .values(sent_at=now, attempts=n.c.attempts + 1, sent_to=bindparam("to")),
+                [{"nid": nid, "to": to} for nid, to in sent],
             )
         if refused:
             conn.execute(

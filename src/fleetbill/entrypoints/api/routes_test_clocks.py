@@ -62,7 +62,7 @@ async def advance_clock(clock_id: str, body: TestClockAdvanceIn, request: Reques
 
     def work(_):
         report = advance_test_clock(app.db, clock_id, body.frozen_time, app.settings, app.gateway, app.clock, who.actor)
-        publish_events(app.db, app.clock.now())
+        publish_events(app.db, app.clock.now(), email_zero_invoices=app.settings.email_zero_invoices)
         deliver_webhooks(app.db, app.clock, app.settings)
         return 200, asdict(report) | {"test_clock": report.clock}
 
