@@ -219,4 +219,32 @@ JA: dict[str, str] = {
     "No API key yet: `fleetbill api-key create NAME` makes one.": (
         "API キーはまだありません。`fleetbill api-key create NAME` で作成できます。"
     ),
+    # account settings and emails (issue 10)
+    "Account settings": "アカウント設定",
+    "Attachment": "添付",
+    "Billing contacts (one email address a line, up to 5)": "請求先メールアドレス（1 行に 1 件、5 件まで）",
+    "Country": "国",
+    "Emails": "メール",
+    "Every email to this account": "このアカウントへのすべてのメール",
+    "Kind": "種類",
+    "Language": "言語",
+    "Language of emails": "メールの言語",
+    "Name, contacts, language and address change at once. Country/region and tax status change from the next "
+    "contract period (R13): the current period keeps the tax it began with.": (
+        "名称、請求先、言語、住所はすぐに変わります。国・地域と課税区分は次の契約期間から変わります（R13）。"
+        "今の契約期間は始まったときの税のままです。"
+    ),
+    "No email yet.": "メールはまだありません。",
+    "Outcome": "結果",
+    "Postal address": "住所",
+    "Postal address (printed on the invoices)": "住所（請求書に印字）",
+    "Sent to": "送信先",
+    "Tax status": "課税区分",
+    "failed: {why}": "失敗：{why}",
+    "from {day}: {region}, {status}": "{day}から：{region}、{status}",
+    "sent {when}": "{when} に送信",
+    "the account": "アカウント",
+    "waiting": "送信待ち",
+    "{n} emails": "{n} 件",
+    "{n} tries: {why}": "{n} 回試行：{why}",
 }

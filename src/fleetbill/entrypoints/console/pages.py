@@ -27,7 +27,7 @@ from ...adapters.db import repository as repo
 from ...adapters.db import schema as t
 from ...adapters.db import schema_console as c
 from ...adapters.db import schema_payments as p
-from ...adapters.db import views
+from ...adapters.db import views, views_emails
 from ...adapters.db.audit import ACTIONS
 from ...domain.dunning import RetryPolicy
 from ...domain.errors import BillingError, InvalidInput
@@ -38,11 +38,11 @@ from ...domain.tax import TaxRate
 from ...services import staff
 from ...services.announce_price_change import announce_price_change
 from ...services.bank_transfer import record_transfer, set_collection_method
+from ...services.billing_state import account_billing_state, billing_states
 from ...services.buy_plan import charge_purchase
 from ...services.change_plan import change_plan
 from ...services.close_month import CloseRunning, close_due_months
 from ...services.collect_invoice import collect_due
-from ...services.billing_state import account_billing_state, billing_states
 from ...services.points import grant_points, points_view
 from ...services.tax_table import add_tax_rate
 from .. import invoice_files
@@ -162,6 +162,9 @@ def _account_page(request: Request, session: staff.Session, account_id: str, sta
             invoices=_invoice_rows(conn, t.invoices.c.account_id == account_id, 24, 0),
             points=points_view(conn, now, account_id),
             plans=sorted(repo.load_plans(conn).values(), key=lambda plan: plan.id),
+            # issue 10: a tax change waiting for the next period (R13), and the latest emails (R24)
+            tax_change=views.pending_tax_changes(conn, [account_id]).get(account_id),
+            emails=views_emails.emails(conn, t.notifications.c.account_id == account_id, 10)[0],
         )
     return render(request, session, "console_account.html", status, error=error, **context)
 

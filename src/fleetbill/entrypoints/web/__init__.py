@@ -13,7 +13,7 @@ from ...adapters.db import views
 from ...services.portal_links import LinkUsed, use_link
 from .. import invoice_files
 from ..api.context import get_app, storable_form
-from . import card_pages, device_pages
+from . import card_pages, device_pages, settings_pages
 from .billing_page import render_billing
 from .session import check_csrf, check_same_origin, link_opening_page, session_account, start_session
 
@@ -69,5 +69,6 @@ def invoice_file(
 
 pages.include_router(device_pages.router)
 pages.include_router(card_pages.router)
+pages.include_router(settings_pages.router)
 
 __all__ = ["pages", "session_account", "check_csrf"]

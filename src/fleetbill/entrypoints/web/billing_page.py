@@ -141,10 +141,12 @@ def render_billing(
     done: str = "",
     card_error=None,
     all_invoices: bool = False,
+    settings_error=None,
 ):
     """The billing page; `card_error` is a refusal of a card action, shown beside the cards."""
     app, lang = get_app(request), language(request)
     with app.db.read() as conn:
         context = billing_context(conn, app, account_id, translator(lang), lang, all_invoices)
     context.update(csrf=request.session["csrf"], done=DONE.get(done), card_error=card_error)
+    context.update(settings_done=done == "settings", settings_error=settings_error)
     return templates.TemplateResponse(request, "billing.html", context, status_code=status_code)

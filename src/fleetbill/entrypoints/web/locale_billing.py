@@ -54,8 +54,7 @@ JA: dict[str, str] = {
         "お支払いに失敗しました。請求書 {number} を決済できませんでした。お支払いいただくか利用停止となるまで、"
         "プランの機能は引き続きご利用いただけます。"
     ),
-    "Payment overdue. Invoice {number} was due by {date} and is not paid yet; the plan's "
-    "features stay on for now.": (
+    "Payment overdue. Invoice {number} was due by {date} and is not paid yet; the plan's features stay on for now.": (
         "お支払い期限超過。請求書 {number} のお支払い期限は {date} でしたが、まだ入金がありません。"
         "プランの機能は現在ご利用いただけます。"
     ),
@@ -191,4 +190,15 @@ JA: dict[str, str] = {
     ),
     "Back to device settings": "デバイス設定に戻る",
     "Show all {n} invoices": "請求書を全 {n} 件表示",
+    # billing contacts and language (issue 10)
+    "Billing contacts and language": "請求先メールアドレスと言語",
+    "Saved: invoices and notices go to these addresses, in this language.": (
+        "保存しました。請求書とお知らせはこのアドレスへ、この言語でお送りします。"
+    ),
+    "Billing contacts: one email address a line, up to 5": "請求先メールアドレス（1 行に 1 件、5 件まで）",
+    "Language of the emails": "メールの言語",
+    "Save": "保存",
+    "Each invoice is emailed with its PDF when it is issued, and a receipt when a card pays it.": (
+        "請求書は発行時に PDF を添付してメールでお送りし、カードでのお支払い後には領収のお知らせをお送りします。"
+    ),
 }
