@@ -1,6 +1,10 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .account_change_in import AccountChangeIn
+from .account_change_in_language_type_0 import AccountChangeInLanguageType0
+from .account_change_in_tax_status_type_0 import AccountChangeInTaxStatusType0
 from .account_in import AccountIn
+from .account_in_language_type_0 import AccountInLanguageType0
 from .account_in_tax_status import AccountInTaxStatus
 from .account_out import AccountOut
 from .api_key_created import ApiKeyCreated
@@ -95,6 +99,7 @@ from .sandbox_update_in import SandboxUpdateIn
 from .schemas_attempt_out import SchemasAttemptOut
 from .status_change_out import StatusChangeOut
 from .switch_out import SwitchOut
+from .tax_change_out import TaxChangeOut
 from .tax_out import TaxOut
 from .tax_rate_in import TaxRateIn
 from .tax_rate_out import TaxRateOut
@@ -112,7 +117,11 @@ from .usage_out_active_now import UsageOutActiveNow
 from .usage_out_billable_devices import UsageOutBillableDevices
 
 __all__ = (
+    "AccountChangeIn",
+    "AccountChangeInLanguageType0",
+    "AccountChangeInTaxStatusType0",
     "AccountIn",
+    "AccountInLanguageType0",
     "AccountInTaxStatus",
     "AccountOut",
     "ApiKeyCreated",
@@ -207,6 +216,7 @@ __all__ = (
     "SchemasAttemptOut",
     "StatusChangeOut",
     "SwitchOut",
+    "TaxChangeOut",
     "TaxOut",
     "TaxRateIn",
     "TaxRateOut",

@@ -5,6 +5,7 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.account_in_language_type_0 import AccountInLanguageType0
 from ..models.account_in_tax_status import AccountInTaxStatus
 from ..types import UNSET, Unset
 
@@ -25,6 +26,9 @@ class AccountIn:
         tax_status (AccountInTaxStatus | Unset):  Default: AccountInTaxStatus.TAXABLE.
         test_clock (None | str | Unset): Test mode: open the account on this test clock (POST /v1/test-clocks); it lives
             at the clock's frozen time from then on.
+        language (AccountInLanguageType0 | None | Unset): The language of its emails: 'ja' or 'en'; left out: 'ja' for
+            an account in JP, else 'en'.
+        postal_address (None | str | Unset): Printed on its invoices under its name, a line a line (R14).
     """
 
     name: str
@@ -36,6 +40,8 @@ class AccountIn:
     currency: str | Unset = "JPY"
     tax_status: AccountInTaxStatus | Unset = AccountInTaxStatus.TAXABLE
     test_clock: None | str | Unset = UNSET
+    language: AccountInLanguageType0 | None | Unset = UNSET
+    postal_address: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -66,6 +72,20 @@ class AccountIn:
         else:
             test_clock = self.test_clock
 
+        language: None | str | Unset
+        if isinstance(self.language, Unset):
+            language = UNSET
+        elif isinstance(self.language, AccountInLanguageType0):
+            language = self.language.value
+        else:
+            language = self.language
+
+        postal_address: None | str | Unset
+        if isinstance(self.postal_address, Unset):
+            postal_address = UNSET
+        else:
+            postal_address = self.postal_address
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -86,6 +106,10 @@ class AccountIn:
             field_dict["tax_status"] = tax_status
         if test_clock is not UNSET:
             field_dict["test_clock"] = test_clock
+        if language is not UNSET:
+            field_dict["language"] = language
+        if postal_address is not UNSET:
+            field_dict["postal_address"] = postal_address
 
         return field_dict
 
@@ -129,6 +153,32 @@ class AccountIn:
 
         test_clock = _parse_test_clock(d.pop("test_clock", UNSET))
 
+        def _parse_language(data: object) -> AccountInLanguageType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                language_type_0 = AccountInLanguageType0(data)
+
+                return language_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(AccountInLanguageType0 | None | Unset, data)
+
+        language = _parse_language(d.pop("language", UNSET))
+
+        def _parse_postal_address(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        postal_address = _parse_postal_address(d.pop("postal_address", UNSET))
+
         account_in = cls(
             name=name,
             country=country,
@@ -139,6 +189,8 @@ class AccountIn:
             currency=currency,
             tax_status=tax_status,
             test_clock=test_clock,
+            language=language,
+            postal_address=postal_address,
         )
 
         return account_in

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.tax_change_out import TaxChangeOut
+
 
 T = TypeVar("T", bound="AccountOut")
 
@@ -25,7 +29,12 @@ class AccountOut:
         plan_id (str):
         tax_status (str):
         billing_email (str):
+        billing_emails (list[str]): Every billing contact; the first is billing_email.
+        language (str): The language of its emails and invoices sent: 'ja' or 'en'.
+        postal_address (None | str): Printed on its invoices, a line a line (R14).
         created_at (datetime.datetime):
+        tax_change (None | TaxChangeOut | Unset): R13: a change of country/region or tax status waiting for the next
+            contract period.
         test_clock (None | str | Unset): Test mode: the test clock the account lives on; null: the server's time.
         purchase_invoice_id (None | str | Unset): The invoice for the plan's first period, issued when the account was
             opened (R10, R11), paid or not; null for a plan without a fixed fee. An upgrade's is on its plan change.
@@ -40,12 +49,18 @@ class AccountOut:
     plan_id: str
     tax_status: str
     billing_email: str
+    billing_emails: list[str]
+    language: str
+    postal_address: None | str
     created_at: datetime.datetime
+    tax_change: None | TaxChangeOut | Unset = UNSET
     test_clock: None | str | Unset = UNSET
     purchase_invoice_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.tax_change_out import TaxChangeOut  # noqa: PLC0415
+
         id = self.id
 
         name = self.name
@@ -65,7 +80,22 @@ class AccountOut:
 
         billing_email = self.billing_email
 
+        billing_emails = self.billing_emails
+
+        language = self.language
+
+        postal_address: None | str
+        postal_address = self.postal_address
+
         created_at = self.created_at.isoformat()
+
+        tax_change: dict[str, Any] | None | Unset
+        if isinstance(self.tax_change, Unset):
+            tax_change = UNSET
+        elif isinstance(self.tax_change, TaxChangeOut):
+            tax_change = self.tax_change.to_dict()
+        else:
+            tax_change = self.tax_change
 
         test_clock: None | str | Unset
         if isinstance(self.test_clock, Unset):
@@ -92,9 +122,14 @@ class AccountOut:
                 "plan_id": plan_id,
                 "tax_status": tax_status,
                 "billing_email": billing_email,
+                "billing_emails": billing_emails,
+                "language": language,
+                "postal_address": postal_address,
                 "created_at": created_at,
             }
         )
+        if tax_change is not UNSET:
+            field_dict["tax_change"] = tax_change
         if test_clock is not UNSET:
             field_dict["test_clock"] = test_clock
         if purchase_invoice_id is not UNSET:
@@ -104,6 +139,8 @@ class AccountOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.tax_change_out import TaxChangeOut  # noqa: PLC0415
+
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -128,7 +165,35 @@ class AccountOut:
 
         billing_email = d.pop("billing_email")
 
+        billing_emails = cast(list[str], d.pop("billing_emails"))
+
+        language = d.pop("language")
+
+        def _parse_postal_address(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        postal_address = _parse_postal_address(d.pop("postal_address"))
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        def _parse_tax_change(data: object) -> None | TaxChangeOut | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                tax_change_type_0 = TaxChangeOut.from_dict(data)
+
+                return tax_change_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TaxChangeOut | Unset, data)
+
+        tax_change = _parse_tax_change(d.pop("tax_change", UNSET))
 
         def _parse_test_clock(data: object) -> None | str | Unset:
             if data is None:
@@ -158,7 +223,11 @@ class AccountOut:
             plan_id=plan_id,
             tax_status=tax_status,
             billing_email=billing_email,
+            billing_emails=billing_emails,
+            language=language,
+            postal_address=postal_address,
             created_at=created_at,
+            tax_change=tax_change,
             test_clock=test_clock,
             purchase_invoice_id=purchase_invoice_id,
         )
