@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fleetbill.domain.invoice_status import amount_left, invoice_status
+from fleetbill.domain.lifecycle import amount_left, invoice_status
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,9 @@ class EventType(StrEnum):
     POINTS_EXPIRED = "points.expired"
     PLAN_CHANGED = "plan.changed"
     PAYMENT_RECEIVED = "payment.received"  # a transfer or a card payment, whole or in part
+    CREDIT_NOTE_ISSUED = "credit_note.issued"  # R15: a correction of a finalized invoice
+    REFUND_SUCCEEDED = "refund.succeeded"  # money sent back to a card by the gateway
+    INVOICE_MARKED_UNCOLLECTIBLE = "invoice.marked_uncollectible"  # written off by the operator
     WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint.disabled"  # the operator's own stream
 
 

@@ -16,6 +16,7 @@ from ..adapters.db.audit import audit
 from ..domain.catalog import has_visible_character
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..domain.events import EventType, NewEvent
+from ..domain.lifecycle import UNRESOLVED, CollectionState, InvoiceState, owed, sources
 from ..domain.local_time import last_day_before
 from .billing_state import account_billing_state
 from .event_payloads import invoice_ref
@@ -26,6 +27,7 @@ from .reactions import emit, entitlements_changed
 from .suspension import suspend
 from .timeline import SERVER, Timeline
 
+COLLECTING = CollectionState.COLLECTING
 REMINDER_DAYS = (1, 7)  # reminders this many days after the due date
 
 
@@ -76,7 +78,7 @@ def _move_untried_collections(conn: Connection, now: datetime, account_id: str, 
         select(c.c.invoice_id, inv.c.issued_at, inv.c.billing_month, a.c.timezone)
         .join(inv, inv.c.id == c.c.invoice_id)
         .join(a, a.c.id == c.c.account_id)
-        .where(c.c.account_id == account_id, c.c.state == "collecting", c.c.method != method, c.c.tries_made == 0)
+        .where(c.c.account_id == account_id, c.c.state == COLLECTING, c.c.method != method, c.c.tries_made == 0)
     ).all()
     for r in rows:
         by_card = method == "card"
@@ -90,10 +92,10 @@ def record_transfer(conn: Connection, now: datetime, invoice_id: str, amount: in
     inv = conn.execute(select(t.invoices).where(t.invoices.c.id == invoice_id).with_for_update()).first()
     if inv is None:
         raise NotFound(f"no invoice {invoice_id}")
-    if inv.status != "open":
+    if inv.status not in (InvoiceState.OPEN, InvoiceState.UNCOLLECTIBLE):
         raise Conflict(f"invoice {inv.number} is {inv.status}; nothing is left to record")
     a = p.payment_attempts
-    if conn.execute(select(a.c.id).where(a.c.invoice_id == inv.id, a.c.outcome.in_(["pending", "unknown"]))).first():
+    if conn.execute(select(a.c.id).where(a.c.invoice_id == inv.id, a.c.outcome.in_(UNRESOLVED))).first():
         # A card charge may have gone through: recording a transfer now could collect twice.
         raise Conflict(
             f"a card charge for {inv.number} is awaiting the gateway's answer; record the transfer after "
@@ -107,13 +109,18 @@ def record_transfer(conn: Connection, now: datetime, invoice_id: str, amount: in
         )
     if len(reference.strip()) > 200:
         raise InvalidInput(f"reference must fit in 200 characters, not {len(reference.strip())}")
-    left = inv.amount_due - pay.amount_received(conn, inv.id)
+    left = owed(inv.amount_due, inv.amount_credited, pay.amount_received(conn, inv.id))
     if amount > left:
         raise InvalidInput(
             f"{amount:,} {inv.currency} is more than the {left:,} {inv.currency} left to pay on {inv.number}"
         )
     paid = receive_payment(conn, now, inv, "bank_transfer", amount, reference.strip(), actor)
-    return dict(invoice_id=inv.id, received=amount, left_to_pay=left - amount, status="paid" if paid else "open")
+    return dict(
+        invoice_id=inv.id,
+        received=amount,
+        left_to_pay=left - amount,
+        status=InvoiceState.PAID.value if paid else inv.status,
+    )
 
 
 def chase_bank_transfers(
@@ -125,7 +132,7 @@ def chase_bank_transfers(
         select(inv, c.c.due_at, c.c.reminders_sent, a.c.timezone)
         .join(inv, inv.c.id == c.c.invoice_id)
         .join(a, a.c.id == inv.c.account_id)
-        .where(c.c.method == "bank_transfer", c.c.state == "collecting", c.c.due_at < now, timeline.accounts())
+        .where(c.c.method == "bank_transfer", c.c.state == COLLECTING, c.c.due_at < now, timeline.accounts())
     ).all()
     reminded = suspended = 0
     for r in rows:
@@ -144,9 +151,10 @@ def chase_bank_transfers(
         if now >= r.due_at + timedelta(days=grace_days):
             # Locked and read again, as record_transfer locks it: a transfer recorded meanwhile wins.
             still = conn.execute(select(inv.c.status).where(inv.c.id == r.id).with_for_update()).scalar()
-            if still != "open":
+            if still != InvoiceState.OPEN:
                 continue
-            conn.execute(update(c).where(c.c.invoice_id == r.id).values(state="failed"))
+            failed = CollectionState.FAILED
+            conn.execute(update(c).where(c.c.invoice_id == r.id, c.c.state.in_(sources(failed))).values(state=failed))
             suspend(conn, now, r, f"bank transfer overdue since {due_day}")
             suspended += 1
     return reminded, suspended

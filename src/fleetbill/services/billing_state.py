@@ -12,6 +12,7 @@ from ..adapters.db import schema as t
 from ..adapters.db import schema_payments as p
 from ..domain.billing_state import AccountBillingState, Late, billing_state
 from ..domain.errors import NotFound
+from ..domain.lifecycle import CollectionState, InvoiceState
 
 
 def _suspensions(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[str, datetime]]:
@@ -36,7 +37,7 @@ def _awaiting_purchases(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
         .where(
             inv.c.account_id.in_(ids),
             inv.c.kind == "purchase",
-            inv.c.status == "open",
+            inv.c.status == InvoiceState.OPEN,
             ~exists().where(pc.c.purchase_invoice_id == inv.c.id),
         )
         .order_by(inv.c.sequence.desc())
@@ -53,7 +54,7 @@ def _late(conn: Connection, now: datetime | None, ids: Sequence[str]) -> dict[st
     rows = conn.execute(
         select(c.c.account_id, inv.c.number, c.c.method, c.c.next_try_at, c.c.due_at)
         .join(inv, inv.c.id == c.c.invoice_id)
-        .where(c.c.account_id.in_(ids), c.c.state == "collecting", or_(failed_try, overdue))
+        .where(c.c.account_id.in_(ids), c.c.state == CollectionState.COLLECTING, or_(failed_try, overdue))
         .order_by(inv.c.sequence.desc())
     )
     return {

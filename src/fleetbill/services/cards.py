@@ -18,6 +18,7 @@ from ..clock import Clock
 from ..domain.cards import MAX_CARDS, Card, card_expired
 from ..domain.dunning import RetryPolicy
 from ..domain.errors import Conflict, InvalidInput, NotFound
+from ..domain.lifecycle import CollectionState, InvoiceState
 from .collect_invoice import CollectReport, try_invoice
 
 log = logging.getLogger("fleetbill.cards")
@@ -192,7 +193,9 @@ def _needs_a_card(conn: Connection, account_id: str) -> str | None:
     if pay.collection_method(conn, account_id) == "bank_transfer":
         return None
     unpaid = conn.execute(
-        select(t.invoices.c.number).where(t.invoices.c.account_id == account_id, t.invoices.c.status == "open")
+        select(t.invoices.c.number).where(
+            t.invoices.c.account_id == account_id, t.invoices.c.status == InvoiceState.OPEN
+        )
     ).first()
     if unpaid:
         return f"invoice {unpaid.number} is unpaid"
@@ -236,7 +239,9 @@ def retry_unpaid(
         unpaid = (
             conn.execute(
                 select(c.c.invoice_id).where(
-                    c.c.account_id == account_id, c.c.method == "card", c.c.state.in_(["collecting", "failed"])
+                    c.c.account_id == account_id,
+                    c.c.method == "card",
+                    c.c.state.in_([CollectionState.COLLECTING, CollectionState.FAILED]),
                 )
             )
             .scalars()

@@ -19,11 +19,13 @@ from ..adapters.db import schema as t
 from ..adapters.db import schema_payments as p
 from ..adapters.db.audit import audit
 from ..adapters.db.engine import Database
+from ..adapters.db.payments_repo import cancel_collection
 from ..adapters.gateway.port import ChargeOutcome, ChargeRequest, ChargeResult, PaymentGateway
 from ..clock import Clock
 from ..domain.cards import charge_order
 from ..domain.dunning import RetryPolicy
 from ..domain.events import EventType, NewEvent
+from ..domain.lifecycle import UNRESOLVED, AttemptOutcome, CollectionState, InvoiceState, owed, sources
 from .event_payloads import card_ref, invoice_ref, plan_changed
 from .events import record
 from .payments import receive_payment
@@ -65,9 +67,7 @@ def _lock_collection(conn: Connection, invoice_id: str):
 def _unresolved(conn: Connection, invoice_id: str):
     a = p.payment_attempts
     return conn.execute(
-        select(a)
-        .where(a.c.invoice_id == invoice_id, a.c.outcome.in_(["pending", "unknown"]))
-        .order_by(a.c.attempted_at)
+        select(a).where(a.c.invoice_id == invoice_id, a.c.outcome.in_(UNRESOLVED)).order_by(a.c.attempted_at)
     ).first()
 
 
@@ -79,17 +79,18 @@ def _begin_attempt(db: Database, invoice, card, try_number: int, tries_made: int
         c, a = p.collections, p.payment_attempts
         # The invoice row first, as record_transfer locks it: a transfer being recorded and this
         # charge wait for each other, so the charge sees the transfer, or the transfer the charge.
-        conn.execute(select(t.invoices.c.id).where(t.invoices.c.id == invoice.id).with_for_update())
+        # Read again under the lock: a credit note or a write-off may have changed it since (R15).
+        invoice = conn.execute(select(t.invoices).where(t.invoices.c.id == invoice.id).with_for_update()).one()
         row = conn.execute(select(c.c.tries_made).where(c.c.invoice_id == invoice.id).with_for_update()).first()
-        if row is None or row.tries_made != tries_made:
+        if row is None or row.tries_made != tries_made or invoice.status != InvoiceState.OPEN:
             return None
-        if _unresolved(conn, invoice.id) is not None or invoice_paid(conn, invoice.id):
+        if _unresolved(conn, invoice.id) is not None:
             return None
         same = select(a.c.id).where(a.c.invoice_id == invoice.id, a.c.try_number == try_number, a.c.card_id == card.id)
         if conn.execute(same).first() is not None:
             return None
         # NOTE: R16, R18 only what is left: points and any transfer already received are not charged again.
-        left = invoice.amount_due - pay.amount_received(conn, invoice.id)
+        left = owed(invoice.amount_due, invoice.amount_credited, pay.amount_received(conn, invoice.id))
         if left <= 0:
             return None
         attempt_id = repo.new_id()
@@ -101,7 +102,7 @@ def _begin_attempt(db: Database, invoice, card, try_number: int, tries_made: int
             amount=left,
             currency=invoice.currency,
             idempotency_key=f"charge:{invoice.id}:{attempt_id}",
-            outcome="pending",
+            outcome=AttemptOutcome.PENDING.value,
             attempted_at=now,
         )
         conn.execute(p.payment_attempts.insert(), attempt)
@@ -129,7 +130,7 @@ def _settle(db: Database, clock: Clock, attempt: dict, result: ChargeResult, rep
         a = p.payment_attempts
         changed = conn.execute(
             update(a)
-            .where(a.c.id == attempt["id"], a.c.outcome.in_(["pending", "unknown"]))
+            .where(a.c.id == attempt["id"], a.c.outcome.in_(sources(AttemptOutcome(result.outcome.value))))
             .values(
                 outcome=result.outcome.value,
                 code=result.code,
@@ -143,7 +144,9 @@ def _settle(db: Database, clock: Clock, attempt: dict, result: ChargeResult, rep
         invoice = conn.execute(
             select(t.invoices).where(t.invoices.c.id == attempt["invoice_id"]).with_for_update()
         ).one()
-        over = pay.amount_received(conn, invoice.id) + attempt["amount"] - invoice.amount_due
+        over = -owed(
+            invoice.amount_due, invoice.amount_credited, pay.amount_received(conn, invoice.id) + attempt["amount"]
+        )
         if over > 0:
             # The money was taken: keep it on the record, and tell the customer (payment.received
             # says overpaid) and finance that the part above what was due must go back.
@@ -227,8 +230,8 @@ def try_invoice(
             coll is not None
             and coll.method == "card"
             and (
-                (coll.state == "collecting" and coll.next_try_at is not None and coll.next_try_at <= now)
-                or (extra and coll.state in ("collecting", "failed"))
+                (coll.state == CollectionState.COLLECTING and coll.next_try_at is not None and coll.next_try_at <= now)
+                or (extra and coll.state in (CollectionState.COLLECTING, CollectionState.FAILED))
             )
         )
         if not due:
@@ -262,7 +265,7 @@ def _declined_in_try(conn: Connection, invoice_id: str, try_number: int) -> set[
     """The cards declined in try `try_number` of the invoice."""
     a = p.payment_attempts
     declined = select(a.c.card_id).where(
-        a.c.invoice_id == invoice_id, a.c.try_number == try_number, a.c.outcome == "declined"
+        a.c.invoice_id == invoice_id, a.c.try_number == try_number, a.c.outcome == AttemptOutcome.DECLINED
     )
     return set(conn.execute(declined).scalars())
 
@@ -286,10 +289,6 @@ def _tell_declined(db: Database, clock: Clock, invoice, cards) -> None:
         )
 
 
-def invoice_paid(conn: Connection, invoice_id: str) -> bool:
-    return conn.execute(select(t.invoices.c.status).where(t.invoices.c.id == invoice_id)).scalar() == "paid"
-
-
 def _after_failed_try(db, clock, policy: RetryPolicy, invoice, coll, cards, report: CollectReport, extra: bool) -> None:
     now = clock.now()
     report.declined.append(invoice.id)
@@ -298,7 +297,7 @@ def _after_failed_try(db, clock, policy: RetryPolicy, invoice, coll, cards, repo
         # The invoice row first, as a transfer being recorded locks it: if it was paid meanwhile
         # (by a transfer, or another card), this failed try changes nothing and suspends nobody.
         status = conn.execute(select(t.invoices.c.status).where(t.invoices.c.id == invoice.id).with_for_update())
-        if status.scalar() != "open":
+        if status.scalar() != InvoiceState.OPEN:
             return
         failed = dict(invoice=invoice_ref(invoice), reason=why)
         if extra:
@@ -310,8 +309,9 @@ def _after_failed_try(db, clock, policy: RetryPolicy, invoice, coll, cards, repo
         c = p.collections
         counted = conn.execute(
             update(c)
-            .where(c.c.invoice_id == invoice.id, c.c.tries_made == coll.tries_made, c.c.state != "paid")
-            .values(tries_made=tries, first_try_at=first, next_try_at=nxt, state="collecting" if nxt else "failed")
+            .where(c.c.invoice_id == invoice.id, c.c.tries_made == coll.tries_made)
+            .where(c.c.state.in_([CollectionState.COLLECTING, *sources(CollectionState.COLLECTING)]))
+            .values(tries_made=tries, first_try_at=first, next_try_at=nxt, state=CollectionState.after_failed_try(nxt))
         ).rowcount
         if not counted:
             return  # another worker counted this try already
@@ -328,6 +328,28 @@ def _after_failed_try(db, clock, policy: RetryPolicy, invoice, coll, cards, repo
 def cancel_unpaid_upgrade(conn: Connection, now: datetime, invoice) -> bool:
     """R10: an upgrade whose payment never came does not happen: the plan the account has stays on,
     and the upgrade's invoice is void (nothing was delivered for it). True if it was one."""
+    if not cancel_upgrade_bought_by(conn, now, invoice):
+        return False
+    inv, void = t.invoices, InvoiceState.VOID
+    conn.execute(update(inv).where(inv.c.id == invoice.id, inv.c.status.in_(sources(void))).values(status=void))
+    audit(
+        conn,
+        now,
+        "worker",
+        "invoice.voided",
+        account_id=invoice.account_id,
+        subject=invoice.number,
+        amount=-max(owed(invoice.amount_due, invoice.amount_credited, pay.amount_received(conn, invoice.id)), 0),
+        currency=invoice.currency,
+        reason="the upgrade it was for was never paid",
+    )
+    cancel_collection(conn, invoice.id)
+    return True
+
+
+def cancel_upgrade_bought_by(conn: Connection, now: datetime, invoice) -> bool:
+    """R10: the upgrade a purchase invoice was for does not happen (its invoice never paid, or
+    voided by a credit note): the plan the account has stays on. True if it was one."""
     pc = p.plan_changes
     cancelled = conn.execute(
         update(pc)
@@ -336,21 +358,9 @@ def cancel_unpaid_upgrade(conn: Connection, now: datetime, invoice) -> bool:
     ).rowcount
     if not cancelled:
         return False
-    conn.execute(update(t.invoices).where(t.invoices.c.id == invoice.id).values(status="void"))
-    audit(
-        conn,
-        now,
-        "worker",
-        "invoice.voided",
-        account_id=invoice.account_id,
-        subject=invoice.number,
-        amount=-invoice.amount_due,
-        currency=invoice.currency,
-        reason="the upgrade it was for was never paid",
-    )
-    conn.execute(update(p.collections).where(p.collections.c.invoice_id == invoice.id).values(state="cancelled"))
     change = conn.execute(select(pc).where(pc.c.purchase_invoice_id == invoice.id)).one()
-    record(conn, now, plan_changed(change, "cancelled", invoice=invoice_ref(invoice) | {"status": "void"}))
+    voided = invoice_ref(invoice) | {"status": InvoiceState.VOID.value}
+    record(conn, now, plan_changed(change, "cancelled", invoice=voided))
     return True
 
 
@@ -374,7 +384,7 @@ def collect_due(
             conn.execute(
                 select(c.c.invoice_id)
                 .join(inv, inv.c.id == c.c.invoice_id)
-                .where(c.c.method == "card", c.c.state == "collecting", c.c.next_try_at <= now)
+                .where(c.c.method == "card", c.c.state == CollectionState.COLLECTING, c.c.next_try_at <= now)
                 .where(timeline.owns(inv.c.account_id))
             )
             .scalars()
@@ -384,7 +394,7 @@ def collect_due(
             conn.execute(
                 select(a.c.invoice_id)
                 .join(inv, inv.c.id == a.c.invoice_id)
-                .where(a.c.outcome.in_(["pending", "unknown"]), timeline.owns(inv.c.account_id))
+                .where(a.c.outcome.in_(UNRESOLVED), timeline.owns(inv.c.account_id))
             )
             .scalars()
             .all()

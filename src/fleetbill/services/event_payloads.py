@@ -17,6 +17,7 @@ def invoice_ref(invoice) -> dict:
         currency=invoice.currency,
         total=invoice.total,
         amount_due=invoice.amount_due,
+        amount_credited=invoice.amount_credited,  # R15: what credit notes took off it so far
     )
 
 

@@ -249,7 +249,8 @@ def as_finalized(invoice: dict) -> dict:
     """R15: the invoice as it was finalized (it is immutable): without what was paid since, which
     payment.received and invoice.paid tell; so its event does not depend on when it is published."""
     frozen = {k: v for k, v in invoice.items() if k not in _SETTLEMENT}
-    return frozen | {"status": "paid" if invoice["amount_due"] == 0 else "open"}
+    # credit notes come later, and credit_note.issued tells them (R15): none at finalization
+    return frozen | {"status": "paid" if invoice["amount_due"] == 0 else "open", "amount_credited": 0}
 
 
 def _fan_out_to_webhooks(conn: Connection, now: datetime, published: Iterable[tuple[Any, dict | None]]) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import Connection, select
 from ..adapters.db import payments_repo as pay
 from ..adapters.db import schema_payments as p
 from ..adapters.pdf.invoice_pdf import BankTransfer
+from ..domain.lifecycle import InvoiceState
 from ..domain.local_time import last_day_before
 from ..domain.periods import BillingMonth
 from .open_collections import bank_transfer_due
@@ -16,7 +17,7 @@ def bank_transfer_terms(conn: Connection, invoice: dict, timezone: str, bank_acc
     """The due day (the account's) and the operator's bank account of an invoice paid by transfer:
     its collection's method and due date once opened, else the account's method and the due date
     it will get. None for a card invoice, a void one, or one with nothing left to pay at issue."""
-    if invoice["status"] == "void" or invoice["amount_due"] <= 0:
+    if invoice["status"] in (InvoiceState.VOID, InvoiceState.CREDITED) or invoice["amount_due"] <= 0:
         return None
     c = p.collections
     opened = conn.execute(select(c.c.method, c.c.due_at).where(c.c.invoice_id == invoice["id"])).first()

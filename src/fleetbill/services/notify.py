@@ -64,7 +64,8 @@ def _invoice_paid(p: dict, r: Reader) -> list[Note]:
     if p.get("method") != "card":  # points at the close: the invoice said so; a transfer: its notice
         return []
     invoice = p["invoice"]
-    paid = amount(invoice["amount_due"], invoice["currency"], r.lang)
+    # R15: what it asked once its credit notes were taken off (a payload from before them has none)
+    paid = amount(invoice["amount_due"] - invoice.get("amount_credited", 0), invoice["currency"], r.lang)
     body = {"invoice_id": invoice["id"], "invoice": invoice["number"], "amount": paid}
     return [("receipt", subject("receipt", r.lang, number=invoice["number"], amount=paid), body)]
 

@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..adapters.db import schema as t
 from ..adapters.db import schema_payments as p
 from ..adapters.db.schema import UTCDateTime
+from ..domain.lifecycle import CollectionState, InvoiceState
 from ..domain.periods import BillingMonth
 
 
@@ -29,12 +30,12 @@ def open_collections(conn: Connection, now: datetime, invoices: ColumnElement[bo
     method = func.coalesce(
         select(bs.c.collection_method).where(bs.c.account_id == inv.c.account_id).scalar_subquery(), "card"
     )
-    to_pay = and_(invoices, inv.c.status == "open", inv.c.amount_due > 0)
+    to_pay = and_(invoices, inv.c.status == InvoiceState.OPEN, inv.c.amount_due > 0)
     cards = select(
         inv.c.id,
         inv.c.account_id,
         literal("card"),
-        literal("collecting"),
+        literal(CollectionState.COLLECTING.value),
         literal(0),
         null(),
         literal(now, UTCDateTime()),
@@ -61,7 +62,7 @@ def open_collections(conn: Connection, now: datetime, invoices: ColumnElement[bo
                     invoice_id=r.id,
                     account_id=r.account_id,
                     method="bank_transfer",
-                    state="collecting",
+                    state=CollectionState.COLLECTING.value,
                     tries_made=0,
                     first_try_at=None,
                     next_try_at=None,

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from ..adapters.db import payments_repo as pay
 from ..domain.events import EventType, NewEvent
+from ..domain.lifecycle import InvoiceState, owed
 from .event_payloads import invoice_ref
 from .reactions import emit
 
@@ -27,7 +28,7 @@ def receive_payment(
 ) -> bool:
     """Record `amount` received for `invoice` (its row, locked by the caller); True if that pays it."""
     paid = pay.record_payment(conn, invoice, method, amount, reference, actor, now, attempt_id=attempt_id)
-    left = max(0, invoice.amount_due - pay.amount_received(conn, invoice.id))
+    left = max(0, owed(invoice.amount_due, invoice.amount_credited, pay.amount_received(conn, invoice.id)))
     received = dict(
         invoice=invoice_ref(invoice),
         amount=amount,
@@ -39,8 +40,10 @@ def receive_payment(
         actor=actor,
     )
     events = [NewEvent(EventType.PAYMENT_RECEIVED, invoice.account_id, received)]
-    if paid and invoice.status != "paid":  # a late success on an invoice paid meanwhile pays nothing new
-        done = dict(invoice=invoice_ref(invoice) | {"status": "paid"}, method=method, paid_at=now, actor=actor)
+    if paid and invoice.status != InvoiceState.PAID:  # a late success on an invoice paid meanwhile pays nothing new
+        done = dict(
+            invoice=invoice_ref(invoice) | {"status": InvoiceState.PAID.value}, method=method, paid_at=now, actor=actor
+        )
         events.append(NewEvent(EventType.INVOICE_PAID, invoice.account_id, done))
     emit(conn, now, *events)
     return paid

@@ -54,4 +54,7 @@ def _lift_the_suspension_it_settles(conn: Connection, now: datetime, paid: NewEv
 
 REACTIONS: dict[EventType, tuple[Reaction, ...]] = {
     EventType.INVOICE_PAID: (_start_the_plan_it_bought, _lift_the_suspension_it_settles),
+    # R15, R19: a credit note that ends a failed collection settles what suspended the account.
+    EventType.CREDIT_NOTE_ISSUED: (_lift_the_suspension_it_settles,),
+    EventType.INVOICE_MARKED_UNCOLLECTIBLE: (_lift_the_suspension_it_settles,),
 }

@@ -20,6 +20,7 @@ from .collect_invoice import CollectReport, collect_due
 from .events import publish_events, purge_events
 from .idempotency import purge_idempotency_records
 from .points import expire_points
+from .refunds import send_card_refunds
 from .send_notifications import MailReport, send_notifications
 from .timeline import SERVER, Timeline
 
@@ -45,6 +46,7 @@ def run_due_jobs(
     """The worker's run at the server's time: the jobs of every account on no test clock, then the
     housekeeping (purges), then what they had to say is published and emailed."""
     report = run_timeline_jobs(db, clock, settings, gateway, SERVER, progress)
+    send_card_refunds(db, gateway, clock.now())  # R15: a refund left unanswered is asked again
     with db.transaction() as conn:
         now = clock.now()
         purge_idempotency_records(conn, now)

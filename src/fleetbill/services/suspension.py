@@ -13,6 +13,7 @@ from ..adapters.db import repository as repo
 from ..adapters.db import schema_payments as p
 from ..adapters.db.audit import audit
 from ..domain.events import EventType, NewEvent
+from ..domain.lifecycle import CollectionState
 from .event_payloads import invoice_ref
 from .reactions import emit, entitlements_changed
 
@@ -39,7 +40,9 @@ def reinstate_if_settled(conn: Connection, now: datetime, account_id: str, actor
     """Lift the account's suspension once no failed invoice is left unpaid; True if lifted."""
     c, s = p.collections, p.suspensions
     still_failed = conn.execute(
-        select(func.count()).select_from(c).where(and_(c.c.account_id == account_id, c.c.state == "failed"))
+        select(func.count())
+        .select_from(c)
+        .where(and_(c.c.account_id == account_id, c.c.state == CollectionState.FAILED))
     ).scalar()
     if still_failed:
         return False

@@ -20,6 +20,7 @@ from ..adapters.db.engine import Database
 from ..adapters.gateway.port import PaymentGateway
 from ..clock import Clock, TestClock
 from ..domain.errors import Conflict, NotFound
+from ..domain.lifecycle import CollectionState
 from ..domain.test_clocks import (
     STALE_ADVANCE,
     ClockStatus,
@@ -198,6 +199,6 @@ def _due_instants(conn: Connection, clock_id: str, after: datetime) -> tuple[lis
         select(func.min(col.c.next_try_at))
         .join(inv, inv.c.id == col.c.invoice_id)
         .join(a, a.c.id == inv.c.account_id)
-        .where(a.c.test_clock_id == clock_id, col.c.state == "collecting", col.c.next_try_at > after)
+        .where(a.c.test_clock_id == clock_id, col.c.state == CollectionState.COLLECTING, col.c.next_try_at > after)
     ).scalar()
     return list(zones), [next_try] if next_try is not None else []

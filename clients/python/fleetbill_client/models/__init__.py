@@ -14,6 +14,7 @@ from .api_key_in_scope import ApiKeyInScope
 from .api_key_list import ApiKeyList
 from .api_key_out import ApiKeyOut
 from .api_key_out_scope import ApiKeyOutScope
+from .attempt_out import AttemptOut
 from .billing_link_out import BillingLinkOut
 from .billing_state_out import BillingStateOut
 from .billing_state_out_state import BillingStateOutState
@@ -31,6 +32,12 @@ from .close_out_skipped_item import CloseOutSkippedItem
 from .collect_out import CollectOut
 from .collection_method_in import CollectionMethodIn
 from .collection_method_in_method import CollectionMethodInMethod
+from .credit_note_in import CreditNoteIn
+from .credit_note_in_refund_method_type_0 import CreditNoteInRefundMethodType0
+from .credit_note_line_out import CreditNoteLineOut
+from .credit_note_out import CreditNoteOut
+from .credit_note_tax_out import CreditNoteTaxOut
+from .delivery_attempt_out import DeliveryAttemptOut
 from .delivery_out import DeliveryOut
 from .delivery_page import DeliveryPage
 from .device_created import DeviceCreated
@@ -51,6 +58,7 @@ from .event_out import EventOut
 from .event_out_data import EventOutData
 from .event_page import EventPage
 from .event_type import EventType
+from .get_credit_note_pdf_lang import GetCreditNotePdfLang
 from .get_invoice_pdf_lang import GetInvoicePdfLang
 from .grant_in import GrantIn
 from .import_out import ImportOut
@@ -62,6 +70,7 @@ from .invoice_out_status import InvoiceOutStatus
 from .invoice_page import InvoicePage
 from .invoice_payments_out import InvoicePaymentsOut
 from .invoice_payments_out_collection_type_0 import InvoicePaymentsOutCollectionType0
+from .line_credit_in import LineCreditIn
 from .line_out import LineOut
 from .list_invoices_status_type_0 import ListInvoicesStatusType0
 from .new_delivery import NewDelivery
@@ -88,7 +97,11 @@ from .redeliver_event_in import RedeliverEventIn
 from .redeliver_range_in import RedeliverRangeIn
 from .redelivered_event import RedeliveredEvent
 from .redelivered_range import RedeliveredRange
-from .routes_webhooks_attempt_out import RoutesWebhooksAttemptOut
+from .refund_in import RefundIn
+from .refund_in_method import RefundInMethod
+from .refund_out import RefundOut
+from .refund_out_method import RefundOutMethod
+from .refund_out_state import RefundOutState
 from .sandbox_card_in import SandboxCardIn
 from .sandbox_charge_out import SandboxChargeOut
 from .sandbox_fault_in import SandboxFaultIn
@@ -96,7 +109,6 @@ from .sandbox_fault_in_fault import SandboxFaultInFault
 from .sandbox_faults_out import SandboxFaultsOut
 from .sandbox_faults_out_next_charge_type_0 import SandboxFaultsOutNextChargeType0
 from .sandbox_update_in import SandboxUpdateIn
-from .schemas_attempt_out import SchemasAttemptOut
 from .status_change_out import StatusChangeOut
 from .switch_out import SwitchOut
 from .tax_change_out import TaxChangeOut
@@ -115,6 +127,8 @@ from .transfer_out import TransferOut
 from .usage_out import UsageOut
 from .usage_out_active_now import UsageOutActiveNow
 from .usage_out_billable_devices import UsageOutBillableDevices
+from .write_off_in import WriteOffIn
+from .write_off_out import WriteOffOut
 
 __all__ = (
     "AccountChangeIn",
@@ -131,6 +145,7 @@ __all__ = (
     "ApiKeyList",
     "ApiKeyOut",
     "ApiKeyOutScope",
+    "AttemptOut",
     "BillingLinkOut",
     "BillingStateOut",
     "BillingStateOutState",
@@ -148,6 +163,12 @@ __all__ = (
     "CollectionMethodIn",
     "CollectionMethodInMethod",
     "CollectOut",
+    "CreditNoteIn",
+    "CreditNoteInRefundMethodType0",
+    "CreditNoteLineOut",
+    "CreditNoteOut",
+    "CreditNoteTaxOut",
+    "DeliveryAttemptOut",
     "DeliveryOut",
     "DeliveryPage",
     "DeviceCreated",
@@ -168,6 +189,7 @@ __all__ = (
     "EventOutData",
     "EventPage",
     "EventType",
+    "GetCreditNotePdfLang",
     "GetInvoicePdfLang",
     "GrantIn",
     "ImportOut",
@@ -179,6 +201,7 @@ __all__ = (
     "InvoicePage",
     "InvoicePaymentsOut",
     "InvoicePaymentsOutCollectionType0",
+    "LineCreditIn",
     "LineOut",
     "ListInvoicesStatusType0",
     "NewDelivery",
@@ -205,7 +228,11 @@ __all__ = (
     "RedeliveredRange",
     "RedeliverEventIn",
     "RedeliverRangeIn",
-    "RoutesWebhooksAttemptOut",
+    "RefundIn",
+    "RefundInMethod",
+    "RefundOut",
+    "RefundOutMethod",
+    "RefundOutState",
     "SandboxCardIn",
     "SandboxChargeOut",
     "SandboxFaultIn",
@@ -213,7 +240,6 @@ __all__ = (
     "SandboxFaultsOut",
     "SandboxFaultsOutNextChargeType0",
     "SandboxUpdateIn",
-    "SchemasAttemptOut",
     "StatusChangeOut",
     "SwitchOut",
     "TaxChangeOut",
@@ -232,4 +258,6 @@ __all__ = (
     "UsageOut",
     "UsageOutActiveNow",
     "UsageOutBillableDevices",
+    "WriteOffIn",
+    "WriteOffOut",
 )

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.routes_webhooks_attempt_out import RoutesWebhooksAttemptOut
+    from ..models.delivery_attempt_out import DeliveryAttemptOut
 
 
 T = TypeVar("T", bound="DeliveryOut")
@@ -27,7 +27,7 @@ class DeliveryOut:
         next_attempt_at (datetime.datetime | None):
         delivered_at (datetime.datetime | None):
         requested_by (None | str): null: sent when the event was published; else who redelivered it.
-        attempts (list[RoutesWebhooksAttemptOut]):
+        attempts (list[DeliveryAttemptOut]):
     """
 
     id: int
@@ -39,7 +39,7 @@ class DeliveryOut:
     next_attempt_at: datetime.datetime | None
     delivered_at: datetime.datetime | None
     requested_by: None | str
-    attempts: list[RoutesWebhooksAttemptOut]
+    attempts: list[DeliveryAttemptOut]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -96,7 +96,7 @@ class DeliveryOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.routes_webhooks_attempt_out import RoutesWebhooksAttemptOut  # noqa: PLC0415
+        from ..models.delivery_attempt_out import DeliveryAttemptOut  # noqa: PLC0415
 
         d = dict(src_dict)
         id = d.pop("id")
@@ -151,7 +151,7 @@ class DeliveryOut:
         attempts = []
         _attempts = d.pop("attempts")
         for attempts_item_data in _attempts:
-            attempts_item = RoutesWebhooksAttemptOut.from_dict(attempts_item_data)
+            attempts_item = DeliveryAttemptOut.from_dict(attempts_item_data)
 
             attempts.append(attempts_item)
 

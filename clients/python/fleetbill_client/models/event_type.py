@@ -8,10 +8,12 @@ class EventType(StrEnum):
     ACCOUNT_UPDATED = "account.updated"
     CARD_EXPIRING = "card.expiring"
     CARD_UPDATED = "card.updated"
+    CREDIT_NOTE_ISSUED = "credit_note.issued"
     DEVICES_SWITCHED = "devices.switched"
     DEVICE_REGISTERED = "device.registered"
     ENTITLEMENTS_CHANGED = "entitlements.changed"
     INVOICE_FINALIZED = "invoice.finalized"
+    INVOICE_MARKED_UNCOLLECTIBLE = "invoice.marked_uncollectible"
     INVOICE_OVERDUE = "invoice.overdue"
     INVOICE_PAID = "invoice.paid"
     INVOICE_PAYMENT_FAILED = "invoice.payment_failed"
@@ -20,6 +22,7 @@ class EventType(StrEnum):
     POINTS_EXPIRED = "points.expired"
     POINTS_GRANTED = "points.granted"
     PRICE_VERSION_ANNOUNCED = "price_version.announced"
+    REFUND_SUCCEEDED = "refund.succeeded"
     WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint.disabled"
 
     def __str__(self) -> str:

@@ -20,7 +20,7 @@ class InvoiceCollectionOut:
     Attributes:
         method (InvoiceCollectionOutMethod):
         state (InvoiceCollectionOutState):
-        tries_made (int):
+        tries_made (int): Card tries that failed so far; a try that pays ends the collection (paid).
         next_try_at (datetime.datetime | None): Card: when the next try is due, while collecting.
         due_at (datetime.datetime | None): Bank transfer: the due date.
     """

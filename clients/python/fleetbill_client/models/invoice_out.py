@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.invoice_out_status import InvoiceOutStatus
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.charge_attempt_out import ChargeAttemptOut
@@ -49,6 +50,7 @@ class InvoiceOut:
         recipient_name (str):
         issuer_name (str):
         issuer_registration_number (str):
+        amount_credited (int | Unset): What its credit notes took off, tax included (R15). Default: 0.
     """
 
     currency: str
@@ -77,6 +79,7 @@ class InvoiceOut:
     recipient_name: str
     issuer_name: str
     issuer_registration_number: str
+    amount_credited: int | Unset = 0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -153,6 +156,8 @@ class InvoiceOut:
 
         issuer_registration_number = self.issuer_registration_number
 
+        amount_credited = self.amount_credited
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -185,6 +190,8 @@ class InvoiceOut:
                 "issuer_registration_number": issuer_registration_number,
             }
         )
+        if amount_credited is not UNSET:
+            field_dict["amount_credited"] = amount_credited
 
         return field_dict
 
@@ -299,6 +306,8 @@ class InvoiceOut:
 
         issuer_registration_number = d.pop("issuer_registration_number")
 
+        amount_credited = d.pop("amount_credited", UNSET)
+
         invoice_out = cls(
             currency=currency,
             lines=lines,
@@ -326,6 +335,7 @@ class InvoiceOut:
             recipient_name=recipient_name,
             issuer_name=issuer_name,
             issuer_registration_number=issuer_registration_number,
+            amount_credited=amount_credited,
         )
 
         invoice_out.additional_properties = d

@@ -7,9 +7,9 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
+    from ..models.attempt_out import AttemptOut
     from ..models.invoice_payments_out_collection_type_0 import InvoicePaymentsOutCollectionType0
     from ..models.payment_out import PaymentOut
-    from ..models.schemas_attempt_out import SchemasAttemptOut
 
 
 T = TypeVar("T", bound="InvoicePaymentsOut")
@@ -24,7 +24,7 @@ class InvoicePaymentsOut:
         amount_due (int):
         received (int):
         collection (InvoicePaymentsOutCollectionType0 | None):
-        attempts (list[SchemasAttemptOut]):
+        attempts (list[AttemptOut]):
         payments (list[PaymentOut]):
     """
 
@@ -33,7 +33,7 @@ class InvoicePaymentsOut:
     amount_due: int
     received: int
     collection: InvoicePaymentsOutCollectionType0 | None
-    attempts: list[SchemasAttemptOut]
+    attempts: list[AttemptOut]
     payments: list[PaymentOut]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -82,9 +82,9 @@ class InvoicePaymentsOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.attempt_out import AttemptOut  # noqa: PLC0415
         from ..models.invoice_payments_out_collection_type_0 import InvoicePaymentsOutCollectionType0  # noqa: PLC0415
         from ..models.payment_out import PaymentOut  # noqa: PLC0415
-        from ..models.schemas_attempt_out import SchemasAttemptOut  # noqa: PLC0415
 
         d = dict(src_dict)
         invoice_id = d.pop("invoice_id")
@@ -113,7 +113,7 @@ class InvoicePaymentsOut:
         attempts = []
         _attempts = d.pop("attempts")
         for attempts_item_data in _attempts:
-            attempts_item = SchemasAttemptOut.from_dict(attempts_item_data)
+            attempts_item = AttemptOut.from_dict(attempts_item_data)
 
             attempts.append(attempts_item)
 

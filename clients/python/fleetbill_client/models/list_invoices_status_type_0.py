@@ -2,9 +2,11 @@ from enum import StrEnum
 
 
 class ListInvoicesStatusType0(StrEnum):
+    CREDITED = "credited"
     OPEN = "open"
     PAID = "paid"
     PARTIALLY_PAID = "partially_paid"
+    UNCOLLECTIBLE = "uncollectible"
     VOID = "void"
 
     def __str__(self) -> str:

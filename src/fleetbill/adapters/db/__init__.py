@@ -5,6 +5,7 @@ from . import (  # noqa: F401
     schema_access,
     schema_accounts,
     schema_console,
+    schema_credit_notes,
     schema_events,
     schema_imports,
     schema_payments,

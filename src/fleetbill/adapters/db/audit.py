@@ -36,6 +36,9 @@ ACTIONS = (
     "collection.run",
     "api_key.created",  # subject: the key's id; who holds the platform's access (R22)
     "api_key.revoked",
+    "credit_note.issued",  # R15: subject: its number; amount: what it took off (negative)
+    "refund.recorded",  # money going back: card (then asked of the gateway), points or bank transfer
+    "invoice.written_off",  # uncollectible: amount: what was left to collect (negative)
     "test_clock.created",  # test mode: subject: the clock's id
     "test_clock.advance",  # test mode: who moved a timeline, and to when
     "account.updated",  # issue 10: subject: the settings changed; details: from and to

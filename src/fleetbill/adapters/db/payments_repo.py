@@ -7,7 +7,10 @@ from datetime import datetime
 from sqlalchemy import Connection, func, insert, select, update
 
 from ...domain.cards import Card
+from ...domain.credit_notes import RefundState
+from ...domain.lifecycle import CollectionState, InvoiceState, settled, sources
 from . import schema as t
+from . import schema_credit_notes as cn
 from . import schema_payments as p
 from .audit import audit
 
@@ -39,11 +42,14 @@ def collection_method(conn: Connection, account_id: str) -> str:
 
 
 def amount_received(conn: Connection, invoice_id: str) -> int:
-    return int(
-        conn.execute(
-            select(func.coalesce(func.sum(p.payments.c.amount), 0)).where(p.payments.c.invoice_id == invoice_id)
-        ).scalar()
+    """What was received for the invoice and kept: its payments less the refunds sent or being
+    sent back (R15; a refund the gateway refused is still owed, so it counts as kept)."""
+    received = select(func.coalesce(func.sum(p.payments.c.amount), 0)).where(p.payments.c.invoice_id == invoice_id)
+    r = cn.refunds
+    returned = select(func.coalesce(func.sum(r.c.amount), 0)).where(
+        r.c.invoice_id == invoice_id, r.c.state != RefundState.FAILED
     )
+    return int(conn.execute(received).scalar()) - int(conn.execute(returned).scalar())
 
 
 def record_payment(
@@ -56,7 +62,8 @@ def record_payment(
     now: datetime,
     attempt_id: str | None = None,
 ) -> bool:
-    """Add a payment; marks the invoice and its collection paid once fully paid. True if paid."""
+    """Add a payment; marks the invoice and its collection paid once it covers what is owed. True
+    if this payment made it paid (False while something is left, or if it was not open)."""
     conn.execute(
         insert(p.payments),
         dict(
@@ -82,13 +89,33 @@ def record_payment(
         method=method,
         reference=reference,
     )
-    if amount_received(conn, invoice.id) < invoice.amount_due:
+    if not settled(invoice.amount_due, invoice.amount_credited, amount_received(conn, invoice.id)):
         return False
-    conn.execute(update(t.invoices).where(t.invoices.c.id == invoice.id).values(status="paid"))
+    inv, c = t.invoices, p.collections
+    paid = InvoiceState.PAID
+    became = conn.execute(
+        update(inv).where(inv.c.id == invoice.id, inv.c.status.in_(sources(paid))).values(status=paid)
+    )
+    if not became.rowcount:
+        # Paid, void or credited already: this money was not owed. It stays on the record, kept
+        # beyond what the invoice asks, for a refund to send back (R15: services/refunds).
+        return False
     conn.execute(
-        update(p.collections).where(p.collections.c.invoice_id == invoice.id).values(state="paid", next_try_at=None)
+        update(c)
+        .where(c.c.invoice_id == invoice.id, c.c.state.in_(sources(CollectionState.PAID)))
+        .values(state=CollectionState.PAID, next_try_at=None)
     )
     return True
+
+
+def cancel_collection(conn: Connection, invoice_id: str) -> None:
+    """Nothing is left to collect on the invoice (voided, credited, written off): no more tries."""
+    c, cancelled = p.collections, CollectionState.CANCELLED
+    conn.execute(
+        update(c)
+        .where(c.c.invoice_id == invoice_id, c.c.state.in_(sources(cancelled)))
+        .values(state=cancelled, next_try_at=None)
+    )
 
 
 def open_suspension(conn: Connection, account_id: str):

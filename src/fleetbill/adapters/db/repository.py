@@ -18,6 +18,7 @@ from ...domain.catalog import Account, Plan, PriceVersion
 from ...domain.contract import ContractTerm
 from ...domain.errors import NotFound
 from ...domain.invoice import InvoiceDraft
+from ...domain.lifecycle import InvoiceState
 from ...domain.metering import CountingMode
 from ...domain.periods import BillingMonth
 from ...domain.points import PointGrant
@@ -260,7 +261,7 @@ def _draft_fields(draft: InvoiceDraft) -> tuple:
         draft.total,
         draft.points_applied,
         amount_due,
-        "paid" if amount_due == 0 else "open",
+        InvoiceState.PAID.value if amount_due == 0 else InvoiceState.OPEN.value,
         draft.tax_note,
     )
 

@@ -22,6 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
+from ...domain.lifecycle import InvoiceState, check_sql
+
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -254,7 +256,9 @@ invoices = Table(
     Column("total", BigInteger, nullable=False),
     Column("points_applied", BigInteger, nullable=False),
     Column("amount_due", BigInteger, nullable=False),
-    Column("status", String(16), nullable=False),  # "open" (to collect) or "paid"
+    Column("status", String(16), nullable=False),  # domain.lifecycle.InvoiceState
+    # NOTE: R15 what its credit notes took off, tax included: never more than the invoice's total.
+    Column("amount_credited", BigInteger, nullable=False, server_default="0"),
     Column("tax_note", String(200), nullable=True),
     Column("recipient_name", String(200), nullable=False),
     Column("issuer_name", String(200), nullable=False),
@@ -266,6 +270,8 @@ invoices = Table(
     # NOTE: R15 one monthly invoice per account and month, whatever runs the close and how often.
     UniqueConstraint("account_id", "billing_month"),
     Index("ix_invoices_sequence", "sequence"),  # the console lists every invoice, newest first
+    CheckConstraint(check_sql("status", InvoiceState), name="status"),
+    CheckConstraint("amount_credited >= 0 AND amount_credited <= total", name="amount_credited"),
 )
 
 invoice_lines = Table(

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+)
 
+from ...domain.lifecycle import AttemptOutcome, CollectionState, check_sql
 from .schema import BigId, _id, _instant, metadata
 
 billing_settings = Table(
@@ -41,13 +53,15 @@ collections = Table(
     Column("invoice_id", String(36), ForeignKey("invoices.id"), primary_key=True),
     Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False, index=True),
     Column("method", String(16), nullable=False),  # "card" or "bank_transfer"
-    Column("state", String(16), nullable=False),  # "collecting", "paid", "failed"
+    Column("state", String(16), nullable=False),  # domain.lifecycle.CollectionState
     Column("tries_made", Integer, nullable=False),
     _instant("first_try_at", nullable=True),
     _instant("next_try_at", nullable=True),  # card: when the next try is due
     _instant("due_at", nullable=True),  # bank transfer: the due date (R18)
     Column("reminders_sent", Integer, nullable=False),
     Index("ix_collections_state_next", "state", "next_try_at"),
+    CheckConstraint(check_sql("state", CollectionState), name="state"),
+    CheckConstraint("method IN ('card', 'bank_transfer')", name="method"),
 )
 
 payment_attempts = Table(
@@ -60,12 +74,13 @@ payment_attempts = Table(
     Column("amount", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
     Column("idempotency_key", String(100), nullable=False, unique=True),
-    Column("outcome", String(16), nullable=False),  # "pending" until the gateway answers
+    Column("outcome", String(16), nullable=False),  # domain.lifecycle.AttemptOutcome
     Column("code", String(64), nullable=True),
     Column("message", String(300), nullable=True),
     Column("reference", String(100), nullable=True),
     _instant("attempted_at"),
     _instant("resolved_at", nullable=True),
+    CheckConstraint(check_sql("outcome", AttemptOutcome), name="outcome"),
 )
 
 payments = Table(

@@ -9,11 +9,20 @@ from dataclasses import asdict
 
 from sqlalchemy import ColumnElement, Connection, and_, exists, func, select
 
+from ...domain.credit_notes import RefundState
 from ...domain.errors import NotFound
-from ...domain.invoice_status import InvoiceStatus, amount_left, invoice_status
+from ...domain.lifecycle import (
+    AttemptOutcome,
+    CollectionState,
+    InvoiceState,
+    InvoiceStatus,
+    amount_left,
+    invoice_status,
+)
 from ...domain.periods import BillingMonth
 from . import schema as t
 from . import schema_accounts
+from . import schema_credit_notes as cn
 from . import schema_payments as p
 from .repository import from_ppm, load_accounts, load_price_versions
 
@@ -140,12 +149,20 @@ def _with_settlement(conn: Connection, heads: list[dict], ids: list[str]) -> Non
             select(pm.c.invoice_id, func.sum(pm.c.amount)).where(pm.c.invoice_id.in_(ids)).group_by(pm.c.invoice_id)
         ).all()
     )
+    # R15: what was sent back (or is being sent) is not kept: as payments_repo.amount_received.
+    r = cn.refunds
+    for invoice_id, returned in conn.execute(
+        select(r.c.invoice_id, func.sum(r.c.amount))
+        .where(r.c.invoice_id.in_(ids), r.c.state != RefundState.FAILED)
+        .group_by(r.c.invoice_id)
+    ):
+        paid[invoice_id] = int(paid.get(invoice_id) or 0) - int(returned)
     collections = {r.invoice_id: r for r in conn.execute(select(c).where(c.c.invoice_id.in_(ids)))}
     attempts = defaultdict(list)
     rows = conn.execute(select(a).where(a.c.invoice_id.in_(ids))).all()
     # R17, R19: in the order tried: by try, then time; a success ends its try (the other card
     # is tried only after a decline), which orders them when the test clock stands still.
-    for r in sorted(rows, key=lambda r: (r.try_number, r.attempted_at, r.outcome == "succeeded", r.id)):
+    for r in sorted(rows, key=lambda r: (r.try_number, r.attempted_at, r.outcome == AttemptOutcome.SUCCEEDED, r.id)):
         attempts[r.invoice_id].append(
             dict(
                 id=r.id,
@@ -154,7 +171,7 @@ def _with_settlement(conn: Connection, heads: list[dict], ids: list[str]) -> Non
                 amount=r.amount,
                 outcome=r.outcome,
                 failure_code=r.code,
-                failure_reason=r.message if r.outcome in ("declined", "unknown") else None,
+                failure_reason=r.message if r.outcome in (AttemptOutcome.DECLINED, AttemptOutcome.UNKNOWN) else None,
                 reference=r.reference,
                 attempted_at=r.attempted_at,
                 resolved_at=r.resolved_at,
@@ -163,8 +180,9 @@ def _with_settlement(conn: Connection, heads: list[dict], ids: list[str]) -> Non
     for h in heads:
         stored, received, coll = h["status"], int(paid.get(h["id"]) or 0), collections.get(h["id"])
         # The pages, PDFs and events keep the stored status; the API shows this one (schemas.InvoiceOut).
-        h["payment_status"] = invoice_status(stored, h["amount_due"], received)
-        h["amount_paid"], h["amount_left"] = received, amount_left(stored, h["amount_due"], received)
+        due, credited = h["amount_due"], h["amount_credited"]
+        h["payment_status"] = invoice_status(stored, due, received, credited)
+        h["amount_paid"], h["amount_left"] = received, amount_left(stored, due, received, credited)
         h["due_at"] = coll.due_at if coll is not None and coll.method == "bank_transfer" else None
         h["collection"] = (
             None
@@ -173,7 +191,7 @@ def _with_settlement(conn: Connection, heads: list[dict], ids: list[str]) -> Non
                 method=coll.method,
                 state=coll.state,
                 tries_made=coll.tries_made,
-                next_try_at=coll.next_try_at if coll.state == "collecting" else None,
+                next_try_at=coll.next_try_at if coll.state == CollectionState.COLLECTING else None,
                 due_at=coll.due_at,
             )
         )
@@ -181,13 +199,13 @@ def _with_settlement(conn: Connection, heads: list[dict], ids: list[str]) -> Non
 
 
 def invoice_has_status(status: InvoiceStatus) -> ColumnElement[bool]:
-    """The SQL of domain.invoice_status: `partially_paid` is open with something received."""
+    """The SQL of domain.lifecycle.invoice_status: `partially_paid` is open with something received."""
     inv, pm = t.invoices, p.payments
     received = exists().where(pm.c.invoice_id == inv.c.id, pm.c.amount > 0)
     if status == "partially_paid":
-        return and_(inv.c.status == "open", received)
+        return and_(inv.c.status == InvoiceState.OPEN, received)
     if status == "open":
-        return and_(inv.c.status == "open", ~received)
+        return and_(inv.c.status == InvoiceState.OPEN, ~received)
     return inv.c.status == status
 
 

@@ -55,6 +55,16 @@ class ChargeRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class RefundRequest:
+    """Money back to the card a charge took it from (R15: a credit note's refund)."""
+
+    payment_reference: str  # the charge's reference (Stripe: its PaymentIntent)
+    amount: int  # minor units, at most what is left of the charge
+    currency: str
+    idempotency_key: str  # the same key always means the same refund: never a second one
+
+
+@dataclass(frozen=True, slots=True)
 class ChargeResult:
     outcome: ChargeOutcome
     reference: str | None = None  # the gateway's id for the payment (Stripe: a PaymentIntent id)
@@ -123,6 +133,11 @@ class PaymentGateway(Protocol):
     def charge(self, request: ChargeRequest) -> ChargeResult:
         """Charge a saved card off-session. Sending the same idempotency key again never charges
         again: it answers with the first attempt's result (this is how an UNKNOWN is resolved)."""
+        ...
+
+    def refund(self, request: RefundRequest) -> ChargeResult:
+        """Send money back to the card a charge used: SUCCEEDED with the refund's reference,
+        DECLINED when refused (nothing moved), UNKNOWN without an answer (ask again, same key)."""
         ...
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:

@@ -39,6 +39,7 @@ from .port import (
     ChargeRequest,
     ChargeResult,
     InvalidWebhook,
+    RefundRequest,
     WebhookEvent,
 )
 
@@ -203,6 +204,9 @@ class SandboxGateway:
         self._updated: set[str] = set()  # tokens the account updater renewed
         self._fault: _Fault | None = None
         self._latency = 0.0  # seconds every charge waits before it is answered
+        self._refunds: dict[str, tuple[RefundRequest, ChargeResult]] = {}  # by idempotency key
+        self._refunded: dict[str, int] = {}  # charge reference -> refunded so far
+        self._refund_fault: bool | None = None  # the next refund's answer is lost: after refunding, or before
 
     tokenize = staticmethod(tokenize)
 
@@ -365,6 +369,49 @@ class SandboxGateway:
             code, message = CHARGE_DECLINES[behaviour]
             return _declined(code, message, reference)
         return ChargeResult(ChargeOutcome.SUCCEEDED, reference=reference)
+
+    @property
+    def refunds(self) -> tuple[tuple[str, int, str], ...]:
+        """The refunds made so far: (charge reference, amount, idempotency key); a replayed key adds none."""
+        with self._lock:
+            return tuple(
+                (r.payment_reference, r.amount, key)
+                for key, (r, result) in self._refunds.items()
+                if result.outcome is ChargeOutcome.SUCCEEDED
+            )
+
+    def lose_next_refund_answer(self, after_refunding: bool = True) -> None:
+        """The next refund times out: made first (after_refunding) or not; asking again tells."""
+        self._refund_fault = after_refunding
+
+    def refund(self, request: RefundRequest) -> ChargeResult:
+        """Refund part or all of a charge this sandbox made; a known idempotency key replays its result."""
+        with self._lock:
+            fault, self._refund_fault = self._refund_fault, None
+            if fault is not None:
+                if fault:
+                    self._refund_once(request)
+                return ChargeResult(ChargeOutcome.UNKNOWN, code="timeout", message="The gateway did not answer.")
+            return self._refund_once(request)
+
+    def _refund_once(self, request: RefundRequest) -> ChargeResult:
+        known = self._refunds.get(request.idempotency_key)
+        if known is not None:
+            first, result = known
+            if first != request:
+                return _declined("idempotency_error", "This idempotency key was used with different parameters.", None)
+            return result
+        charged = next((c for c in self._charges if c.reference == request.payment_reference), None)
+        if charged is None:
+            return _declined("resource_missing", f"No such payment: {request.payment_reference!r}", None)
+        left = charged.amount - self._refunded.get(charged.reference, 0)
+        if request.amount <= 0 or request.amount > left:
+            # As Stripe: refused, and nothing remembered (a right amount with a new key may follow).
+            return _declined("amount_too_large", f"Refund amount ({request.amount}) is greater than {left}.", None)
+        self._refunded[charged.reference] = self._refunded.get(charged.reference, 0) + request.amount
+        result = ChargeResult(ChargeOutcome.SUCCEEDED, reference=f"re_sb_{_digest(request.idempotency_key)}")
+        self._refunds[request.idempotency_key] = (request, result)
+        return result
 
     def account_updater_event(
         self, token: str, last4: str, exp_month: int, exp_year: int

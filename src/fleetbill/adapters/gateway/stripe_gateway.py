@@ -20,6 +20,7 @@ from .port import (
     ChargeResult,
     GatewayError,
     InvalidWebhook,
+    RefundRequest,
     WebhookEvent,
 )
 
@@ -141,6 +142,24 @@ class StripeGateway:
             # Credentials, rate limit or Stripe's own error: not known to have failed, so it is asked again.
             return ChargeResult(ChargeOutcome.UNKNOWN, code=_error_code(error), message=_message(error))
         return self._result_of(intent)
+
+    def refund(self, request: RefundRequest) -> ChargeResult:
+        """A Refund of the PaymentIntent, in one idempotent call (Stripe Refunds)."""
+        params: dict[str, Any] = {"payment_intent": request.payment_reference, "amount": request.amount}
+        try:
+            refund = self._client.v1.refunds.create(
+                params=params,  # type: ignore[arg-type]
+                options={"idempotency_key": request.idempotency_key},
+            )
+        except stripe.APIConnectionError as error:
+            return ChargeResult(ChargeOutcome.UNKNOWN, code=_connection_code(error), message=_message(error))
+        except (stripe.InvalidRequestError, stripe.IdempotencyError, stripe.CardError) as error:
+            return ChargeResult(ChargeOutcome.DECLINED, code=_error_code(error), message=_message(error))
+        except stripe.StripeError as error:
+            return ChargeResult(ChargeOutcome.UNKNOWN, code=_error_code(error), message=_message(error))
+        if refund.status in ("succeeded", "pending"):  # pending: accepted, the bank settles it later
+            return ChargeResult(ChargeOutcome.SUCCEEDED, reference=refund.id)
+        return ChargeResult(ChargeOutcome.DECLINED, refund.id, f"refund_{refund.status}", "The refund was refused.")
 
     def _result_of(self, intent: stripe.PaymentIntent) -> ChargeResult:
         if intent.status == "processing":

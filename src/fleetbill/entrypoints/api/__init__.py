@@ -20,6 +20,7 @@ from . import (
     routes_accounts,
     routes_api_keys,
     routes_catalog,
+    routes_credit_notes,
     routes_events,
     routes_imports,
     routes_jobs,
@@ -82,6 +83,7 @@ def create_api(app: App) -> FastAPI:
     api.include_router(routes_imports.router)
     api.include_router(routes_webhooks.router)
     api.include_router(routes_api_keys.router)
+    api.include_router(routes_credit_notes.router)
     if app.settings.test_mode:
         api.include_router(routes_test_clocks.clocks)
         if app.gateway.name == "sandbox":

@@ -17,7 +17,7 @@ from ...adapters.pdf.invoice_pdf import BankTransfer
 from ...domain.account_settings import AccountChanges
 from ...domain.errors import InvalidInput, NotFound
 from ...domain.invoice import InvoiceDraft
-from ...domain.invoice_status import InvoiceStatus
+from ...domain.lifecycle import InvoiceStatus
 from ...domain.periods import BillingMonth
 from ...domain.tax import TaxStatus
 from ...services import account_settings as settings_service
@@ -335,7 +335,10 @@ def _invoice_document(request: Request, invoice_id: str) -> tuple[dict, str, Ban
     "/invoices/{invoice_id}.pdf",
     response_class=Response,
     responses={
-        200: {"content": {"application/pdf": {}}, "description": "The invoice as a PDF file."},
+        200: {
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            "description": "The invoice as a PDF file.",
+        },
         503: {"description": "The PDF's font is not installed on the server; the CSV is available meanwhile."},
     },
     tags=["invoices"],
@@ -349,7 +352,12 @@ def get_invoice_pdf(invoice_id: str, request: Request, lang: Literal["ja", "en"]
 @router.get(
     "/invoices/{invoice_id}.csv",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}, "description": "The invoice's lines, one row per tier."}},
+    responses={
+        200: {
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "description": "The invoice's lines, one row per tier.",
+        }
+    },
     tags=["invoices"],
 )
 def get_invoice_csv(invoice_id: str, request: Request):

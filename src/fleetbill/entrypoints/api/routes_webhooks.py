@@ -48,7 +48,7 @@ class EndpointWithSecret(EndpointOut):
     secret: str = Field(description="`whsec_...`: verify deliveries with it. Shown this once; keep it safe.")
 
 
-class AttemptOut(BaseModel):
+class DeliveryAttemptOut(BaseModel):
     attempted_at: datetime
     status_code: int | None = Field(description="null: no answer (refused, timed out, address not allowed).")
     latency_ms: int
@@ -66,7 +66,7 @@ class DeliveryOut(BaseModel):
     next_attempt_at: datetime | None
     delivered_at: datetime | None
     requested_by: str | None = Field(description="null: sent when the event was published; else who redelivered it.")
-    attempts: list[AttemptOut]
+    attempts: list[DeliveryAttemptOut]
 
 
 class DeliveryPage(BaseModel):

@@ -18,7 +18,7 @@ from pydantic import (
     field_validator,
 )
 
-from ...domain.invoice_status import InvoiceStatus
+from ...domain.lifecycle import InvoiceStatus
 
 # Bounds that keep every accepted value storable, so bad input is a 422 and never a 500: the
 # largest integer every JSON client reads exactly, and the device-count column's range.
@@ -333,7 +333,7 @@ class InvoiceCollectionOut(BaseModel):
 
     method: Literal["card", "bank_transfer"]
     state: Literal["collecting", "paid", "failed", "cancelled"]
-    tries_made: int
+    tries_made: int = Field(description="Card tries that failed so far; a try that pays ends the collection (paid).")
     next_try_at: datetime | None = Field(description="Card: when the next try is due, while collecting.")
     due_at: datetime | None = Field(description="Bank transfer: the due date.")
 
@@ -350,6 +350,7 @@ class InvoiceOut(EstimateOut):
     )
     amount_paid: int = Field(description="Received so far, in the currency's minor unit.")
     amount_left: int = Field(description="Still to collect; 0 once paid or void.")
+    amount_credited: int = Field(0, description="What its credit notes took off, tax included (R15).")
     due_at: datetime | None = Field(description="Bank transfer: the due date; card: null (charged on issue).")
     collection: InvoiceCollectionOut | None
     attempts: list[ChargeAttemptOut] = Field(description="Every charge attempt, in the order tried.")

@@ -3,13 +3,14 @@ how staff log in."""
 
 from fastapi import APIRouter
 
-from . import api_key_pages, auth, pages, settings_pages, webhook_pages
+from . import api_key_pages, auth, credit_note_pages, pages, settings_pages, webhook_pages
 
 router = APIRouter()
 router.include_router(auth.router)
 router.include_router(pages.router)
 router.include_router(api_key_pages.router)
 router.include_router(webhook_pages.router)
+router.include_router(credit_note_pages.router)
 router.include_router(settings_pages.router)
 
 __all__ = ["router"]

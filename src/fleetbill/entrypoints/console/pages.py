@@ -26,11 +26,14 @@ from ...adapters.db import payments_repo as pay
 from ...adapters.db import repository as repo
 from ...adapters.db import schema as t
 from ...adapters.db import schema_console as c
+from ...adapters.db import schema_credit_notes as cn
 from ...adapters.db import schema_payments as p
 from ...adapters.db import views, views_emails
 from ...adapters.db.audit import ACTIONS
+from ...adapters.db.views_credit_notes import credit_notes_view
 from ...domain.dunning import RetryPolicy
 from ...domain.errors import BillingError, InvalidInput
+from ...domain.lifecycle import CollectionState, InvoiceState
 from ...domain.local_time import last_day_before
 from ...domain.periods import BillingMonth
 from ...domain.rating import Tier
@@ -325,8 +328,11 @@ def invoices(
     if status == "overdue":
         where.append(
             and_(
-                inv.c.status == "open",
-                or_(col.c.state == "failed", and_(col.c.due_at.is_not(None), col.c.due_at < app.clock.now())),
+                inv.c.status == InvoiceState.OPEN,
+                or_(
+                    col.c.state == CollectionState.FAILED,
+                    and_(col.c.due_at.is_not(None), col.c.due_at < app.clock.now()),
+                ),
             )
         )
     elif status:
@@ -368,7 +374,12 @@ def _invoice_page(request: Request, session: staff.Session, invoice_id: str, sta
             .order_by(p.payment_attempts.c.attempted_at)
         ).all()
         collection = conn.execute(select(p.collections).where(p.collections.c.invoice_id == invoice_id)).first()
-    received = sum(x.amount for x in payments)
+        notes = conn.execute(
+            select(cn.credit_notes)
+            .where(cn.credit_notes.c.invoice_id == invoice_id)
+            .order_by(cn.credit_notes.c.sequence)
+        ).all()
+        credit_notes = credit_notes_view(conn, notes) if notes else []
     return render(
         request,
         session,
@@ -380,8 +391,9 @@ def _invoice_page(request: Request, session: staff.Session, invoice_id: str, sta
         payments=payments,
         attempts=attempts,
         collection=collection,
-        received=received,
-        left=invoice["amount_due"] - received,
+        received=invoice["amount_paid"],  # R15: less what was sent back
+        left=invoice["amount_left"],  # R15: after its credit notes
+        credit_notes=credit_notes,
         form=form or {},
     )
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy import and_
+from sqlalchemy import and_, select
 from starlette.exceptions import HTTPException
 
+from ...adapters.db import repository as repo
 from ...adapters.db import schema as t
+from ...adapters.db import schema_credit_notes as cn
 from ...adapters.db import views
+from ...adapters.db.views_credit_notes import credit_note_view
+from ...adapters.pdf.credit_note_pdf import render_credit_note_pdf
 from ...services.portal_links import LinkUsed, use_link
 from .. import invoice_files
 from ..api.context import get_app, storable_form
@@ -65,6 +69,29 @@ def invoice_file(
             raise HTTPException(404, "no such invoice for this account")
         timezone, transfer = invoice_files.document_terms(conn, found[0], app.settings.bank_account)
     return invoice_files.invoice_file(found[0], fmt, lang, timezone, transfer)
+
+
+@pages.get("/credit-notes/{credit_note_id}.pdf")
+def credit_note_file(
+    request: Request, credit_note_id: str, account_id: str = Depends(session_account), lang: str = "ja"
+):
+    """R15, R20: a credit note of this session's account as its return invoice (PDF, ja or en)."""
+    app = get_app(request)
+    with app.db.read() as conn:
+        note = credit_note_view(conn, credit_note_id) if _owns_note(conn, credit_note_id, account_id) else None
+        if note is None:
+            raise HTTPException(404, "no such credit note for this account")
+        invoice = views.invoice(conn, note["invoice_id"])
+        zone = repo.get_account(conn, account_id).timezone
+    pdf = render_credit_note_pdf(note, invoice, "en" if lang == "en" else "ja", zone)
+    return invoice_files.attachment(pdf, "application/pdf", f"{note['number']}.pdf")
+
+
+def _owns_note(conn, credit_note_id: str, account_id: str) -> bool:
+    c = cn.credit_notes
+    return (
+        conn.execute(select(c.c.id).where(c.c.id == credit_note_id, c.c.account_id == account_id)).first() is not None
+    )
 
 
 pages.include_router(device_pages.router)

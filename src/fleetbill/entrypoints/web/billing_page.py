@@ -10,8 +10,10 @@ from sqlalchemy import Connection, func, select
 from ...adapters.db import payments_repo as pay
 from ...adapters.db import repository as repo
 from ...adapters.db import schema as t
+from ...adapters.db import schema_credit_notes as cn
 from ...adapters.db import usage as usage_db
 from ...adapters.db import views
+from ...adapters.db.views_credit_notes import credit_notes_view
 from ...domain.billing_state import AccountBillingState, BillingState
 from ...domain.line_words import line_description
 from ...domain.rating import describe_tier, tier_rows
@@ -33,7 +35,13 @@ DONE = {
     "card-default": N_("This card is now the default: it is charged first."),
     "card-removed": N_("Card removed."),
 }
-INVOICE_STATUS = {"paid": N_("Paid"), "open": N_("Unpaid"), "void": N_("Void")}
+INVOICE_STATUS = {
+    "paid": N_("Paid"),
+    "open": N_("Unpaid"),
+    "void": N_("Void"),
+    "credited": N_("Credited"),  # R15: credited in full after it was paid
+    "uncollectible": N_("Written off"),
+}
 POINT_KINDS = {"grant": N_("Granted"), "use": N_("Used"), "expire": N_("Expired")}
 COUNTING = {"peak": N_("peak"), "distinct": N_("distinct")}
 
@@ -97,6 +105,16 @@ def describe(line, _: Translate, lang: str) -> str:
 RECENT_INVOICES = 24  # two years of months on the page; every one of them a click away (R20)
 
 
+def _credit_notes(conn: Connection, account_id: str) -> list[dict]:
+    """R15, R20: the account's credit notes, newest first, with the invoice each corrects."""
+    notes = conn.execute(
+        select(cn.credit_notes)
+        .where(cn.credit_notes.c.account_id == account_id)
+        .order_by(cn.credit_notes.c.issued_at.desc(), cn.credit_notes.c.sequence.desc())
+    ).all()
+    return credit_notes_view(conn, notes) if notes else []
+
+
 def billing_context(
     conn: Connection,
     app,
@@ -120,6 +138,7 @@ def billing_context(
         invoices_total=conn.execute(
             select(func.count()).select_from(t.invoices).where(t.invoices.c.account_id == account_id)
         ).scalar(),
+        credit_notes=_credit_notes(conn, account_id),
         cards=cards,
         points=points_view(conn, now, account_id),
         banners=_banners(conn, account_id, cards, now),

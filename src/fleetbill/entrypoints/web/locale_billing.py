@@ -83,6 +83,12 @@ JA: dict[str, str] = {
     "Paid": "支払済み",
     "Unpaid": "未払い",
     "Void": "無効",
+    "Credited": "全額返還済み",
+    "Written off": "回収不能",
+    "Credit notes": "返還請求書（クレジットノート）",
+    "Invoice": "請求書",
+    "Reason": "理由",
+    "Returned": "返還額",
     "PDF (Japanese)": "PDF（日本語）",
     "PDF (English)": "PDF（英語）",
     "No invoice yet: the first comes after this month ends.": (

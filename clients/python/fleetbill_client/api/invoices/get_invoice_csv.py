@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -24,9 +24,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | str | None:
     if response.status_code == 200:
-        response_200 = cast(Any, None)
+        response_200 = response.text
         return response_200
 
     if response.status_code == 401:
@@ -50,7 +50,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | str]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -63,7 +63,7 @@ def sync_detailed(
     invoice_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Any | Problem]:
+) -> Response[Problem | str]:
     """Get Invoice Csv
 
      R14: the invoice's lines as CSV (UTF-8 with a BOM), one row per tier of a usage line.
@@ -76,7 +76,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[Problem | str]
     """
 
     kwargs = _get_kwargs(
@@ -94,7 +94,7 @@ def sync(
     invoice_id: str,
     *,
     client: AuthenticatedClient,
-) -> Any | Problem | None:
+) -> Problem | str | None:
     """Get Invoice Csv
 
      R14: the invoice's lines as CSV (UTF-8 with a BOM), one row per tier of a usage line.
@@ -107,7 +107,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Problem | str
     """
 
     return sync_detailed(
@@ -120,7 +120,7 @@ async def asyncio_detailed(
     invoice_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Any | Problem]:
+) -> Response[Problem | str]:
     """Get Invoice Csv
 
      R14: the invoice's lines as CSV (UTF-8 with a BOM), one row per tier of a usage line.
@@ -133,7 +133,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[Problem | str]
     """
 
     kwargs = _get_kwargs(
@@ -149,7 +149,7 @@ async def asyncio(
     invoice_id: str,
     *,
     client: AuthenticatedClient,
-) -> Any | Problem | None:
+) -> Problem | str | None:
     """Get Invoice Csv
 
      R14: the invoice's lines as CSV (UTF-8 with a BOM), one row per tier of a usage line.
@@ -162,7 +162,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Problem | str
     """
 
     return (

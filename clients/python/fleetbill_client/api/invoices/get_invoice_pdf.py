@@ -1,5 +1,6 @@
 from http import HTTPStatus
-from typing import Any, cast
+from io import BytesIO
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -8,7 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.get_invoice_pdf_lang import GetInvoicePdfLang
 from ...models.problem import Problem
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, File, Response, Unset
 
 
 def _get_kwargs(
@@ -38,9 +39,10 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> File | Problem | None:
     if response.status_code == 200:
-        response_200 = cast(Any, None)
+        response_200 = File(payload=BytesIO(response.content))
+
         return response_200
 
     if response.status_code == 401:
@@ -69,7 +71,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[File | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -83,7 +85,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     lang: GetInvoicePdfLang | Unset = GetInvoicePdfLang.JA,
-) -> Response[Any | Problem]:
+) -> Response[File | Problem]:
     """Get Invoice Pdf
 
      R14: the qualified invoice (適格請求書) as a PDF, in Japanese (default) or English.
@@ -97,7 +99,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[File | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -117,7 +119,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     lang: GetInvoicePdfLang | Unset = GetInvoicePdfLang.JA,
-) -> Any | Problem | None:
+) -> File | Problem | None:
     """Get Invoice Pdf
 
      R14: the qualified invoice (適格請求書) as a PDF, in Japanese (default) or English.
@@ -131,7 +133,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        File | Problem
     """
 
     return sync_detailed(
@@ -146,7 +148,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     lang: GetInvoicePdfLang | Unset = GetInvoicePdfLang.JA,
-) -> Response[Any | Problem]:
+) -> Response[File | Problem]:
     """Get Invoice Pdf
 
      R14: the qualified invoice (適格請求書) as a PDF, in Japanese (default) or English.
@@ -160,7 +162,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[File | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -178,7 +180,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     lang: GetInvoicePdfLang | Unset = GetInvoicePdfLang.JA,
-) -> Any | Problem | None:
+) -> File | Problem | None:
     """Get Invoice Pdf
 
      R14: the qualified invoice (適格請求書) as a PDF, in Japanese (default) or English.
@@ -192,7 +194,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        File | Problem
     """
 
     return (

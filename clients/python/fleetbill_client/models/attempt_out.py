@@ -7,11 +7,11 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="SchemasAttemptOut")
+T = TypeVar("T", bound="AttemptOut")
 
 
 @_attrs_define
-class SchemasAttemptOut:
+class AttemptOut:
     """
     Attributes:
         try_number (int):
@@ -105,7 +105,7 @@ class SchemasAttemptOut:
 
         attempted_at = datetime.datetime.fromisoformat(d.pop("attempted_at"))
 
-        schemas_attempt_out = cls(
+        attempt_out = cls(
             try_number=try_number,
             card_id=card_id,
             amount=amount,
@@ -116,8 +116,8 @@ class SchemasAttemptOut:
             attempted_at=attempted_at,
         )
 
-        schemas_attempt_out.additional_properties = d
-        return schemas_attempt_out
+        attempt_out.additional_properties = d
+        return attempt_out
 
     @property
     def additional_keys(self) -> list[str]:

@@ -7,11 +7,11 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="RoutesWebhooksAttemptOut")
+T = TypeVar("T", bound="DeliveryAttemptOut")
 
 
 @_attrs_define
-class RoutesWebhooksAttemptOut:
+class DeliveryAttemptOut:
     """
     Attributes:
         attempted_at (datetime.datetime):
@@ -84,7 +84,7 @@ class RoutesWebhooksAttemptOut:
 
         error = _parse_error(d.pop("error"))
 
-        routes_webhooks_attempt_out = cls(
+        delivery_attempt_out = cls(
             attempted_at=attempted_at,
             status_code=status_code,
             latency_ms=latency_ms,
@@ -92,8 +92,8 @@ class RoutesWebhooksAttemptOut:
             error=error,
         )
 
-        routes_webhooks_attempt_out.additional_properties = d
-        return routes_webhooks_attempt_out
+        delivery_attempt_out.additional_properties = d
+        return delivery_attempt_out
 
     @property
     def additional_keys(self) -> list[str]:

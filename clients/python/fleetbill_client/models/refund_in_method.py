@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class RefundInMethod(StrEnum):
+    BANK_TRANSFER = "bank_transfer"
+    CARD = "card"
+    POINTS = "points"
+
+    def __str__(self) -> str:
+        return str(self.value)
