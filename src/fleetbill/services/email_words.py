@@ -23,6 +23,10 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "en": "Invoice {number}: {total}",
         "ja": "【請求書】{number}（{total}）",
     },
+    "credit_note": {
+        "en": "Credit note {number} for {invoice}: {total} returned",
+        "ja": "【返還請求書】{invoice} に対する {number}（{total}）",
+    },
     "receipt": {
         "en": "Receipt: {amount} paid for {number}",
         "ja": "【領収】{number} のお支払い {amount} を受け付けました",
@@ -84,6 +88,10 @@ LABELS_JA = {
     "effective month": "適用月",
     "fixed fee": "固定料金",
     "prices": "料金",
+    "credit note": "返還請求書",
+    "returned": "返還額（税込）",
+    "points back": "ポイントで返還",
+    "refund": "返金",
 }
 
 WORDS = {

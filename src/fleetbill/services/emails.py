@@ -25,8 +25,11 @@ def recipients(row) -> list[str]:
     return list(json.loads(row.billing_emails or "[]")) or [row.billing_email]
 
 
-def compose(row, sender: str, document: InvoiceEmail | None = None) -> EmailMessage:
-    """The email for one notification; ValueError (or UnicodeError) when it cannot be written."""
+def compose(
+    row, sender: str, document: InvoiceEmail | None = None, attachment: tuple[bytes, str] | None = None
+) -> EmailMessage:
+    """The email for one notification; ValueError (or UnicodeError) when it cannot be written.
+    `document`: the invoice it is about, laid out and attached; `attachment`: (PDF, file name)."""
     lang = row.language if row.language in WORDS else "en"
     words = WORDS[lang]
     message = EmailMessage()
@@ -51,6 +54,8 @@ def compose(row, sender: str, document: InvoiceEmail | None = None) -> EmailMess
     message.add_alternative(_html(greeting, lead, rows, after, words["closing"], lang), subtype="html")
     if document is not None:
         message.add_attachment(document.pdf, maintype="application", subtype="pdf", filename=document.filename)
+    if attachment is not None:
+        message.add_attachment(attachment[0], maintype="application", subtype="pdf", filename=attachment[1])
     return message
 
 

@@ -132,7 +132,21 @@ def _suspended(p: dict, r: Reader) -> list[Note]:
     return [("suspended", said, {"reason": p["reason"]})]
 
 
+def _credit_note(p: dict, r: Reader) -> list[Note]:
+    """R15: the customer is sent the credit note, its return invoice attached when it is sent."""
+    invoice, currency = p["invoice"], p["invoice"]["currency"]
+    total = amount(p["total"], currency, r.lang)
+    body = {"credit_note_id": p["id"], "credit_note": p["number"], "invoice": invoice["number"], "returned": total}
+    if p.get("points_back"):
+        body["points_back"] = f"{p['points_back']:,}"
+    if p.get("refund_due"):
+        body["refund"] = amount(p["refund_due"], currency, r.lang)
+    said = subject("credit_note", r.lang, number=p["number"], invoice=invoice["number"], total=total)
+    return [("credit_note", said, body)]
+
+
 CONSUMERS: dict[str, Callable[[dict, Reader], list[Note]]] = {
+    EventType.CREDIT_NOTE_ISSUED: _credit_note,
     EventType.INVOICE_FINALIZED: _invoice_finalized,
     EventType.INVOICE_PAID: _invoice_paid,
     EventType.PAYMENT_RECEIVED: _payment_received,

@@ -31,11 +31,17 @@ from email.message import EmailMessage
 
 from sqlalchemy import Select, bindparam, or_, select, update
 
+from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
+from ..adapters.db import views
 from ..adapters.db.engine import Database
+from ..adapters.db.views_credit_notes import credit_note_view
 from ..adapters.mail import Mailer, MailError
+from ..adapters.pdf.credit_note_pdf import render_credit_note_pdf
 from ..adapters.pdf.invoice_pdf import FontMissing
 from ..clock import Clock
+from ..domain.errors import NotFound
+from ..domain.notices import ATTACHES_CREDIT_NOTE
 from .email_words import ATTACHES_INVOICE
 from .emails import compose
 from .invoice_delivery import invoice_emails
@@ -134,8 +140,17 @@ def _send_batch(
     retry: list[tuple[int, str]] = []
     composed: list[tuple[int, EmailMessage]] = []
     documents, unwell = _invoice_documents(db, rows, bank_account)
+    notes, unwell_notes = _credit_note_documents(db, rows)
     for row in rows:
-        document = None
+        document = attachment = None
+        if row.kind in ATTACHES_CREDIT_NOTE:
+            attachment = notes.get((json.loads(row.body or "{}").get("credit_note_id"), row.language or "en"))
+            if attachment is None:
+                if unwell_notes:
+                    retry.append((row.id, unwell_notes))
+                else:
+                    refused.append((row.id, "its credit note was not found"))
+                continue
         if row.kind in ATTACHES_INVOICE:
             document = documents.get((row.invoice_id, row.language or "en"))
             if document is None:
@@ -145,7 +160,7 @@ def _send_batch(
                     refused.append((row.id, f"invoice {row.invoice_id} was not found"))
                 continue
         try:
-            composed.append((row.id, compose(row, sender, document)))
+            composed.append((row.id, compose(row, sender, document, attachment)))
         except (ValueError, TypeError, UnicodeError, LookupError) as e:
             refused.append((row.id, f"the email could not be written: {e}"))
     try:
@@ -185,6 +200,32 @@ def _invoice_documents(db: Database, rows: list, bank_account: str) -> tuple[dic
             return invoice_emails(conn, wanted, bank_account), None
     except FontMissing as e:
         return {}, str(e)
+
+
+def _credit_note_documents(db: Database, rows: list) -> tuple[dict, str | None]:
+    """R15: the return invoices (PDF, file name) of the batch's credit note emails, rendered now."""
+    wanted = {
+        (json.loads(r.body or "{}").get("credit_note_id"), r.language or "en")
+        for r in rows
+        if r.kind in ATTACHES_CREDIT_NOTE
+    }
+    if not wanted:
+        return {}, None
+    out = {}
+    try:
+        with db.read() as conn:
+            for note_id, lang in wanted:
+                try:
+                    note = credit_note_view(conn, note_id)
+                except NotFound:
+                    continue
+                invoice = views.invoice(conn, note["invoice_id"])
+                zone = repo.get_account(conn, note["account_id"]).timezone
+                pdf = render_credit_note_pdf(note, invoice, "ja" if lang == "ja" else "en", zone)
+                out[(note_id, lang)] = (pdf, f"{note['number']}.pdf")
+    except FontMissing as e:
+        return {}, str(e)
+    return out, None
 
 
 def _record(
