@@ -135,6 +135,7 @@ NO_SESSION = [
     ("get", "/billing/cards/new"),
     ("get", "/billing/invoices/{invoice}.pdf"),
     ("get", "/billing/invoices/{invoice}.csv"),
+    ("get", "/billing/credit-notes/{credit_note}.pdf"),  # R15: another account's: see test_credit_notes
     ("post", "/billing/devices/switch"),
     ("post", "/billing/devices/register"),
     ("post", "/billing/cards"),
@@ -146,7 +147,7 @@ NO_SESSION = [
 @pytest.mark.parametrize(("method", "path"), NO_SESSION)
 def test_r20_without_a_session_every_page_and_action_is_a_401_page(api, app, sakura, method, path):
     before = snapshot(app.db, sakura["account"])
-    url = path.format(invoice=sakura["invoice"], card=sakura["cards"][0])
+    url = path.format(invoice=sakura["invoice"], card=sakura["cards"][0], credit_note="any-credit-note")
     data = {"csrf": "x", "device_ids": sakura["devices"], "active": "false", "token": "pm_sb_x"}
     answer = api.get(url) if method == "get" else api.post(url, data=data)
     assert answer.status_code == 401 and answer.headers["content-type"].startswith("text/html")
@@ -162,6 +163,6 @@ def test_r20_every_customer_route_is_covered_by_the_isolation_tests():
         return {(m.lower(), prefix + r.path) for r in routes if hasattr(r, "methods") for m in r.methods - {"HEAD"}}
 
     routes = methods(pages.routes) | methods([*device_pages.router.routes, *card_pages.router.routes], "/billing")
-    listed = {(m, re.sub(r"\{(invoice|card)\}", r"{\1_id}", path)) for m, path in NO_SESSION}
-    listed = {(m, re.sub(r"\.(pdf|csv)$", ".{fmt}", path)) for m, path in listed}
+    listed = {(m, re.sub(r"\{(invoice|card|credit_note)\}", r"{\1_id}", path)) for m, path in NO_SESSION}
+    listed = {(m, re.sub(r"(/invoices/.*)\.(pdf|csv)$", r"\1.{fmt}", path)) for m, path in listed}
     assert routes - {("get", "/billing/open"), ("post", "/billing/open")} == listed
