@@ -13,20 +13,21 @@ from . import schema_credit_notes as cn
 from .repository import from_ppm
 
 
+def _refund(x) -> dict:
+    return dict(
+        id=x.id,
+        method=x.method,
+        amount=x.amount,
+        state=x.state,
+        reference=x.reference,
+        failure_code=x.code,
+        resolved_at=x.resolved_at,
+    )
+
+
 def refunds_view(conn: Connection, where) -> list[dict]:
     r = cn.refunds
-    return [
-        dict(
-            id=x.id,
-            method=x.method,
-            amount=x.amount,
-            state=x.state,
-            reference=x.reference,
-            failure_code=x.code,
-            resolved_at=x.resolved_at,
-        )
-        for x in conn.execute(select(r).where(where).order_by(r.c.created_at, r.c.id))
-    ]
+    return [_refund(x) for x in conn.execute(select(r).where(where).order_by(r.c.created_at, r.c.id))]
 
 
 def credit_note_view(conn: Connection, note_id: str) -> dict:
@@ -67,17 +68,7 @@ def credit_notes_view(conn: Connection, notes) -> list[dict]:
         .where(cn.refunds.c.credit_note_id.in_(ids))
         .order_by(cn.refunds.c.created_at, cn.refunds.c.id)
     ):
-        refunds[x.credit_note_id].append(
-            dict(
-                id=x.id,
-                method=x.method,
-                amount=x.amount,
-                state=x.state,
-                reference=x.reference,
-                failure_code=x.code,
-                resolved_at=x.resolved_at,
-            )
-        )
+        refunds[x.credit_note_id].append(_refund(x))
     numbers = dict(
         conn.execute(
             select(t.invoices.c.id, t.invoices.c.number).where(t.invoices.c.id.in_({n.invoice_id for n in notes}))
