@@ -264,8 +264,12 @@ def build(url: str, accounts: int, per_account: int, seed: int = 7) -> dict:
         _copy(
             cur,
             "status_changes",
-            ("device_id", "account_id", "device_type_id", "active", "effective_at", "actor"),
-            (f"{d}\t{a}\t{dt}\t{'t' if on else 'f'}\t{_ts(at)}\tbench\n" for at, d, a, dt, on in status_lines),
+            ("device_id", "account_id", "device_type_id", "active", "delta", "effective_at", "actor"),
+            # every change flips its device (the first registers it Active): +1 or -1 to the count
+            (
+                f"{d}\t{a}\t{dt}\t{'t' if on else 'f'}\t{1 if on else -1}\t{_ts(at)}\tbench\n"
+                for at, d, a, dt, on in status_lines
+            ),
         )
         pg.commit()
     with psycopg.connect(url, autocommit=True) as pg:

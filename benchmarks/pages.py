@@ -176,7 +176,8 @@ def big_account_rows(rng: random.Random, account_id: str, n_devices: int, key_no
     for d in devices:
         key_no += 1
         device_rows.append(_device(d["id"], account_id, d["type"], d["name"], key_no, d["changes"][-1][1], d["at"]))
-        status_rows += [(d["id"], account_id, d["type"], on, at, "bench") for at, on in d["changes"]]
+        # every change flips its device (the first registers it Active): +1 or -1 to the count
+        status_rows += [(d["id"], account_id, d["type"], on, at, "bench", 1 if on else -1) for at, on in d["changes"]]
     return device_rows, status_rows, key_no
 
 
@@ -201,14 +202,14 @@ def other_account_rows(rng: random.Random, n_accounts: int, key_no: int, since: 
             at = opened + timedelta(seconds=rng.randrange(1, 86_400))
             device_id = _uuid(rng)
             devices.append(_device(device_id, account_id, device_type, f"device {key_no}", key_no, True, at))
-            history.append((device_id, account_id, device_type, True, at, "bench"))
+            history.append((device_id, account_id, device_type, True, at, "bench", 1))
     return accounts, devices, history, key_no
 
 
 ACCOUNT_COLS = ("id", "name", "country", "subdivision", "timezone", "currency", "plan_id", "tax_status",
                 "billing_email", "first_month", "contract_started_at", "created_at")  # fmt: skip
 DEVICE_COLS = ("id", "account_id", "device_type_id", "name", "key_hash", "key_last4", "active", "registered_at")
-STATUS_COLS = ("device_id", "account_id", "device_type_id", "active", "effective_at", "actor")
+STATUS_COLS = ("device_id", "account_id", "device_type_id", "active", "effective_at", "actor", "delta")
 
 
 def load(db: Database, pg_url: str, tables: list[tuple[str, tuple[str, ...], list[tuple]]]) -> None:

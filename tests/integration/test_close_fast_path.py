@@ -158,6 +158,7 @@ def _unpriced_history(app, account_id: str, at: datetime) -> None:
                 account_id=account_id,
                 device_type_id="obniz",
                 active=True,
+                delta=1,
                 effective_at=at,
                 actor="test",
             ),

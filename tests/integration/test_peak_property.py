@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sqlalchemy import insert, select
 
 from fleetbill.adapters.db import schema as t
-from fleetbill.adapters.db.usage import distinct_quantities, peak_quantities
+from fleetbill.adapters.db.usage import distinct_quantities, peak_quantities, write_closing_levels
 from fleetbill.domain.metering import CountingMode, StatusChange, distinct_active, peak_active
 from fleetbill.domain.periods import BillingMonth
 from fleetbill.domain.rating import Tier
@@ -41,14 +41,31 @@ def histories(draw):
     # a few instants that most changes land on (so many share one), the month's edges among them
     edges = [start - timedelta(days=3), start - US, start, start + US, mid, end - US, end, end + timedelta(days=2)]
     span = int((end - start).total_seconds())
-    anywhere = st.integers(-3 * 86_400, span + 3 * 86_400).map(lambda s: start + timedelta(seconds=s))
+    # and anywhere from two months before the month (so the months before it have changes too)
+    anywhere = st.integers(-70 * 86_400, span + 3 * 86_400).map(lambda s: start + timedelta(seconds=s))
     instant = st.one_of(st.sampled_from(edges), st.sampled_from(edges), st.sampled_from(edges), anywhere)
     device_types = draw(st.lists(st.sampled_from(TYPES), min_size=1, max_size=4))
     # each device gets a short history of its own (some are never Active in the month), and the
     # changes are written in a random order, so the database ids order same-instant changes at random
     own = [draw(st.lists(st.tuples(instant, st.booleans()), max_size=7)) for _ in device_types]
     changes = draw(st.permutations([(d, at, active) for d, history in enumerate(own) for at, active in history]))
-    return tz, month, device_types, changes
+    # how many of the months just before it were closed first, in order (each close stores the
+    # next month's opening levels, which the month then starts from instead of the history)
+    closed_before = draw(st.integers(0, 2))
+    return tz, month, device_types, changes, closed_before
+
+
+def _deltas(changes) -> list[int]:
+    """What each change does to the count of Active devices, as the services write it: its status
+    less its device's status before it, in the order of the instant then the id (the id order is
+    the order written, this list's)."""
+    order = sorted(range(len(changes)), key=lambda i: (changes[i][0], changes[i][1], i))
+    deltas, status = [0] * len(changes), {}
+    for i in order:
+        device, _, active = changes[i]
+        deltas[i] = int(active) - int(status.get(device, False))
+        status[device] = active
+    return deltas
 
 
 def _write_history(conn, account_id: str, device_types: list[str], changes) -> list[StatusChange]:
@@ -79,10 +96,11 @@ def _write_history(conn, account_id: str, device_types: list[str], changes) -> l
                     account_id=account_id,
                     device_type_id=device_types[d],
                     active=active,
+                    delta=delta,
                     effective_at=at,
                     actor="property-test",
                 )
-                for d, at, active in changes
+                for (d, at, active), delta in zip(changes, _deltas(changes), strict=True)
             ],
         )
     sc = t.status_changes
@@ -111,7 +129,7 @@ def test_r5_r6_set_based_sql_equals_the_reference_sweep(app):
     @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(histories())
     def check(example):
-        tz, month, device_types, changes = example
+        tz, month, device_types, changes, closed_before = example
         # given the same random history under an account on each plan
         peak_acc = f.account(app, "peak", timezone=tz)
         distinct_acc = f.account(app, "distinct", timezone=tz)
@@ -122,10 +140,22 @@ def test_r5_r6_set_based_sql_equals_the_reference_sweep(app):
         bounds = {zone: month.bounds(zone) for zone in ZONES}
         scope = t.accounts.c.id.in_([peak_acc, distinct_acc])
         with app.db.transaction() as conn:
+            for before in range(closed_before, 0, -1):
+                earlier = BillingMonth(month.index - before)
+                write_closing_levels(conn, {zone: earlier.bounds(zone) for zone in ZONES}, scope)
             got_peak = peak_quantities(conn, bounds, scope)
             got_distinct = distinct_quantities(conn, bounds, scope)
-        # then it equals the reference sweep over the account's own zone's month
+        # (and when months before were closed, the month starts from their stored levels: one for
+        # every type with a change before its start)
         start, end = bounds[tz]
+        if closed_before:
+            ol = t.opening_levels
+            with app.db.read() as conn:
+                stored = conn.execute(
+                    select(ol.c.device_type_id).where(ol.c.account_id == peak_acc, ol.c.at == start)
+                ).scalars()
+                assert set(stored) == {device_types[d] for d, at, _ in changes if at < start}
+        # then it equals the reference sweep over the account's own zone's month
         assert got_peak == {(peak_acc, dt): n for dt, n in peak_active(peak_changes, start, end).items()}
         assert got_distinct == {
             (distinct_acc, dt): n for dt, n in distinct_active(distinct_changes, start, end).items()

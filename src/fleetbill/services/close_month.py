@@ -18,7 +18,7 @@ from ..adapters.db import schema as t
 from ..adapters.db.audit import audit
 from ..adapters.db.engine import Database
 from ..adapters.db.schema import UTCDateTime
-from ..adapters.db.usage import billable_quantities, distinct_quantities, peak_query
+from ..adapters.db.usage import billable_quantities, distinct_quantities, peak_query, write_closing_levels
 from ..clock import Clock
 from ..domain.catalog import Account
 from ..domain.contract import Contract
@@ -37,9 +37,9 @@ from .timeline import SERVER, Timeline
 INSERT_CHUNK = 5_000
 
 # Session settings for the close's transaction and its reader on PostgreSQL. The peak query reads
-# the whole history in index order (ix_status_changes_metering) and streams; with the default
-# random_page_cost (4, for spinning disks) the planner prefers to sort the history instead, which
-# costs more and returns nothing until the sort is done. JIT compiling takes longer than it saves.
+# the month's range of ix_status_changes_month and the month's opening levels; with the default
+# random_page_cost (4, for spinning disks) the planner prefers to read whole tables instead.
+# JIT compiling takes longer than it saves.
 POSTGRES_SETTINGS = ("SET LOCAL work_mem = '256MB'", "SET LOCAL random_page_cost = 1.1", "SET LOCAL jit = off")
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -244,6 +244,7 @@ def close_month(
     accounts = _due_accounts(conn, due)
     if not accounts:
         return range(0)
+    write_closing_levels(conn, bounds, due)  # the next month's opening levels (issue 11)
     quantities: dict[str, dict[str, int]] = defaultdict(dict)
     for (account_id, device_type), n in billable_quantities(conn, bounds, due).items():
         quantities[account_id][device_type] = n
@@ -301,6 +302,7 @@ def _close_streaming(conn, month, bounds, settings, now, report, progress, issue
     total = conn.execute(select(func.count()).select_from(a).where(due)).scalar_one()
     if not total:
         return range(0)
+    write_closing_levels(conn, bounds, due)  # the next month's opening levels (issue 11)
     # The instants as the driver gives them (aware, in the session's time zone): converting
     # every one to UTC costs more than the rest of reading the row; _account does it for the
     # accounts that get a draft of their own.

@@ -283,15 +283,17 @@ def _write_chunk(writer: _Writer, now: datetime, chunk, ids: dict[str, str], act
         for dev_id, acc_id, d, hashed in made
     ]
     # NOTE: R5 a device Active since before first_month is Active at its start: one record at
-    # its instant; an Inactive one is a lone Inactive record, which counts for nothing.
-    history = [(dev_id, acc_id, d.device_type_id, d.active, d.since, actor) for dev_id, acc_id, d, _ in made]
+    # its instant (+1 to the count); an Inactive one is a lone Inactive record, which counts for nothing (0).
+    history = [
+        (dev_id, acc_id, d.device_type_id, d.active, int(d.active), d.since, actor) for dev_id, acc_id, d, _ in made
+    ]
     writer.put(t.devices, _DEVICE_COLUMNS, device_rows)
     writer.put(t.status_changes, _HISTORY_COLUMNS, history)
     _record(writer, now, [_registered(row) for row in device_rows])  # NOTE: R22
 
 
 _DEVICE_COLUMNS = ("id", "account_id", "device_type_id", "name", "key_hash", "key_last4", "active", "registered_at")
-_HISTORY_COLUMNS = ("device_id", "account_id", "device_type_id", "active", "effective_at", "actor")
+_HISTORY_COLUMNS = ("device_id", "account_id", "device_type_id", "active", "delta", "effective_at", "actor")
 _EVENT_COLUMNS = ("event_id", "type", "account_id", "stream", "occurred_at", "payload")
 
 

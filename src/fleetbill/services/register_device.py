@@ -68,6 +68,7 @@ def register_device(
             account_id=account.id,
             device_type_id=device_type_id,
             active=True,
+            delta=1,  # R5: one more device Active
             effective_at=now,
             actor=actor,
             request_id=request_id,

@@ -67,6 +67,7 @@ def switch_devices(
                     account_id=account.id,
                     device_type_id=r.device_type_id,
                     active=active,
+                    delta=1 if active else -1,  # R5: only devices whose status changes get a record
                     effective_at=now,
                     actor=actor,
                     request_id=request_id,

@@ -14,6 +14,8 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -222,22 +224,35 @@ status_changes = Table(
     Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
     Column("device_type_id", String(64), nullable=False),
     Column("active", Boolean, nullable=False),
+    # What this change did to its account's count of devices Active (R5): +1, -1, or 0 for a
+    # device's first record when it is Inactive (an imported device). Written with the change from
+    # the device's status before it, so that a month's count reads only that month's records.
+    Column("delta", SmallInteger, nullable=False),
     _instant("effective_at"),
     Column("actor", String(100), nullable=False),
     Column("request_id", String(64), nullable=True),
     Index("ix_status_changes_account_time", "account_id", "effective_at"),
     Index("ix_status_changes_device_time", "device_id", "effective_at"),
-    # The close's peak query (adapters/db/usage.py) reads the history in this order, index-only
-    # on PostgreSQL (active is carried in the index), so it needs no sort of the history.
-    Index(
-        "ix_status_changes_metering",
-        "account_id",
-        "device_type_id",
-        "device_id",
-        "effective_at",
-        "id",
-        postgresql_include=["active"],
-    ),
+    # A month's records for the close (adapters/db/usage.py), index-only: the close reads the
+    # month's range of this index and nothing before it, however much history is kept (issue 11).
+    Index("ix_status_changes_month", "effective_at", "account_id", "device_type_id", "delta"),
+    CheckConstraint("delta IN (-1, 0, 1)", name="delta"),
+)
+
+# R5 (issue 11): how many devices of a type each account had Active at an instant that starts one
+# of its billing months, written by the close of the month before (its last level). The month's
+# count starts from it and reads only the month's records; an account without one for the month's
+# start (its first month, an imported fleet, a changed zone) has it summed from its history.
+opening_levels = Table(
+    "opening_levels",
+    metadata,
+    _instant("at"),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("device_type_id", String(64), nullable=False),
+    Column("level", Integer, nullable=False),
+    # The instant first: a month's close reads the rows of its start alone, not every month kept.
+    PrimaryKeyConstraint("at", "account_id", "device_type_id"),
+    CheckConstraint("level >= 0", name="level"),
 )
 
 invoices = Table(

@@ -1,7 +1,9 @@
-"""Set-based metering: every account's billable quantities from one pass over the history.
+"""Set-based metering: every account's billable quantities from one pass over the month.
 
 The SQL here computes exactly what `domain.metering` defines with a plain sweep (a property
-test holds them equal on both databases). Time zones differ per account, so the month's UTC
+test holds them equal on both databases). A month reads its own status changes and each
+account's count at its start (opening_levels, stored by the close of the month before), not
+the history before it (issue 11). Time zones differ per account, so the month's UTC
 bounds come in as a small table, one row per time zone, joined to the accounts.
 """
 
@@ -11,16 +13,17 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import (
-    Boolean,
     ColumnElement,
     Connection,
     Select,
     String,
     and_,
     case,
+    delete,
+    exists,
     func,
+    insert,
     literal,
-    not_,
     or_,
     select,
     type_coerce,
@@ -28,7 +31,7 @@ from sqlalchemy import (
 )
 
 from ...domain.metering import CountingMode
-from .schema import UTCDateTime, accounts, plans, status_changes
+from .schema import UTCDateTime, accounts, opening_levels, plans, status_changes
 
 Step = tuple[datetime, int]  # (instant, devices Active from then on)
 Bounds = Mapping[str, tuple[datetime, datetime]]  # time zone -> [start, end) in UTC
@@ -47,55 +50,83 @@ def _bounds_table(bounds: Bounds):
     return (union_all(*rows) if len(rows) > 1 else rows[0]).cte("bounds")
 
 
-def _scope(bounds: Bounds, mode: CountingMode, where: ColumnElement[bool] | None):
+def _scope(bounds: Bounds, mode: CountingMode | None, where: ColumnElement[bool] | None):
+    """(account id, start, end): the accounts in scope with their month's bounds in UTC."""
     b = _bounds_table(bounds)
-    q = (
-        select(accounts.c.id.label("account_id"), b.c.start, b.c.end)
-        .join(b, accounts.c.timezone == b.c.tz)
-        .join(plans, plans.c.id == accounts.c.plan_id)
-        .where(plans.c.counting_mode == mode.value)
-    )
+    q = select(accounts.c.id.label("account_id"), b.c.start, b.c.end).join(b, accounts.c.timezone == b.c.tz)
+    if mode is not None:
+        q = q.join(plans, plans.c.id == accounts.c.plan_id).where(plans.c.counting_mode == mode.value)
     if where is not None:
         q = q.where(where)
     return q.cte("scope")
 
 
+def _instant(at: datetime) -> ColumnElement:
+    return type_coerce(literal(at, UTCDateTime()), UTCDateTime())
+
+
+def _openings(scope, starts: list[datetime]) -> Select:
+    """(account id, device type id, start, level): each scoped account's count of Active devices
+    per type at its month's first instant. Stored by the close of the month before (read by the
+    month's start, so only that month's rows); summed from the history before the start for an
+    account with none stored (its first month, an imported fleet, a changed zone)."""
+    ol, sc = opening_levels, status_changes
+    stored = (
+        select(ol.c.account_id, ol.c.device_type_id, scope.c.start, ol.c.level)
+        .join(scope, and_(scope.c.account_id == ol.c.account_id, scope.c.start == ol.c.at))
+        .where(ol.c.at.in_([_instant(s) for s in starts]))
+    )
+    opened = exists().where(ol.c.account_id == scope.c.account_id, ol.c.at == scope.c.start)
+    unopened = select(scope.c.account_id, scope.c.start).where(~opened).subquery("unopened")
+    summed = (
+        select(sc.c.account_id, sc.c.device_type_id, unopened.c.start, func.sum(sc.c.delta).label("level"))
+        .join(unopened, unopened.c.account_id == sc.c.account_id)
+        .where(sc.c.effective_at < unopened.c.start)
+        .group_by(sc.c.account_id, sc.c.device_type_id, unopened.c.start)
+    )
+    return union_all(stored, summed)
+
+
+def _month_changes(scope, bounds: Bounds, *columns) -> Select:
+    """The scoped accounts' status changes in their month, and no others: the range of
+    ix_status_changes_month between the earliest start and the latest end of the zones in scope
+    (on PostgreSQL, the one range it reads), then each account's own bounds."""
+    sc = status_changes
+    lo, hi = min(s for s, _ in bounds.values()), max(e for _, e in bounds.values())
+    return (
+        select(*columns)
+        .join(scope, scope.c.account_id == sc.c.account_id)
+        .where(sc.c.effective_at >= _instant(lo), sc.c.effective_at < _instant(hi))
+        .where(sc.c.effective_at >= scope.c.start, sc.c.effective_at < scope.c.end)
+    )
+
+
+def _levels(scope, bounds: Bounds):
+    """(account id, device type id, t, delta): each account's opening level as a change at its
+    month's start, then the month's changes; their running sum per type is its count of Active."""
+    sc = status_changes
+    opening = _openings(scope, sorted({s for s, _ in bounds.values()})).subquery("opening")
+    return union_all(
+        select(opening.c.account_id, opening.c.device_type_id, opening.c.start.label("t"), opening.c.level),
+        _month_changes(scope, bounds, sc.c.account_id, sc.c.device_type_id, sc.c.effective_at, sc.c.delta),
+    ).subquery("changes")
+
+
 def peak_query(bounds: Bounds, where: ColumnElement[bool] | None = None) -> Select:
     """R5 as one statement: (account id, device type id, peak) for every account in scope on a peak plan.
 
-    Two ordered passes over the history: each change's previous status on its device (lag), in
-    the order of the index ix_status_changes_metering (account, device type, device, instant, id),
-    so with no sort of the history on PostgreSQL; then the running count of Active devices per
-    account and device type in time order, which only sorts each of those groups' few rows. A
-    device's history rows all carry its account and device type, so partitioning by (account,
-    device type, device) is partitioning by device. The rows come out grouped by account and
-    device type, as they are computed.
+    The count at the month's start (stored by the last close) and the month's changes, each with
+    what it did to the count (status_changes.delta: +1, -1, 0): their running sum per account and
+    device type in time order is the count of Active devices, and its largest value the peak. So
+    the month's cost is the month's changes, however many months are kept before it (issue 11).
     """
-    sc = status_changes
-    scope = _scope(bounds, CountingMode.PEAK, where)
-    prev = func.lag(sc.c.active, type_=Boolean).over(
-        partition_by=(sc.c.account_id, sc.c.device_type_id, sc.c.device_id), order_by=(sc.c.effective_at, sc.c.id)
-    )
-    history = (
-        select(
-            sc.c.account_id,
-            sc.c.device_type_id,
-            sc.c.active,
-            prev.label("prev"),
-            # Everything before the month folds into its first instant: the level at the start.
-            case((sc.c.effective_at < scope.c.start, scope.c.start), else_=sc.c.effective_at).label("t"),
-        )
-        .join(scope, scope.c.account_id == sc.c.account_id)
-        .where(sc.c.effective_at < scope.c.end)
-        .subquery("history")
-    )
-    became_active = and_(history.c.active, or_(history.c.prev.is_(None), not_(history.c.prev)))
-    became_inactive = and_(not_(history.c.active), history.c.prev)
-    delta = case((became_active, 1), (became_inactive, -1), else_=0)
+    changes = _levels(_scope(bounds, CountingMode.PEAK, where), bounds)
     # NOTE: R5 changes at the same instant apply together: ordered by the instant alone, the
     # running sum's default frame (RANGE ... CURRENT ROW) takes in every change at that instant.
-    level = func.sum(delta).over(partition_by=(history.c.account_id, history.c.device_type_id), order_by=history.c.t)
-    levels = select(history.c.account_id, history.c.device_type_id, level.label("level")).subquery("levels")
+    level = func.sum(changes.c.level).over(
+        partition_by=(changes.c.account_id, changes.c.device_type_id), order_by=changes.c.t
+    )
+    levels = select(changes.c.account_id, changes.c.device_type_id, level.label("level")).subquery("levels")
     peak = func.max(levels.c.level)
     return (
         select(levels.c.account_id, levels.c.device_type_id, peak.label("peak"))
@@ -110,43 +141,51 @@ def peak_quantities(conn: Connection, bounds: Bounds, where: ColumnElement[bool]
 
 
 def distinct_quantities(conn: Connection, bounds: Bounds, where: ColumnElement[bool] | None = None) -> Quantities:
-    """R6: per account and device type, the devices Active at any moment of the month."""
+    """R6: per account and device type, the devices Active at any moment of the month.
+
+    The count before the month's start (the opening level) holds the devices the month does not
+    change. Each device the month changes is taken out of it by its status before the start (its
+    first change's status less what the change did to the count) and counted in again if it was
+    Active at some moment: settled Active at one of its instants (the last change at an instant
+    wins, R5), or Active before the start and first changed after it."""
     sc = status_changes
     scope = _scope(bounds, CountingMode.DISTINCT, where)
+    is_active = case((sc.c.active, 1), else_=0)
+    first = func.row_number().over(partition_by=sc.c.device_id, order_by=(sc.c.effective_at, sc.c.id))
     last_at_instant = func.row_number().over(partition_by=(sc.c.device_id, sc.c.effective_at), order_by=sc.c.id.desc())
-    changes = (
-        select(
-            sc.c.device_id,
-            sc.c.account_id,
-            sc.c.device_type_id,
-            sc.c.active,
-            sc.c.effective_at,
-            scope.c.start,
-            last_at_instant.label("rn"),
-        )
-        .join(scope, scope.c.account_id == sc.c.account_id)
-        .where(sc.c.effective_at < scope.c.end)
-        .cte("changes")
+    changes = _month_changes(
+        scope,
+        bounds,
+        sc.c.account_id,
+        sc.c.device_type_id,
+        sc.c.device_id,
+        is_active.label("active"),
+        (is_active - sc.c.delta).label("before"),
+        case((sc.c.effective_at > scope.c.start, 1), else_=0).label("later"),
+        first.label("n"),
+        last_at_instant.label("settled"),
+    ).subquery("changes")
+    c = changes.c
+    before = func.max(case((c.n == 1, c.before), else_=0))
+    later = func.max(case((c.n == 1, c.later), else_=0))
+    ever = func.max(case((c.settled == 1, c.active), else_=0))
+    devices = (
+        select(c.account_id, c.device_type_id, before.label("before"), later.label("later"), ever.label("ever"))
+        .group_by(c.account_id, c.device_type_id, c.device_id)
+        .subquery("devices")
     )
-    # Each settled change holds from its instant until the device's next change.
-    next_at = func.lead(changes.c.effective_at).over(partition_by=changes.c.device_id, order_by=changes.c.effective_at)
-    spans = (
-        select(
-            changes.c.device_id,
-            changes.c.account_id,
-            changes.c.device_type_id,
-            changes.c.active,
-            changes.c.start,
-            next_at.label("next_at"),
-        )
-        .where(changes.c.rn == 1)
-        .cte("spans")
+    d = devices.c
+    was_active = or_(d.ever == 1, and_(d.before == 1, d.later == 1))
+    changed = select(d.account_id, d.device_type_id, (case((was_active, 1), else_=0) - d.before).label("level"))
+    opening = _openings(scope, sorted({s for s, _ in bounds.values()})).subquery("opening")
+    counts = union_all(select(opening.c.account_id, opening.c.device_type_id, opening.c.level), changed).subquery(
+        "counts"
     )
-    active_in_month = and_(spans.c.active, or_(spans.c.next_at.is_(None), spans.c.next_at > spans.c.start))
+    total = func.sum(counts.c.level)
     q = (
-        select(spans.c.account_id, spans.c.device_type_id, func.count(func.distinct(spans.c.device_id)))
-        .where(active_in_month)
-        .group_by(spans.c.account_id, spans.c.device_type_id)
+        select(counts.c.account_id, counts.c.device_type_id, total)
+        .group_by(counts.c.account_id, counts.c.device_type_id)
+        .having(total > 0)
     )
     return {(a, t): int(n) for a, t, n in conn.execute(q)}
 
@@ -156,39 +195,51 @@ def billable_quantities(conn: Connection, bounds: Bounds, where: ColumnElement[b
     return peak_quantities(conn, bounds, where) | distinct_quantities(conn, bounds, where)
 
 
+def write_closing_levels(conn: Connection, bounds: Bounds, where: ColumnElement[bool] | None = None) -> int:
+    """Issue 11: store each scoped account's count of Active devices per type at its month's end,
+    which is the next month's opening level, so the next month's close and its usage reads start
+    there. One INSERT ... SELECT over the month's changes; in the close's transaction. Levels an
+    earlier close stored for these accounts' month ends (an account it skipped, R15) are replaced."""
+    ol = opening_levels
+    stale = ol.c.at.in_(sorted({e for _, e in bounds.values()}))
+    in_scope = select(accounts.c.id)
+    conn.execute(delete(ol).where(stale, ol.c.account_id.in_(in_scope.where(where) if where is not None else in_scope)))
+    scope = _scope(bounds, None, where)
+    changes = _levels(scope, bounds)
+    level = func.sum(changes.c.level)
+    closing = (
+        select(scope.c.end, changes.c.account_id, changes.c.device_type_id, level)
+        .join(scope, scope.c.account_id == changes.c.account_id)
+        .group_by(scope.c.end, changes.c.account_id, changes.c.device_type_id)
+    )
+    ol = opening_levels
+    return conn.execute(
+        insert(ol).from_select([ol.c.at, ol.c.account_id, ol.c.device_type_id, ol.c.level], closing)
+    ).rowcount
+
+
 def active_steps_query(account_id: str, start: datetime, end: datetime) -> Select:
     """The billing page's chart (R5, R20) as one statement: `domain.activity.active_steps_by_type`
     in SQL, (device type, instant, level) for [start, end), one account, in type and time order.
 
-    As `peak_query` does: each change's previous status on its device (lag, in the order of
-    ix_status_changes_metering, so with no sort of the history on PostgreSQL); every change
-    before the month folded into its first instant, which is always there for each type (a row of
-    no change), so that a type's first row is its level at the start; the changes summed per type
-    and instant, so that changes at one instant apply together (R5) and only the instants are
-    sorted; the running sum over each type's instants; and only the instants where a type's level
-    differs from the one before.
+    As `peak_query` does: the opening level of each type at the month's start and the month's
+    changes; a row of no change at the start for each type the month changes, so that every
+    type's first row is its level at the start; the changes summed per type and instant, so that
+    changes at one instant apply together (R5) and only the instants are sorted; the running sum
+    over each type's instants; and only the instants where a type's level differs from the one before.
     """
     sc = status_changes
-    begin = type_coerce(literal(start, UTCDateTime()), UTCDateTime())
-    prev = func.lag(sc.c.active, type_=Boolean).over(
-        partition_by=(sc.c.device_type_id, sc.c.device_id), order_by=(sc.c.effective_at, sc.c.id)
-    )
-    history = (
-        select(
-            sc.c.device_type_id.label("type"),
-            sc.c.active,
-            prev.label("prev"),
-            type_coerce(case((sc.c.effective_at < begin, begin), else_=sc.c.effective_at), UTCDateTime()).label("t"),
-        )
-        .where(sc.c.account_id == account_id, sc.c.effective_at < end)
-        .cte("history")
-    )
-    became_active = and_(history.c.active, or_(history.c.prev.is_(None), not_(history.c.prev)))
-    became_inactive = and_(not_(history.c.active), history.c.prev)
-    delta = case((became_active, 1), (became_inactive, -1), else_=0)
+    begin = _instant(start)
+    scope = select(literal(account_id, String).label("account_id"), begin.label("start"), _instant(end).label("end"))
+    scope = scope.cte("scope")
+    bounds = {"": (start, end)}
+    month = _month_changes(scope, bounds, sc.c.device_type_id.label("type"), sc.c.effective_at.label("t"), sc.c.delta)
+    month = month.cte("month")
+    opening = _openings(scope, [start]).subquery("opening")
     changes = union_all(
-        select(history.c.type, history.c.t, delta.label("delta")),
-        select(history.c.type, begin.label("t"), literal(0).label("delta")).distinct(),
+        select(opening.c.device_type_id.label("type"), begin.label("t"), opening.c.level.label("delta")),
+        select(month.c.type, month.c.t, month.c.delta),
+        select(month.c.type, begin.label("t"), literal(0).label("delta")).distinct(),
     ).subquery("changes")
     instants = (
         select(changes.c.type, changes.c.t, func.sum(changes.c.delta).label("delta"))
