@@ -13,10 +13,8 @@ from sqlalchemy import bindparam, create_engine, insert, text
 from fleetbill.adapters.db import schema as t
 from fleetbill.adapters.db.engine import Database, sqlite_url
 from fleetbill.adapters.db.schema import UTCDateTime, metadata
-from fleetbill.bootstrap import App, alembic_config, ensure_reference_data
-from fleetbill.clock import TestClock
-from fleetbill.settings import Settings
-from tests import factories as f
+from fleetbill.bootstrap import alembic_config
+from fleetbill.domain.periods import BillingMonth
 from tests.conftest import PG_URL, START
 
 
@@ -35,11 +33,22 @@ def test_r5_migration_0019_writes_each_existing_change_what_it_did_to_the_count(
     # written last though its instant is before those; an imported device first Inactive
     db = Database(_fresh_database(tmp_path))
     _upgrade(db, "0018")
-    settings = Settings(database_url=db.url, test_mode=True)
-    ensure_reference_data(db, settings, START)
-    old = App(settings, db, TestClock(START), None)
-    f.device_type(old)
-    acme = f.account(old, f.plan(old))
+    acme = str(uuid.uuid4())
+    with db.transaction() as conn:  # the rows as that schema has them (today's services read later columns)
+        conn.execute(insert(t.device_types), dict(id="esp32", name="ESP32", created_at=START))
+        plan = dict(id="basic", name="Basic", currency="JPY", term="monthly", notice_days=30, counting_mode="peak")
+        conn.execute(insert(t.plans), plan | dict(features="[]", allow_bank_transfer=False, created_at=START))
+        account = dict(id=acme, name="Acme", country="JP", timezone="Asia/Tokyo", currency="JPY", plan_id="basic")
+        conn.execute(
+            insert(t.accounts),
+            account
+            | dict(
+                tax_status="taxable",
+                billing_email="a@example.com",
+                first_month=BillingMonth.containing(START, "UTC").index,
+            )
+            | dict(contract_started_at=START, created_at=START),
+        )
     t0 = START + timedelta(days=1)
     history = [  # (device, seconds after t0, active), written in this order (ids ascending)
         ("a", 0, True),

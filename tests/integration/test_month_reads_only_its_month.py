@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 
 from fleetbill.adapters.db import schema as t
 from fleetbill.adapters.db import views
@@ -67,3 +67,36 @@ def test_r5_february_is_billed_from_its_opening_level_with_january_archived(app,
         [feb] = views.invoices(conn, t.invoices.c.billing_month == FEB.index, limit=10)
     assert (feb["subtotal"], feb["tax_total"], feb["total"]) == (600, 60, 660)
     assert [(line["quantity"], line["amount"]) for line in feb["lines"] if line["kind"] == "usage"] == [(6, 600)]
+
+
+def test_r15_a_close_that_finds_the_month_done_reads_the_accounts_alone(app, clock):
+    # given two accounts whose January is closed, one of them skipped (no price for its device
+    # type: it stays due, R15), so a second run has one account to try again
+    f.device_type(app)
+    f.device_type(app, "lte", "LTE")
+    f.plan(app, prices={"esp32": [Tier(None, 100)]})
+    f.plan(app, "lte", prices={"lte": [Tier(None, 100)]})
+    a, b = f.account(app, name="A"), f.account(app, "lte", name="B")
+    f.devices(app, a, 2)
+    f.devices(app, b, 1, "lte")
+    with app.db.transaction() as conn:  # B's plan loses its price: its January cannot be priced
+        conn.execute(delete(t.price_tiers).where(t.price_tiers.c.device_type_id == "lte"))
+    clock.set(datetime(2026, 2, 1, 1, tzinfo=UTC))
+    first = close_due_months(app.db, clock, app.settings)
+    assert (first.invoices, [s[0] for s in first.skipped]) == (1, [b])
+    # when the close runs again, every statement it sends recorded
+    sent: list[str] = []
+    listen = lambda *args: sent.append(args[2])  # noqa: E731  (conn, cursor, statement, ...)
+    event.listen(app.db.engine, "before_cursor_execute", listen)
+    try:
+        again = close_due_months(app.db, clock, app.settings)
+    finally:
+        event.remove(app.db.engine, "before_cursor_execute", listen)
+    # then it tries B again and A is not due: which is read from the accounts' closed_through,
+    # never by searching every invoice ever made for the months that are missing
+    assert (again.invoices, [s[0] for s in again.skipped]) == (0, [b])
+    with app.db.read() as conn:
+        closed = dict(conn.execute(select(t.accounts.c.id, t.accounts.c.closed_through)).all())
+    assert closed == {a: BillingMonth.parse("2026-01").index, b: None}
+    finding = [s for s in sent if "FROM accounts" in s and "invoices" not in s]
+    assert finding and not [s for s in sent if "max(invoices.billing_month)" in s.lower()]

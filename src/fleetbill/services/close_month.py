@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from operator import itemgetter
 
-from sqlalchemy import Connection, DateTime, and_, exists, func, or_, select, type_coerce
+from sqlalchemy import Connection, DateTime, and_, func, select, type_coerce, update
 
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
@@ -87,21 +87,8 @@ class CloseRunning(Conflict):
 def pending_months(conn: Connection, now: datetime, timeline: Timeline = SERVER) -> list[tuple[BillingMonth, dict]]:
     """The ended months that some account of the timeline still needs closed, oldest first, each
     with the UTC bounds of every time zone for which that month has ended and may be pending."""
-    inv = t.invoices
-    last = (
-        select(inv.c.account_id, func.max(inv.c.billing_month).label("m"))
-        .where(inv.c.billing_month.is_not(None))
-        .group_by(inv.c.account_id)
-        .subquery()
-    )
     a = t.accounts
-    next_due = func.min(func.coalesce(last.c.m + 1, a.c.first_month))
-    rows = conn.execute(
-        select(a.c.timezone, next_due)
-        .outerjoin(last, last.c.account_id == a.c.id)
-        .where(timeline.accounts())
-        .group_by(a.c.timezone)
-    )
+    rows = conn.execute(select(a.c.timezone, func.min(_next_month)).where(timeline.accounts()).group_by(a.c.timezone))
     months: dict[int, dict] = defaultdict(dict)
     for tz, first_pending in rows:
         last_ended = BillingMonth.containing(now, tz).index - 1
@@ -110,17 +97,22 @@ def pending_months(conn: Connection, now: datetime, timeline: Timeline = SERVER)
     return [(BillingMonth(i), months[i]) for i in sorted(months)]
 
 
+# The month each account closes next: the one after its last closed, or its first.
+_next_month = func.coalesce(t.accounts.c.closed_through + 1, t.accounts.c.first_month)
+
+
 def _due(month: BillingMonth, timezones, timeline: Timeline) -> object:
-    """The timeline's accounts whose `month` is ended, not yet invoiced, and whose month before is closed."""
+    """The timeline's accounts whose `month` is ended and the next they close: read from the
+    accounts alone, so a close that finds another already done returns at once (issue 11)."""
+    a = t.accounts
+    return and_(timeline.accounts(), a.c.timezone.in_(list(timezones)), _next_month == month.index)
+
+
+def _mark_closed(conn: Connection, month: BillingMonth, sequences: range) -> None:
+    """The accounts the close just invoiced have `month` closed (an account it skipped stays due)."""
     a, inv = t.accounts, t.invoices
-    invoiced = lambda m: exists().where(inv.c.account_id == a.c.id, inv.c.billing_month == m)  # noqa: E731
-    return and_(
-        timeline.accounts(),
-        a.c.timezone.in_(list(timezones)),
-        a.c.first_month <= month.index,
-        ~invoiced(month.index),
-        or_(a.c.first_month == month.index, invoiced(month.index - 1)),
-    )
+    invoiced = select(inv.c.account_id).where(_numbered(sequences))
+    conn.execute(update(a).where(a.c.id.in_(invoiced)).values(closed_through=month.index))
 
 
 _COLUMNS = list(t.accounts.c.keys())
@@ -137,6 +129,7 @@ _NOT_PRICED = {
     "postal_address",
     "created_at",
     "first_month",
+    "closed_through",
     "contract_started_at",
     "test_clock_id",
 }
@@ -516,6 +509,7 @@ def close_due_months(
             _claim_close(conn)
             invoices, billed = report.invoices, report.billed
             numbered = close_month(conn, month, bounds, settings, now, report, progress, timeline)
+            _mark_closed(conn, month, numbered)
             # NOTE: R10 a downgrade renewing at this month's end applies now, in the month's
             # transaction, so that a close catching up several months prices the next one (and
             # its renewal fee) under the plan held then, whoever runs it.

@@ -190,6 +190,9 @@ accounts = Table(
     Column("tax_status", String(16), nullable=False),
     Column("billing_email", String(320), nullable=False),
     Column("first_month", Integer, nullable=False),  # BillingMonth.index of the sign-up month
+    # The last month closed for it (BillingMonth.index; None: none yet), moved by the close in the
+    # month's transaction: what is due is read here, not from every invoice ever made (issue 11).
+    Column("closed_through", Integer, nullable=True),
     _instant("contract_started_at"),
     _instant("created_at"),
     # None: the account lives at the server's time; else at its test clock's (test mode only).
@@ -201,6 +204,9 @@ accounts = Table(
     Column("billing_emails", Text, nullable=False, server_default="[]"),
     Column("postal_address", Text, nullable=True),
     CheckConstraint("language IN ('ja', 'en')", name="language"),
+    # Keyset paging (issue 11 item 5): the console's accounts by name, the API's by creation.
+    Index("ix_accounts_name_id", "name", "id"),
+    Index("ix_accounts_created_at_id", "created_at", "id"),
 )
 
 devices = Table(
@@ -214,6 +220,8 @@ devices = Table(
     Column("key_last4", String(4), nullable=False),
     Column("active", Boolean, nullable=False),  # current status; the history below is the record
     _instant("registered_at"),
+    # Keyset paging (issue 11 item 5): an account's devices in the order its pages list them.
+    Index("ix_devices_account_listed", "account_id", "registered_at", "name", "id"),
 )
 
 status_changes = Table(
@@ -284,7 +292,8 @@ invoices = Table(
     UniqueConstraint("issuer_id", "sequence"),
     # NOTE: R15 one monthly invoice per account and month, whatever runs the close and how often.
     UniqueConstraint("account_id", "billing_month"),
-    Index("ix_invoices_sequence", "sequence"),  # the console lists every invoice, newest first
+    # The console and the API list every invoice newest first, a page after (sequence, id) (issue 11).
+    Index("ix_invoices_sequence_id", "sequence", "id"),
     CheckConstraint(check_sql("status", InvoiceState), name="status"),
     CheckConstraint("amount_credited >= 0 AND amount_credited <= total", name="amount_credited"),
 )
