@@ -39,7 +39,7 @@ def upgrade() -> None:
     op.execute(_BACKFILL)
     with op.batch_alter_table("status_changes", schema=None) as batch_op:
         batch_op.alter_column("delta", existing_type=sa.SmallInteger(), nullable=False)
-        batch_op.create_check_constraint("ck_status_changes_delta", "delta IN (-1, 0, 1)")
+        batch_op.create_check_constraint("delta", "delta IN (-1, 0, 1)")
         batch_op.drop_index("ix_status_changes_metering")
         batch_op.create_index(
             "ix_status_changes_month", ["effective_at", "account_id", "device_type_id", "delta"], unique=False
@@ -66,5 +66,5 @@ def downgrade() -> None:
             unique=False,
             postgresql_include=["active"],
         )
-        batch_op.drop_constraint("ck_status_changes_delta", type_="check")
+        batch_op.drop_constraint(op.f("ck_status_changes_delta"), type_="check")
         batch_op.drop_column("delta")
