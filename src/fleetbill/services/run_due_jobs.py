@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..adapters.db.engine import Database
+from ..adapters.db.partitions import ensure_month_partitions
 from ..adapters.gateway.port import PaymentGateway
 from ..adapters.mail import Mailer
 from ..clock import Clock
@@ -51,6 +52,8 @@ def run_due_jobs(
         now = clock.now()
         purge_idempotency_records(conn, now)
         purge_events(conn, now)
+    with db.transaction() as conn:
+        ensure_month_partitions(conn, clock.now())  # PostgreSQL: the history's months ahead (issue 11)
     # Last, so that what the steps above had to say is published and sent in the same run.
     publish_events(db, clock.now(), email_zero_invoices=settings.email_zero_invoices)
     mail = None

@@ -3,13 +3,16 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+from fleetbill.adapters.db.partitions import declared
 from fleetbill.adapters.db.schema import metadata
 
 config = context.config
 
 
 def run(connection) -> None:
-    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True, compare_type=True)
+    context.configure(
+        connection=connection, target_metadata=metadata, render_as_batch=True, compare_type=True, include_name=declared
+    )
     with context.begin_transaction():
         context.run_migrations()
 
