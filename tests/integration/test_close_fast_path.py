@@ -21,6 +21,7 @@ from sqlalchemy import insert, select
 
 from fleetbill.adapters.db import repository as repo
 from fleetbill.adapters.db import schema as t
+from fleetbill.adapters.db.marks import note_changes
 from fleetbill.domain.contract import ContractTerm
 from fleetbill.domain.errors import BillingError
 from fleetbill.domain.metering import CountingMode, StatusChange, billable_quantities
@@ -163,6 +164,7 @@ def _unpriced_history(app, account_id: str, at: datetime) -> None:
                 actor="test",
             ),
         )
+        note_changes(conn, account_id, repo.get_account(conn, account_id).timezone, [("obniz", at, 1)])
 
 
 def test_close_stores_for_each_account_what_pricing_it_alone_gives(app, clock, monkeypatch):

@@ -17,6 +17,7 @@ from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..adapters.db.audit import audit
 from ..adapters.db.engine import Database
+from ..adapters.db.marks import disagreements, kept_for
 from ..adapters.db.schema import UTCDateTime
 from ..adapters.db.usage import billable_quantities, distinct_quantities, peak_query, write_closing_levels
 from ..clock import Clock
@@ -227,19 +228,21 @@ def close_month(
     report: CloseReport,
     progress: Progress | None = None,
     timeline: Timeline = SERVER,
+    verify: bool = False,
 ) -> range:
     """Close `month` for every due account, in the caller's transaction; the invoice sequence
-    numbers it used."""
+    numbers it used. `verify`: check the month's high-water marks against its changes first."""
     issuer = repo.lock_issuer(conn, repo.DEFAULT_ISSUER)  # serializes concurrent closes: see R15 test
     due = _due(month, bounds, timeline)
     if conn.dialect.name == "postgresql":
-        return _close_streaming(conn, month, bounds, settings, now, report, progress, issuer, due)
+        return _close_streaming(conn, month, bounds, settings, now, report, progress, issuer, due, verify)
     accounts = _due_accounts(conn, due)
     if not accounts:
         return range(0)
-    write_closing_levels(conn, bounds, due)  # the next month's opening levels (issue 11)
+    marks = _marks(conn, month, bounds, due, verify)
+    write_closing_levels(conn, bounds, due, marks)  # the next month's opening levels (issue 11)
     quantities: dict[str, dict[str, int]] = defaultdict(dict)
-    for (account_id, device_type), n in billable_quantities(conn, bounds, due).items():
+    for (account_id, device_type), n in billable_quantities(conn, bounds, due, marks).items():
         quantities[account_id][device_type] = n
     pricing = _Pricing(conn, month, bounds, settings, {a[_PLAN] for a in accounts}, due)
     drafts = []
@@ -276,7 +279,29 @@ def close_month(
     return range(first, first + len(rows))
 
 
-def _close_streaming(conn, month, bounds, settings, now, report, progress, issuer, due) -> range:
+def _marks(conn: Connection, month: BillingMonth, bounds: dict, due, verify: bool) -> int | None:
+    """R5 (issue 11 item 2): the month's index when its high-water marks hold all its changes (the
+    close then reads them instead of the changes), else None. With `verify`, the marks are first
+    checked against the full recompute from the changes, and the close refused if they differ."""
+    if not kept_for(conn, bounds):
+        return None
+    if verify and (differ := disagreements(conn, month, bounds, due)):
+        raise MarksDisagree(month, differ)
+    return month.index
+
+
+class MarksDisagree(Conflict):
+    """The close's --verify found a month's marks and its changes counting differently."""
+
+    def __init__(self, month: BillingMonth, differ: list[str]):
+        super().__init__(
+            f"the high-water marks of {month} disagree with its status changes, so it was not closed: "
+            + "; ".join(differ)
+            + f". Make them again from the changes (`fleetbill rebuild-marks {month}`) and close again"
+        )
+
+
+def _close_streaming(conn, month, bounds, settings, now, report, progress, issuer, due, verify) -> range:
     """The close on PostgreSQL, where the database does most of the work, in four streams:
 
     * two more connections read the due accounts and their peaks (one query for every due
@@ -295,14 +320,16 @@ def _close_streaming(conn, month, bounds, settings, now, report, progress, issue
     total = conn.execute(select(func.count()).select_from(a).where(due)).scalar_one()
     if not total:
         return range(0)
-    write_closing_levels(conn, bounds, due)  # the next month's opening levels (issue 11)
+    marks = _marks(conn, month, bounds, due, verify)
+    write_closing_levels(conn, bounds, due, marks)  # the next month's opening levels (issue 11)
     # The instants as the driver gives them (aware, in the session's time zone): converting
     # every one to UTC costs more than the rest of reading the row; _account does it for the
     # accounts that get a draft of their own.
     columns = [type_coerce(c, DateTime(timezone=True)) if isinstance(c.type, UTCDateTime) else c for c in a.c]
     with ExitStack() as readers:
         accounts = readers.enter_context(_Rows(conn, select(*columns).where(due).order_by(a.c.id)))
-        peaks = readers.enter_context(_Rows(conn, peak_query(bounds, due).order_by("account_id", "device_type_id")))
+        peaks = peak_query(bounds, due, marks).order_by("account_id", "device_type_id")
+        peaks = readers.enter_context(_Rows(conn, peaks))
         distinct: dict[str, dict[str, int]] = defaultdict(dict)
         for (account_id, device_type), n in distinct_quantities(conn, bounds, due).items():
             distinct[account_id][device_type] = n
@@ -488,6 +515,7 @@ def close_due_months(
     actor: str = "worker",
     max_months: int = MAX_MONTHS_PER_RUN,
     timeline: Timeline = SERVER,
+    verify: bool = False,
 ) -> CloseReport:
     """R15: close every ended month that is still open, oldest first, each in one transaction
     that also applies the downgrades renewing with it (R10) and opens the collections of the
@@ -508,7 +536,7 @@ def close_due_months(
         with db.transaction() as conn:
             _claim_close(conn)
             invoices, billed = report.invoices, report.billed
-            numbered = close_month(conn, month, bounds, settings, now, report, progress, timeline)
+            numbered = close_month(conn, month, bounds, settings, now, report, progress, timeline, verify)
             _mark_closed(conn, month, numbered)
             # NOTE: R10 a downgrade renewing at this month's end applies now, in the month's
             # transaction, so that a close catching up several months prices the next one (and

@@ -10,6 +10,7 @@ importing a file again changes nothing; a row that differs from what is stored i
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, fields
@@ -21,6 +22,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..adapters.db import schema_events as e
+from ..adapters.db.marks import note_changes
 from ..adapters.db.schema_imports import imported_accounts
 from ..domain.account_settings import default_language
 from ..domain.catalog import Account
@@ -93,12 +95,26 @@ def import_fleet(
     new_devices = [(d, hashes[d.key]) for d in fleet.devices if hashes[d.key] not in stored]
     _write_accounts(conn, now, new_accounts)
     _write_devices(conn, now, new_devices, ids, actor, progress)
+    _fold_into_marks(conn, {ref: a for ref, (_, a) in known.items()} | new_accounts, new_devices, ids)
     return ImportReport(
         accounts_created=len(new_accounts),
         accounts_unchanged=len(known),
         devices_created=len(new_devices),
         devices_unchanged=len(fleet.devices) - len(new_devices),
     )
+
+
+def _fold_into_marks(conn: Connection, accounts: dict[str, Account], devices, ids: dict[str, str]) -> None:
+    """R5 (issue 11 item 2): a device whose opening state falls in its account's first billed
+    month (or later) is a change of that month, folded into its high-water mark; one before it is
+    part of the month's opening level."""
+    changes: dict[str, list] = defaultdict(list)
+    for d, _ in devices:
+        account = accounts[d.account_ref]
+        if d.since >= account.first_month.start(account.timezone):
+            changes[d.account_ref].append((d.device_type_id, d.since, int(d.active)))
+    for ref, folded in changes.items():
+        note_changes(conn, ids[ref], accounts[ref].timezone, folded)
 
 
 def _known_accounts(conn: Connection, refs: list[str]) -> dict[str, tuple[str, Account]]:

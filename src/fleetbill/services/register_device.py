@@ -10,6 +10,7 @@ from sqlalchemy import Connection, insert, select
 
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
+from ..adapters.db.marks import note_changes
 from ..domain.catalog import has_visible_character
 from ..domain.errors import InvalidInput
 from ..domain.events import EventType, NewEvent
@@ -74,6 +75,7 @@ def register_device(
             request_id=request_id,
         ),
     )
+    note_changes(conn, account.id, account.timezone, [(device_type_id, now, 1)])  # NOTE: R5 (issue 11)
     device = dict(
         id=device_id,
         account_id=account.id,

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
+from ..adapters.db.marks import note_changes
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.events import EventType, NewEvent
 from .devices import refuse_closed_month
@@ -57,6 +58,7 @@ def switch_devices(
         raise NotFound(f"no device {', '.join(missing[:5])}{' …' if len(missing) > 5 else ''} in account {account_id}")
     refuse_closed_month(conn, account, now)
     to_change = [r for r in rows if r.active != active]
+    delta = 1 if active else -1
     if to_change:
         conn.execute(update(d).where(d.c.id.in_([r.id for r in to_change])).values(active=active))
         conn.execute(
@@ -67,7 +69,7 @@ def switch_devices(
                     account_id=account.id,
                     device_type_id=r.device_type_id,
                     active=active,
-                    delta=1 if active else -1,  # R5: only devices whose status changes get a record
+                    delta=delta,  # R5: only devices whose status changes get a record
                     effective_at=now,
                     actor=actor,
                     request_id=request_id,
@@ -75,6 +77,8 @@ def switch_devices(
                 for r in to_change
             ],
         )
+        # NOTE: R5 the month's high-water marks follow the change in its transaction (issue 11).
+        note_changes(conn, account.id, account.timezone, [(r.device_type_id, now, delta) for r in to_change])
         # NOTE: R22 one event per request, with the devices it switched.
         order = {device_id: n for n, device_id in enumerate(ids)}
         switched = [

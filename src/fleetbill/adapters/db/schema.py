@@ -263,6 +263,32 @@ opening_levels = Table(
     CheckConstraint("level >= 0", name="level"),
 )
 
+# R5 (issue 11): each month's high-water mark per (account, device type), folded in as changes
+# are written (domain/marks.py), relative to the month's opening level: the close reads these
+# rows, one per account and type that changed in the month, instead of the month's changes.
+month_marks = Table(
+    "month_marks",
+    metadata,
+    Column("month", Integer, nullable=False),  # BillingMonth.index in the account's zone
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("device_type_id", String(64), nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("peak_before", Integer, nullable=True),
+    _instant("last_at"),
+    PrimaryKeyConstraint("month", "account_id", "device_type_id"),
+)
+
+# One row: the instant from which every change was folded into month_marks as it was written (the
+# migration that made them; the Unix epoch for a database that had no history then). A month
+# that started before it is counted from its changes.
+month_marks_since = Table(
+    "month_marks_since",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    _instant("since"),
+    CheckConstraint("id = 1", name="one_row"),
+)
+
 invoices = Table(
     "invoices",
     metadata,

@@ -15,15 +15,18 @@ from datetime import datetime
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Integer,
     Select,
     String,
     and_,
     case,
+    cast,
     delete,
     exists,
     func,
     insert,
     literal,
+    null,
     or_,
     select,
     type_coerce,
@@ -31,7 +34,7 @@ from sqlalchemy import (
 )
 
 from ...domain.metering import CountingMode
-from .schema import UTCDateTime, accounts, opening_levels, plans, status_changes
+from .schema import UTCDateTime, accounts, month_marks, opening_levels, plans, status_changes
 
 Step = tuple[datetime, int]  # (instant, devices Active from then on)
 Bounds = Mapping[str, tuple[datetime, datetime]]  # time zone -> [start, end) in UTC
@@ -112,14 +115,18 @@ def _levels(scope, bounds: Bounds):
     ).subquery("changes")
 
 
-def peak_query(bounds: Bounds, where: ColumnElement[bool] | None = None) -> Select:
+def peak_query(bounds: Bounds, where: ColumnElement[bool] | None = None, marks: int | None = None) -> Select:
     """R5 as one statement: (account id, device type id, peak) for every account in scope on a peak plan.
 
     The count at the month's start (stored by the last close) and the month's changes, each with
     what it did to the count (status_changes.delta: +1, -1, 0): their running sum per account and
     device type in time order is the count of Active devices, and its largest value the peak. So
     the month's cost is the month's changes, however many months are kept before it (issue 11).
+    With `marks` (the month's BillingMonth.index) the month's high-water marks stand for its
+    changes: one row per account and type that changed (adapters/db/marks.py).
     """
+    if marks is not None:
+        return _peak_from_marks(bounds, where, marks)
     changes = _levels(_scope(bounds, CountingMode.PEAK, where), bounds)
     # NOTE: R5 changes at the same instant apply together: ordered by the instant alone, the
     # running sum's default frame (RANGE ... CURRENT ROW) takes in every change at that instant.
@@ -135,9 +142,38 @@ def peak_query(bounds: Bounds, where: ColumnElement[bool] | None = None) -> Sele
     )
 
 
-def peak_quantities(conn: Connection, bounds: Bounds, where: ColumnElement[bool] | None = None) -> Quantities:
+def _marked(scope, bounds: Bounds, month: int):
+    """(account id, device type id, base, rise, level): each scoped account's opening level as a
+    base, and its month's mark: how far above the opening the count rose at most, and where it
+    ended, relative to the opening (domain/marks.py: Mark.peak and Mark.level)."""
+    m = month_marks
+    opening = _openings(scope, sorted({s for s, _ in bounds.values()})).subquery("opening")
+    rise = case((m.c.peak_before.is_(None), m.c.level), (m.c.peak_before > m.c.level, m.c.peak_before), else_=m.c.level)
+    nothing = cast(null(), Integer)
+    return union_all(
+        select(opening.c.account_id, opening.c.device_type_id, opening.c.level, nothing, literal(0)),
+        select(m.c.account_id, m.c.device_type_id, literal(0), rise, m.c.level)
+        .join(scope, scope.c.account_id == m.c.account_id)
+        .where(m.c.month == month),
+    ).subquery("marked")
+
+
+def _peak_from_marks(bounds: Bounds, where: ColumnElement[bool] | None, month: int) -> Select:
+    rows = _marked(_scope(bounds, CountingMode.PEAK, where), bounds, month)
+    account, device_type, base, rise = list(rows.c)[:4]
+    peak = func.sum(base) + func.coalesce(func.max(rise), 0)
+    return (
+        select(account.label("account_id"), device_type.label("device_type_id"), peak.label("peak"))
+        .group_by(account, device_type)
+        .having(peak > 0)
+    )
+
+
+def peak_quantities(
+    conn: Connection, bounds: Bounds, where: ColumnElement[bool] | None = None, marks: int | None = None
+) -> Quantities:
     """R5: per account and device type, the most devices Active at once in the month."""
-    return {(a, t): int(n) for a, t, n in conn.execute(peak_query(bounds, where))}
+    return {(a, t): int(n) for a, t, n in conn.execute(peak_query(bounds, where, marks))}
 
 
 def distinct_quantities(conn: Connection, bounds: Bounds, where: ColumnElement[bool] | None = None) -> Quantities:
@@ -190,29 +226,38 @@ def distinct_quantities(conn: Connection, bounds: Bounds, where: ColumnElement[b
     return {(a, t): int(n) for a, t, n in conn.execute(q)}
 
 
-def billable_quantities(conn: Connection, bounds: Bounds, where: ColumnElement[bool] | None = None) -> Quantities:
+def billable_quantities(
+    conn: Connection, bounds: Bounds, where: ColumnElement[bool] | None = None, marks: int | None = None
+) -> Quantities:
     """Every account's billable quantities under its plan's counting mode."""
-    return peak_quantities(conn, bounds, where) | distinct_quantities(conn, bounds, where)
+    return peak_quantities(conn, bounds, where, marks) | distinct_quantities(conn, bounds, where)
 
 
-def write_closing_levels(conn: Connection, bounds: Bounds, where: ColumnElement[bool] | None = None) -> int:
+def write_closing_levels(
+    conn: Connection, bounds: Bounds, where: ColumnElement[bool] | None = None, marks: int | None = None
+) -> int:
     """Issue 11: store each scoped account's count of Active devices per type at its month's end,
     which is the next month's opening level, so the next month's close and its usage reads start
-    there. One INSERT ... SELECT over the month's changes; in the close's transaction. Levels an
-    earlier close stored for these accounts' month ends (an account it skipped, R15) are replaced."""
+    there. One INSERT ... SELECT over the month's changes, or its marks (`marks`: the month's
+    index); in the close's transaction. Levels an earlier close stored for these accounts' month
+    ends (an account it skipped, R15) are replaced."""
     ol = opening_levels
     stale = ol.c.at.in_(sorted({e for _, e in bounds.values()}))
     in_scope = select(accounts.c.id)
     conn.execute(delete(ol).where(stale, ol.c.account_id.in_(in_scope.where(where) if where is not None else in_scope)))
     scope = _scope(bounds, None, where)
-    changes = _levels(scope, bounds)
-    level = func.sum(changes.c.level)
+    if marks is None:
+        changes = _levels(scope, bounds)
+        account, device_type, level = changes.c.account_id, changes.c.device_type_id, changes.c.level
+    else:
+        rows = _marked(scope, bounds, marks)
+        account, device_type, base, _, rise = list(rows.c)
+        level = base + rise
     closing = (
-        select(scope.c.end, changes.c.account_id, changes.c.device_type_id, level)
-        .join(scope, scope.c.account_id == changes.c.account_id)
-        .group_by(scope.c.end, changes.c.account_id, changes.c.device_type_id)
+        select(scope.c.end, account, device_type, func.sum(level))
+        .join(scope, scope.c.account_id == account)
+        .group_by(scope.c.end, account, device_type)
     )
-    ol = opening_levels
     return conn.execute(
         insert(ol).from_select([ol.c.at, ol.c.account_id, ol.c.device_type_id, ol.c.level], closing)
     ).rowcount

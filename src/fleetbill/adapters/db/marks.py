@@ -1,0 +1,137 @@
+"""The months' high-water marks in the database (domain/marks.py, issue 11 item 2).
+
+`note_changes` folds a request's changes into their marks in the request's transaction: one
+locked read and one write per (device type, month) the request touched. `rebuild_marks` makes a
+month's marks from its changes set-based, for writers that do not go through the services (a
+bulk load, the benchmarks) and as the reference the close's `--verify` compares against.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, and_, case, delete, func, insert, literal, or_, select, update
+
+from ...domain.marks import Mark, first, fold, fold_all
+from ...domain.periods import BillingMonth
+from .schema import accounts, month_marks, month_marks_since, status_changes
+from .usage import Bounds, _month_changes, _scope, peak_quantities
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def marks_since(conn: Connection) -> datetime:
+    """From when every change was folded into the marks as it was written."""
+    return conn.execute(select(month_marks_since.c.since)).scalar() or datetime.max.replace(tzinfo=UTC)
+
+
+def note_changes(
+    conn: Connection, account_id: str, timezone: str, changes: Iterable[tuple[str, datetime, int]]
+) -> None:
+    """R5: fold (device type, instant, delta) changes, just written for the account, into their
+    months' marks. A change earlier than its mark (another transaction wrote a later one first)
+    refolds that mark from the month's changes, this transaction's included."""
+    summed: dict[tuple[str, int, datetime], int] = defaultdict(int)
+    for device_type, at, delta in changes:
+        if delta:
+            summed[(device_type, BillingMonth.containing(at, timezone).index, at)] += delta
+    m = month_marks
+    for (device_type, month, at), delta in sorted(summed.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
+        key = and_(m.c.month == month, m.c.account_id == account_id, m.c.device_type_id == device_type)
+        row = conn.execute(select(m.c.level, m.c.peak_before, m.c.last_at).where(key).with_for_update()).first()
+        start = BillingMonth(month).start(timezone)
+        if row is None:
+            values = first(start, at, delta)
+            conn.execute(insert(m), dict(month=month, account_id=account_id, device_type_id=device_type) | _row(values))
+            continue
+        folded = fold(Mark(row.level, row.peak_before, row.last_at), at, delta)
+        if folded is None:  # NOTE: R5 out of order: the month's changes in order decide
+            folded = fold_all(
+                start, _month_instants(conn, account_id, device_type, start, BillingMonth(month).end(timezone))
+            )
+        conn.execute(update(m).where(key).values(**_row(folded)))
+
+
+def _row(mark: Mark) -> dict:
+    return dict(level=mark.level, peak_before=mark.peak_before, last_at=mark.last_at)
+
+
+def _month_instants(conn: Connection, account_id: str, device_type: str, start: datetime, end: datetime):
+    sc = status_changes
+    return conn.execute(
+        select(sc.c.effective_at, func.sum(sc.c.delta))
+        .where(sc.c.account_id == account_id, sc.c.device_type_id == device_type)
+        .where(sc.c.effective_at >= start, sc.c.effective_at < end)
+        .group_by(sc.c.effective_at)
+        .order_by(sc.c.effective_at)
+    ).all()
+
+
+def rebuild_marks(conn: Connection, month: BillingMonth, bounds: Bounds, where=None) -> int:
+    """The month's marks of the scoped accounts, made again from the month's changes in one
+    INSERT ... SELECT (what note_changes folds change by change)."""
+    scope = _scope(bounds, None, where)
+    sc = status_changes
+    instants = _month_changes(
+        scope, bounds, sc.c.account_id, sc.c.device_type_id, sc.c.effective_at, sc.c.delta, scope.c.start
+    ).subquery("changes")
+    c = instants.c
+    per_instant = (
+        select(c.account_id, c.device_type_id, c.start, c.effective_at.label("t"), func.sum(c.delta).label("d"))
+        .group_by(c.account_id, c.device_type_id, c.start, c.effective_at)
+        .subquery("instants")
+    )
+    p = per_instant.c
+    group = (p.account_id, p.device_type_id)
+    running = (
+        select(
+            p.account_id,
+            p.device_type_id,
+            p.start,
+            p.t,
+            func.sum(p.d).over(partition_by=group, order_by=p.t).label("r"),
+            func.max(p.t).over(partition_by=group).label("last_at"),
+        )
+    ).subquery("running")
+    r = running.c
+    before = func.max(case((r.t < r.last_at, r.r)))
+    started_before = func.min(r.t) > r.start
+    # the month's first instant counts (0) when the first change came after it
+    peak_before = case((and_(started_before, or_(before.is_(None), before < 0)), literal(0)), else_=before)
+    rows = select(
+        literal(month.index).label("month"),
+        r.account_id,
+        r.device_type_id,
+        func.max(case((r.t == r.last_at, r.r))).label("level"),
+        peak_before.label("peak_before"),
+        func.max(r.t).label("last_at"),
+    ).group_by(r.account_id, r.device_type_id, r.start)
+    m = month_marks
+    in_scope = select(accounts.c.id)
+    conn.execute(
+        delete(m).where(
+            m.c.month == month.index, m.c.account_id.in_(in_scope.where(where) if where is not None else in_scope)
+        )
+    )
+    columns = [m.c.month, m.c.account_id, m.c.device_type_id, m.c.level, m.c.peak_before, m.c.last_at]
+    return conn.execute(insert(m).from_select(columns, rows)).rowcount
+
+
+def kept_for(conn: Connection, bounds: Bounds) -> bool:
+    """Whether the marks hold every change of months with these bounds (they started after the
+    marks were first kept)."""
+    return marks_since(conn) <= min(start for start, _ in bounds.values())
+
+
+def disagreements(conn: Connection, month: BillingMonth, bounds: Bounds, where=None, limit: int = 10) -> list[str]:
+    """The close's `--verify`: the month's peaks from its marks against the full recompute from its
+    changes (peak_query), account by account; what differs, at most `limit` lines."""
+    by_marks = peak_quantities(conn, bounds, where, marks=month.index)
+    by_changes = peak_quantities(conn, bounds, where)
+    differ = sorted(k for k in by_marks.keys() | by_changes.keys() if by_marks.get(k, 0) != by_changes.get(k, 0))
+    return [
+        f"account {a} {t}: marks {by_marks.get((a, t), 0)}, changes {by_changes.get((a, t), 0)}"
+        for a, t in differ[:limit]
+    ] + ([f"... and {len(differ) - limit} more"] if len(differ) > limit else [])

@@ -1,0 +1,140 @@
+"""R5 (issue 11 item 2): each month's high-water mark per account and device type is kept as the
+changes are written, the close bills from the marks, and `--verify` holds them to the full
+recompute from the changes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select, update
+
+from fleetbill.adapters.db import schema as t
+from fleetbill.adapters.db import views
+from fleetbill.adapters.db.marks import disagreements, rebuild_marks
+from fleetbill.adapters.db.usage import peak_quantities
+from fleetbill.domain.periods import BillingMonth
+from fleetbill.domain.rating import Tier
+from fleetbill.services.close_month import MarksDisagree, close_due_months
+from fleetbill.services.register_device import register_device
+from fleetbill.services.switch_devices import switch_devices
+from tests import factories as f
+
+TOKYO = "Asia/Tokyo"
+MARCH = BillingMonth.parse("2026-03")
+
+
+def _fleet(app, clock):
+    """Acme at 100 JPY a device: 4 Active from February, in March 2 off on the 3rd, 3 new on the
+    10th (5), 1 off on the 12th (4): a peak of 5 (R5)."""
+    f.device_type(app)
+    f.plan(app, prices={"esp32": [Tier(None, 100)]})
+    clock.set(datetime(2026, 2, 10, tzinfo=UTC))
+    acme = f.account(app, name="Acme")
+    devices = f.devices(app, acme, 4)
+    for day, change in ((3, lambda: f.switch(app, acme, devices[:2], False)), (10, lambda: f.devices(app, acme, 3))):
+        clock.set(datetime(2026, 3, day, tzinfo=UTC))
+        change()
+    clock.set(datetime(2026, 3, 12, tzinfo=UTC))
+    f.switch(app, acme, devices[2:3], False)
+    return acme
+
+
+def _march_invoice(app):
+    with app.db.read() as conn:
+        [invoice] = views.invoices(conn, t.invoices.c.billing_month == MARCH.index, limit=10)
+    return invoice
+
+
+def _mark(app, acme, **values):
+    m = t.month_marks
+    with app.db.transaction() as conn:
+        conn.execute(update(m).where(m.c.month == MARCH.index, m.c.account_id == acme).values(**values))
+
+
+def test_r5_the_close_bills_the_months_mark(app, clock):
+    # given March's changes, folded into their mark as they were written: 4 at its start, at
+    # most +1 above it (5), ending at 0 from it (4)
+    acme = _fleet(app, clock)
+    m = t.month_marks
+    with app.db.read() as conn:
+        row = conn.execute(select(m.c.level, m.c.peak_before).where(m.c.month == MARCH.index, m.c.account_id == acme))
+        assert row.one() == (0, 1)
+    # when March closes, from a mark that says +2 (a mark the close alone reads)
+    _mark(app, acme, peak_before=2)
+    clock.set(MARCH.end(TOKYO) + timedelta(hours=1))
+    close_due_months(app.db, clock, app.settings)
+    # then it bills what the mark says: 6 devices, 600 JPY + 60 tax (the changes say 5)
+    invoice = _march_invoice(app)
+    assert (invoice["subtotal"], invoice["total"]) == (600, 660)
+
+
+def test_r5_verify_refuses_a_mark_the_changes_disagree_with_and_closes_nothing(app, clock):
+    # given March's mark made wrong
+    acme = _fleet(app, clock)
+    _mark(app, acme, peak_before=2)
+    clock.set(MARCH.end(TOKYO) + timedelta(hours=1))
+    # when March closes with --verify: refused, naming the account and both counts
+    with pytest.raises(MarksDisagree) as refused:
+        close_due_months(app.db, clock, app.settings, verify=True)
+    assert f"account {acme} esp32: marks 6, changes 5" in refused.value.detail
+    with app.db.read() as conn:
+        march = select(func.count()).where(t.invoices.c.billing_month == MARCH.index)
+        assert conn.execute(march).scalar() == 0  # (February, closed before it in the same run, stays)
+    # and once the marks are made again from the changes, it closes with the changes' 5 (550 JPY)
+    with app.db.transaction() as conn:
+        rebuild_marks(conn, MARCH, {TOKYO: MARCH.bounds(TOKYO)})
+    close_due_months(app.db, clock, app.settings, verify=True)
+    assert _march_invoice(app)["total"] == 550
+
+
+@st.composite
+def _plans(draw):
+    """Steps of (hours after March 1st, action, how many): register, switch on or off some devices."""
+    steps = []
+    for _ in range(draw(st.integers(1, 12))):
+        hours = draw(st.sampled_from([0, 1, 1, 5, 24, 24 * 20, 24 * 31 - 1]))
+        steps.append((hours, draw(st.sampled_from(["register", "on", "off"])), draw(st.integers(1, 3))))
+    return steps
+
+
+def test_r5_marks_kept_change_by_change_equal_the_changes_and_a_rebuild(app, clock):
+    f.device_type(app)
+    f.device_type(app, "lte", "LTE")
+    f.plan(app, prices={"esp32": [Tier(None, 100)], "lte": [Tier(None, 100)]})
+    start = MARCH.start(TOKYO)
+
+    clock.set(datetime(2026, 2, 20, tzinfo=UTC))  # the accounts open then; the changes come at their own instants
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(_plans(), st.sampled_from(["esp32", "lte"]))
+    def check(steps, device_type):
+        # given an account opened in February with 2 devices, and random March changes written at
+        # instants that sometimes go back (as a transaction that took its instant before another
+        # committed writes it)
+        acme = f.account(app, name="Acme")
+        devices = f.devices(app, acme, 2, device_type)
+        for hours, action, n in steps:
+            at = start + timedelta(hours=hours)
+            with app.db.transaction() as conn:
+                if action == "register":
+                    devices += [register_device(conn, at, acme, device_type, "d", "test").id for _ in range(n)]
+                else:
+                    switch_devices(
+                        conn, at, acme, devices[:n] if action == "off" else devices[-n:], action == "on", "test"
+                    )
+        where = t.accounts.c.id == acme
+        bounds = {TOKYO: MARCH.bounds(TOKYO)}
+        m = t.month_marks
+        kept = select(m.c.device_type_id, m.c.level, m.c.peak_before, m.c.last_at).where(m.c.account_id == acme)
+        with app.db.transaction() as conn:
+            # then the peak from the marks is the full recompute's, and so is a set-based rebuild's
+            assert disagreements(conn, MARCH, bounds, where) == []
+            assert peak_quantities(conn, bounds, where, marks=MARCH.index) == peak_quantities(conn, bounds, where)
+            before = conn.execute(kept.where(m.c.month == MARCH.index)).all()
+            rebuild_marks(conn, MARCH, bounds, where)
+            assert conn.execute(kept.where(m.c.month == MARCH.index)).all() == before
+
+    check()
