@@ -23,7 +23,19 @@ from tests.conftest import on_postgres
 ROOT = Path(__file__).resolve().parents[2]
 CLI = "import sys; from fleetbill.entrypoints.cli import app; sys.exit(app(prog_name='fleetbill'))"
 HEAVY = {"sqlalchemy", "alembic", "fastapi", "starlette", "uvicorn", "psycopg", "stripe", "fpdf", "rich", "jinja2"}
-COMMANDS = ["migrate", "serve", "close", "collect", "import", "worker", "demo", "api-key", "staff", "webhooks"]
+COMMANDS = [
+    "migrate",
+    "serve",
+    "close",
+    "marks",
+    "collect",
+    "import",
+    "worker",
+    "demo",
+    "api-key",
+    "staff",
+    "webhooks",
+]
 
 
 def _env(database_url: str | None = None, **extra: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, update
+from typer.testing import CliRunner
 
 from fleetbill.adapters.db import schema as t
 from fleetbill.adapters.db import views
@@ -17,6 +18,7 @@ from fleetbill.adapters.db.marks import disagreements, rebuild_marks
 from fleetbill.adapters.db.usage import peak_quantities
 from fleetbill.domain.periods import BillingMonth
 from fleetbill.domain.rating import Tier
+from fleetbill.entrypoints import cli
 from fleetbill.services.close_month import MarksDisagree, close_due_months
 from fleetbill.services.register_device import register_device
 from fleetbill.services.switch_devices import switch_devices
@@ -138,3 +140,24 @@ def test_r5_marks_kept_change_by_change_equal_the_changes_and_a_rebuild(app, clo
             assert conn.execute(kept.where(m.c.month == MARCH.index)).all() == before
 
     check()
+
+
+def test_r5_fleetbill_close_verify_and_rebuild_marks_from_the_command_line(app, clock, database_url):
+    # given March's mark made wrong
+    acme = _fleet(app, clock)
+    _mark(app, acme, peak_before=2)
+    env = {"FLEETBILL_DATABASE_URL": database_url, "COLUMNS": "80"}
+    # when `fleetbill close --verify` runs (at today's time: every month since February has ended)
+    refused = CliRunner().invoke(cli.app, ["close", "--verify"], env=env)
+    # then it stops at March with exit code 2, saying which account's counts differ and what to do
+    assert refused.exit_code == 2, refused.output
+    said = " ".join(refused.output.split())  # as read, whatever the terminal's width wrapped
+    assert "marks 6, changes 5" in said and "fleetbill marks 2026-03" in said
+    # and after `fleetbill marks 2026-03`, the close goes through March with the changes' 5
+    rebuilt = CliRunner().invoke(cli.app, ["marks", "2026-03"], env=env)
+    assert rebuilt.exit_code == 0 and "2026-03: 1 marks made from the status changes" in rebuilt.output
+    assert CliRunner().invoke(cli.app, ["close", "--verify"], env=env).exit_code == 0
+    assert _march_invoice(app)["total"] == 550
+    # and a month that is not one is refused in words
+    wrong = CliRunner().invoke(cli.app, ["marks", "March"], env=env)
+    assert wrong.exit_code == 2 and "write it as YYYY-MM" in wrong.output

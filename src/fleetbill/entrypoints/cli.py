@@ -169,24 +169,52 @@ def close_with_progress(built, run) -> object:
 
 
 @app.command()
-def close() -> None:
+def close(
+    verify: bool = typer.Option(
+        False, "--verify", help="Check each month's high-water marks against its status changes before closing it."
+    ),
+) -> None:
     """Close every ended billing month that is still open (R15).
 
     Safe to rerun: a closed month is never closed again. Exit code 1 when an account could not be
-    invoiced (each is listed, and retried on the next run), 75 when another close is running."""
-    from ..services.close_month import CloseRunning, close_due_months
+    invoiced (each is listed, and retried on the next run), 75 when another close is running, 2
+    when --verify found a month's marks wrong (nothing of that month is written)."""
+    from ..services.close_month import CloseRunning, MarksDisagree, close_due_months
 
     built = build()
     try:
-        report = close_with_progress(built, close_due_months)
+        report = close_with_progress(
+            built, lambda db, clock, settings, progress: close_due_months(db, clock, settings, progress, verify=verify)
+        )
     except CloseRunning as busy:
         console.print(f"[yellow]{busy.detail}[/]")
         raise typer.Exit(75) from None  # EX_TEMPFAIL: try again later
+    except MarksDisagree as wrong:
+        console.print(f"[red]{wrong.detail}[/]")
+        raise typer.Exit(2) from None
     console.print(report.summary())
     for account_id, month, why in report.skipped:
         console.print(f"[yellow]skipped[/] {account_id} {month}: {why}")
     if report.skipped:
         raise typer.Exit(1)
+
+
+@app.command("marks")
+def rebuild_marks(month: str = typer.Argument(..., help="The billing month, YYYY-MM.")) -> None:
+    """Make a month's high-water marks again from its changes (R5).
+
+    For a month `fleetbill close --verify` refused, or a history loaded without fleetbill."""
+    from ..domain.errors import BillingError
+    from ..domain.periods import BillingMonth
+    from ..services.month_marks import rebuild_month_marks
+
+    try:
+        billing_month = BillingMonth.parse(month)
+    except (BillingError, ValueError):
+        console.print(f"[red]{month!r} is not a billing month: write it as YYYY-MM, e.g. 2026-03[/]")
+        raise typer.Exit(2) from None
+    count = rebuild_month_marks(build().db, billing_month)
+    console.print(f"{billing_month}: {count:,} marks made from the status changes")
 
 
 @app.command()

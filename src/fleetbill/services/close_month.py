@@ -297,7 +297,7 @@ class MarksDisagree(Conflict):
         super().__init__(
             f"the high-water marks of {month} disagree with its status changes, so it was not closed: "
             + "; ".join(differ)
-            + f". Make them again from the changes (`fleetbill rebuild-marks {month}`) and close again"
+            + f". Make them again from the changes (`fleetbill marks {month}`) and close again"
         )
 
 

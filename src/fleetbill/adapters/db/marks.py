@@ -69,7 +69,7 @@ def _month_instants(conn: Connection, account_id: str, device_type: str, start: 
     ).all()
 
 
-def rebuild_marks(conn: Connection, month: BillingMonth, bounds: Bounds, where=None) -> int:
+def rebuild_marks(conn: Connection, month: BillingMonth, bounds: Bounds, where=None) -> None:
     """The month's marks of the scoped accounts, made again from the month's changes in one
     INSERT ... SELECT (what note_changes folds change by change)."""
     scope = _scope(bounds, None, where)
@@ -116,7 +116,7 @@ def rebuild_marks(conn: Connection, month: BillingMonth, bounds: Bounds, where=N
         )
     )
     columns = [m.c.month, m.c.account_id, m.c.device_type_id, m.c.level, m.c.peak_before, m.c.last_at]
-    return conn.execute(insert(m).from_select(columns, rows)).rowcount
+    conn.execute(insert(m).from_select(columns, rows))
 
 
 def kept_for(conn: Connection, bounds: Bounds) -> bool:
