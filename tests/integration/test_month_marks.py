@@ -22,6 +22,7 @@ from fleetbill.entrypoints import cli
 from fleetbill.services.close_month import MarksDisagree, close_due_months
 from fleetbill.services.register_device import register_device
 from fleetbill.services.switch_devices import switch_devices
+from fleetbill.services.usage_now import usage_now
 from tests import factories as f
 
 TOKYO = "Asia/Tokyo"
@@ -64,8 +65,11 @@ def test_r5_the_close_bills_the_months_mark(app, clock):
     with app.db.read() as conn:
         row = conn.execute(select(m.c.level, m.c.peak_before).where(m.c.month == MARCH.index, m.c.account_id == acme))
         assert row.one() == (0, 1)
-    # when March closes, from a mark that says +2 (a mark the close alone reads)
+    # when March closes, from a mark that says +2 (a mark the close alone reads, as does the
+    # billing page's running peak while March lasts: R20)
     _mark(app, acme, peak_before=2)
+    with app.db.read() as conn:
+        assert usage_now(conn, clock.now(), app.settings, acme).quantities == {"esp32": 6}
     clock.set(MARCH.end(TOKYO) + timedelta(hours=1))
     close_due_months(app.db, clock, app.settings)
     # then it bills what the mark says: 6 devices, 600 JPY + 60 tax (the changes say 5)

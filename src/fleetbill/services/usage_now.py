@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, select
 
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
+from ..adapters.db.marks import kept_for
 from ..adapters.db.usage import billable_quantities
 from ..domain.invoice import InvoiceDraft
 from ..domain.monthly import draft_monthly_invoice
@@ -34,8 +35,9 @@ def usage_now(conn: Connection, now: datetime, settings: Settings, account_id: s
     account = repo.get_account(conn, account_id)
     month = BillingMonth.containing(now, account.timezone)
     start, end = month.bounds(account.timezone)
-    scope = t.accounts.c.id == account.id
-    quantities = {dt: n for (_, dt), n in billable_quantities(conn, {account.timezone: (start, end)}, scope).items()}
+    scope, bounds = t.accounts.c.id == account.id, {account.timezone: (start, end)}
+    marks = month.index if kept_for(conn, bounds) else None  # R5: the month's marks, when they hold it all
+    quantities = {dt: n for (_, dt), n in billable_quantities(conn, bounds, scope, marks).items()}
     d = t.devices
     active_now = dict(
         conn.execute(
