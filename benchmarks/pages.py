@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import html
 import math
 import os
 import platform
@@ -62,6 +63,7 @@ from fleetbill.adapters.db import schema as t
 from fleetbill.adapters.db import schema_console as c
 from fleetbill.adapters.db import views
 from fleetbill.adapters.db.engine import Database
+from fleetbill.adapters.db.keyset import Seek
 from fleetbill.adapters.gateway.sandbox import SandboxGateway
 from fleetbill.bootstrap import App, ensure_reference_data, migrate
 from fleetbill.clock import TestClock
@@ -354,7 +356,34 @@ def device_list_query(db: Database, account_id: str) -> int:
     where = d.c.account_id == account_id
     with db.read() as conn:
         conn.execute(select(func.count()).select_from(d).where(where)).scalar()
-        return len(views.devices(conn, and_(where), 50, 0))
+        return len(views.device_page(conn, and_(where), 50, None).rows)
+
+
+def device_page_by(db: Database, account_id: str, number: int, keyset: bool) -> int:
+    """Page `number` of the device list alone, by its cursor (keyset, issue 11 item 5) or by OFFSET
+    as the page read it before: the same rows, for the same-run ratio."""
+    d = t.devices
+    where = and_(d.c.account_id == account_id)
+    with db.read() as conn:
+        if not keyset:
+            return len(views.devices(conn, where, 50, (number - 1) * 50))
+        # the key of the row just before the page: what its "next" link carries
+        order = select(*views.DEVICE_ORDER).where(where).order_by(*views.DEVICE_ORDER)
+        before = conn.execute(order.offset((number - 1) * 50 - 1).limit(1)).one()
+        DEEP_SEEK.setdefault(number, Seek(tuple(before)))
+        return len(views.device_page(conn, where, 50, DEEP_SEEK[number]).rows)
+
+
+DEEP_SEEK: dict[int, Seek] = {}
+
+
+def deep_link(client: TestClient, path: str, number: int) -> str:
+    """The address of page `number` of a list, reached as a person does: by its "next" links."""
+    for _ in range(number - 1):
+        found = re.search(r'<a href="([^"]+)" rel="next">', client.get(path).text)
+        assert found, f"{path}: no page {number}"
+        path = html.unescape(found.group(1))
+    return path
 
 
 # --- the machine -----------------------------------------------------------------------------
@@ -449,8 +478,16 @@ def main(argv=None) -> int:
                 "device list queries alone": (lambda: device_list_query(db, account_id), None),
                 "GET /billing": (page(client, "/billing"), "usage_now alone"),
                 "GET /billing/devices": (page(client, "/billing/devices", per_page), "device list queries alone"),
-                "GET /billing/devices?page=150": (
-                    page(client, "/billing/devices?page=150", per_page),
+                "page 150 by OFFSET, query alone (baseline)": (
+                    lambda: device_page_by(db, account_id, 150, keyset=False),
+                    None,
+                ),
+                "page 150 by cursor, query alone": (
+                    lambda: device_page_by(db, account_id, 150, keyset=True),
+                    "page 150 by OFFSET, query alone (baseline)",
+                ),
+                "GET /billing/devices, page 150 (cursor)": (
+                    page(client, deep_link(client, "/billing/devices", 150), per_page),
                     "device list queries alone",
                 ),
                 f"GET /billing/devices?status=inactive&device_type={FILTER_TYPE}": (
@@ -464,6 +501,16 @@ def main(argv=None) -> int:
                 "GET /console/accounts": (page(client, "/console/accounts"), None),
                 "GET /console/accounts?q=sakura": (page(client, "/console/accounts?q=sakura"), None),
                 "GET /console/invoices": (page(client, "/console/invoices"), None),
+                "GET /console/accounts, page 20 (cursor)": (
+                    page(client, deep_link(client, "/console/accounts", 20)),
+                    None,
+                ),
+                "GET /console/invoices, page 40 (cursor)": (
+                    page(client, deep_link(client, "/console/invoices", 40)),
+                    None,
+                ),
+                "GET /console/audit": (page(client, "/console/audit"), None),
+                "GET /console/emails": (page(client, "/console/emails"), None),
             }
             for run, _ in cases.values():  # warm up: templates compiled, connections pooled, caches filled
                 run()

@@ -24,6 +24,7 @@ from . import schema as t
 from . import schema_accounts
 from . import schema_credit_notes as cn
 from . import schema_payments as p
+from .keyset import Page, Seek, seek_page
 from .repository import from_ppm, load_accounts, load_price_versions
 
 
@@ -216,11 +217,23 @@ def invoice(conn: Connection, invoice_id: str) -> dict:
     return found[0]
 
 
+_DEVICE_COLUMNS = ("id", "account_id", "device_type_id", "name", "key_last4", "active", "registered_at")
+DEVICE_ORDER = (t.devices.c.registered_at, t.devices.c.name, t.devices.c.id)
+
+
 def devices(conn: Connection, where: ColumnElement[bool], limit: int, offset: int) -> list[dict]:
     d = t.devices
-    cols = [d.c.id, d.c.account_id, d.c.device_type_id, d.c.name, d.c.key_last4, d.c.active, d.c.registered_at]
+    cols = [d.c[name] for name in _DEVICE_COLUMNS]
     q = select(*cols).where(where).order_by(d.c.registered_at, d.c.name, d.c.id).limit(limit).offset(offset)
     return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def device_page(conn: Connection, where: ColumnElement[bool], limit: int, seek: Seek | None) -> Page:
+    """Devices in the order they were registered (then name, id), a page from `seek` (issue 11
+    item 5), read along ix_devices_account_listed."""
+    d = t.devices
+    found = seek_page(conn, select(*(d.c[n] for n in _DEVICE_COLUMNS)).where(where), DEVICE_ORDER, limit, seek)
+    return Page([{n: r._mapping[n] for n in _DEVICE_COLUMNS} for r in found.rows], found.previous, found.next)
 
 
 def plan(conn: Connection, plan_id: str) -> dict:

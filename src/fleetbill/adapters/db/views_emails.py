@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import ColumnElement, Connection, select
 
 from ...domain.notices import ATTACHES_INVOICE
 from . import schema as t
+from .keyset import Page, Seek, seek_page
 
 
-def emails(conn: Connection, where: ColumnElement[bool] | None, limit: int, offset: int = 0) -> tuple[list[dict], int]:
-    """A page of notifications with their account, recipients, attachment and outcome; and how many in all."""
+def emails(conn: Connection, where: ColumnElement[bool] | None, limit: int, seek: Seek | None = None) -> Page:
+    """A page of notifications with their account, recipients, attachment and outcome, newest
+    first (by id). No count: one email or more per invoice, every month; "next" says if more
+    follow (the page counts its rows when they all fit on it)."""
     n, a, inv = t.notifications, t.accounts, t.invoices
     q = (
         select(n, a.c.name.label("account_name"), inv.c.number.label("invoice_number"))
         .join(a, a.c.id == n.c.account_id)
         .outerjoin(inv, inv.c.id == n.c.invoice_id)
     )
-    count = select(func.count()).select_from(n)
     if where is not None:
-        q, count = q.where(where), count.where(where)
-    rows = conn.execute(q.order_by(n.c.id.desc()).limit(limit).offset(offset)).all()
+        q = q.where(where)
+    found = seek_page(conn, q, [n.c.id], limit, seek, descending=True)
     out = []
-    for r in rows:
+    for r in found.rows:
         state = "sent" if r.sent_at else "failed" if r.failed_at else "waiting"
         out.append(
             dict(
@@ -43,4 +45,4 @@ def emails(conn: Connection, where: ColumnElement[bool] | None, limit: int, offs
                 state=state,
             )
         )
-    return out, conn.execute(count).scalar_one()
+    return Page(out, found.previous, found.next)

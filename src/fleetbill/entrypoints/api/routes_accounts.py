@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from ...adapters.db import repository as repo
 from ...adapters.db import schema as t
 from ...adapters.db import views
+from ...adapters.db.keyset import Seek, beyond
 from ...adapters.pdf.invoice_pdf import BankTransfer
 from ...domain.account_settings import AccountChanges
 from ...domain.errors import InvalidInput, NotFound
@@ -112,12 +113,29 @@ def create_billing_link(account_id: str, request: Request):
     return {"url": str(request.base_url) + "billing/open#" + token, "expires_at": now + LINK_LIFETIME}
 
 
+STARTING_AFTER = (
+    "The id of the last item of the page before: the page after it, in the same order. The database "
+    "seeks it in an index, however deep the page; prefer it to `offset`."
+)
+OFFSET = "Deprecated: skip this many (read and thrown away by the database). Use `starting_after`."
+
+
 @router.get("/accounts", response_model=list[AccountOut], tags=["accounts"])
 def list_accounts(
-    request: Request, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=100_000_000)
+    request: Request,
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0, le=100_000_000, deprecated=True, description=OFFSET),
+    starting_after: str | None = Query(None, max_length=36, description=STARTING_AFTER),
 ):
+    """Accounts in the order they were created (then id); the next page starts after the last id."""
+    a = t.accounts
     with get_app(request).db.read() as conn:
-        return views.accounts(conn, limit=limit, offset=offset)
+        if starting_after is None:
+            return views.accounts(conn, limit=limit, offset=offset)
+        key = conn.execute(select(a.c.created_at, a.c.id).where(a.c.id == starting_after)).first()
+        if key is None or offset:
+            raise InvalidInput("starting_after: give the id of an account listed before, and no offset")
+        return views.accounts(conn, beyond((a.c.created_at, a.c.id), tuple(key)), limit=limit)
 
 
 @router.get("/accounts/{account_id}", response_model=AccountOut, tags=["accounts"])
@@ -155,8 +173,10 @@ def list_devices(
     device_type_id: str | None = None,
     active: bool | None = None,
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0, le=100_000_000),
+    offset: int = Query(0, ge=0, le=100_000_000, deprecated=True, description=OFFSET),
+    starting_after: str | None = Query(None, max_length=36, description=STARTING_AFTER),
 ):
+    """R21: the account's devices in the order they were registered (then name, id), filtered."""
     d = t.devices
     where = [d.c.account_id == account_id]
     if device_type_id is not None:
@@ -165,7 +185,15 @@ def list_devices(
         where.append(d.c.active == active)
     with get_app(request).db.read() as conn:
         repo.get_account(conn, account_id)
-        return views.devices(conn, and_(*where), limit, offset)
+        if starting_after is None:
+            return views.devices(conn, and_(*where), limit, offset)
+        seen = select(*views.DEVICE_ORDER).where(d.c.account_id == account_id, d.c.id == starting_after)
+        key = conn.execute(seen).first()
+        if key is None or offset:
+            raise InvalidInput(
+                "starting_after: give the id of one of the account's devices listed before, and no offset"
+            )
+        return views.device_page(conn, and_(*where), limit, Seek(tuple(key))).rows
 
 
 @router.post("/accounts/{account_id}/devices/status", response_model=SwitchOut, tags=["devices"])

@@ -24,7 +24,7 @@ JA: dict[str, str] = {
     "Filter": "絞り込み",
     "previous": "前へ",
     "next": "次へ",
-    "page {page} of {pages}": "{page} / {pages} ページ",
+    "first page": "最初のページ",
     # accounts
     "Suspended accounts": "停止中のアカウント",
     "name, email or id": "名前・メール・ID",

@@ -3,8 +3,6 @@ every email sent, to whom, in which language, with what attached, sent or failed
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
 
@@ -14,8 +12,10 @@ from ...domain.account_settings import AccountChanges
 from ...services import staff
 from ...services.account_settings import update_account
 from ..api.context import get_app, storable_form
+from ..web import paging
+from ..web.paging import MAX_CURSOR
 from .auth import check_csrf, staff_session
-from .pages import PAGE, _account_page, _act, _pages, render
+from .pages import PAGE, _account_page, _act, render
 
 router = APIRouter(prefix="/console", include_in_schema=False, dependencies=[Depends(storable_form)])
 
@@ -62,22 +62,13 @@ def email_log(
     request: Request,
     session: staff.Session = Depends(staff_session),
     account: str = Query("", max_length=36),
-    page: int = Query(1, ge=1, le=100_000),
+    cursor: str = Query("", max_length=MAX_CURSOR),
 ):
     """R24: what was emailed to whom, newest first, 50 a page."""
     app = get_app(request)
     where = t.notifications.c.account_id == account if account else None
+    seek = paging.decode(request, "console.emails", cursor, 1)
     with app.db.read() as conn:
-        found, total = emails(conn, where, PAGE, (page - 1) * PAGE)
-    query = {"account": account} if account else {}
-    return render(
-        request,
-        session,
-        "console_emails.html",
-        emails=found,
-        total=total,
-        account=account,
-        page=page,
-        pages=_pages(total),
-        link=lambda n: "/console/emails?" + urlencode(query | {"page": n}),
-    )
+        found = emails(conn, where, PAGE, seek)
+    pager = paging.links(request, "/console/emails", "console.emails", found, {"account": account})
+    return render(request, session, "console_emails.html", emails=found.rows, account=account, pager=pager)

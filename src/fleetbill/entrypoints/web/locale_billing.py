@@ -174,7 +174,7 @@ JA: dict[str, str] = {
     "Switch Active": "アクティブにする",
     "← previous": "← 前へ",
     "next →": "次へ →",
-    "page {page} of {pages}": "{page} / {pages} ページ",
+    "first page": "最初のページ",
     "{n} devices switched Inactive.": "{n} 台を非アクティブにしました。",
     "{n} devices switched Active.": "{n} 台をアクティブにしました。",
     "1 device switched Inactive.": "1 台を非アクティブにしました。",

@@ -14,6 +14,7 @@ def _get_kwargs(
     *,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
+    starting_after: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -21,6 +22,13 @@ def _get_kwargs(
     params["limit"] = limit
 
     params["offset"] = offset
+
+    json_starting_after: None | str | Unset
+    if isinstance(starting_after, Unset):
+        json_starting_after = UNSET
+    else:
+        json_starting_after = starting_after
+    params["starting_after"] = json_starting_after
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -78,12 +86,19 @@ def sync_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
+    starting_after: None | str | Unset = UNSET,
 ) -> Response[Problem | list[AccountOut]]:
     """List Accounts
 
+     Accounts in the order they were created (then id); the next page starts after the last id.
+
     Args:
         limit (int | Unset):  Default: 100.
-        offset (int | Unset):  Default: 0.
+        offset (int | Unset): Deprecated: skip this many (read and thrown away by the database).
+            Use `starting_after`. Default: 0.
+        starting_after (None | str | Unset): The id of the last item of the page before: the page
+            after it, in the same order. The database seeks it in an index, however deep the page;
+            prefer it to `offset`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -96,6 +111,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         limit=limit,
         offset=offset,
+        starting_after=starting_after,
     )
 
     response = client.get_httpx_client().request(
@@ -110,12 +126,19 @@ def sync(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
+    starting_after: None | str | Unset = UNSET,
 ) -> Problem | list[AccountOut] | None:
     """List Accounts
 
+     Accounts in the order they were created (then id); the next page starts after the last id.
+
     Args:
         limit (int | Unset):  Default: 100.
-        offset (int | Unset):  Default: 0.
+        offset (int | Unset): Deprecated: skip this many (read and thrown away by the database).
+            Use `starting_after`. Default: 0.
+        starting_after (None | str | Unset): The id of the last item of the page before: the page
+            after it, in the same order. The database seeks it in an index, however deep the page;
+            prefer it to `offset`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -129,6 +152,7 @@ def sync(
         client=client,
         limit=limit,
         offset=offset,
+        starting_after=starting_after,
     ).parsed
 
 
@@ -137,12 +161,19 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
+    starting_after: None | str | Unset = UNSET,
 ) -> Response[Problem | list[AccountOut]]:
     """List Accounts
 
+     Accounts in the order they were created (then id); the next page starts after the last id.
+
     Args:
         limit (int | Unset):  Default: 100.
-        offset (int | Unset):  Default: 0.
+        offset (int | Unset): Deprecated: skip this many (read and thrown away by the database).
+            Use `starting_after`. Default: 0.
+        starting_after (None | str | Unset): The id of the last item of the page before: the page
+            after it, in the same order. The database seeks it in an index, however deep the page;
+            prefer it to `offset`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -155,6 +186,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         limit=limit,
         offset=offset,
+        starting_after=starting_after,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -167,12 +199,19 @@ async def asyncio(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
+    starting_after: None | str | Unset = UNSET,
 ) -> Problem | list[AccountOut] | None:
     """List Accounts
 
+     Accounts in the order they were created (then id); the next page starts after the last id.
+
     Args:
         limit (int | Unset):  Default: 100.
-        offset (int | Unset):  Default: 0.
+        offset (int | Unset): Deprecated: skip this many (read and thrown away by the database).
+            Use `starting_after`. Default: 0.
+        starting_after (None | str | Unset): The id of the last item of the page before: the page
+            after it, in the same order. The database seeks it in an index, however deep the page;
+            prefer it to `offset`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -187,5 +226,6 @@ async def asyncio(
             client=client,
             limit=limit,
             offset=offset,
+            starting_after=starting_after,
         )
     ).parsed

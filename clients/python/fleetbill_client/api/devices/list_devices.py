@@ -18,6 +18,7 @@ def _get_kwargs(
     active: bool | None | Unset = UNSET,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
+    starting_after: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -39,6 +40,13 @@ def _get_kwargs(
     params["limit"] = limit
 
     params["offset"] = offset
+
+    json_starting_after: None | str | Unset
+    if isinstance(starting_after, Unset):
+        json_starting_after = UNSET
+    else:
+        json_starting_after = starting_after
+    params["starting_after"] = json_starting_after
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -106,15 +114,22 @@ def sync_detailed(
     active: bool | None | Unset = UNSET,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
+    starting_after: None | str | Unset = UNSET,
 ) -> Response[Problem | list[DeviceOut]]:
     """List Devices
+
+     R21: the account's devices in the order they were registered (then name, id), filtered.
 
     Args:
         account_id (str):
         device_type_id (None | str | Unset):
         active (bool | None | Unset):
         limit (int | Unset):  Default: 100.
-        offset (int | Unset):  Default: 0.
+        offset (int | Unset): Deprecated: skip this many (read and thrown away by the database).
+            Use `starting_after`. Default: 0.
+        starting_after (None | str | Unset): The id of the last item of the page before: the page
+            after it, in the same order. The database seeks it in an index, however deep the page;
+            prefer it to `offset`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,6 +145,7 @@ def sync_detailed(
         active=active,
         limit=limit,
         offset=offset,
+        starting_after=starting_after,
     )
 
     response = client.get_httpx_client().request(
@@ -147,15 +163,22 @@ def sync(
     active: bool | None | Unset = UNSET,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
+    starting_after: None | str | Unset = UNSET,
 ) -> Problem | list[DeviceOut] | None:
     """List Devices
+
+     R21: the account's devices in the order they were registered (then name, id), filtered.
 
     Args:
         account_id (str):
         device_type_id (None | str | Unset):
         active (bool | None | Unset):
         limit (int | Unset):  Default: 100.
-        offset (int | Unset):  Default: 0.
+        offset (int | Unset): Deprecated: skip this many (read and thrown away by the database).
+            Use `starting_after`. Default: 0.
+        starting_after (None | str | Unset): The id of the last item of the page before: the page
+            after it, in the same order. The database seeks it in an index, however deep the page;
+            prefer it to `offset`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -172,6 +195,7 @@ def sync(
         active=active,
         limit=limit,
         offset=offset,
+        starting_after=starting_after,
     ).parsed
 
 
@@ -183,15 +207,22 @@ async def asyncio_detailed(
     active: bool | None | Unset = UNSET,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
+    starting_after: None | str | Unset = UNSET,
 ) -> Response[Problem | list[DeviceOut]]:
     """List Devices
+
+     R21: the account's devices in the order they were registered (then name, id), filtered.
 
     Args:
         account_id (str):
         device_type_id (None | str | Unset):
         active (bool | None | Unset):
         limit (int | Unset):  Default: 100.
-        offset (int | Unset):  Default: 0.
+        offset (int | Unset): Deprecated: skip this many (read and thrown away by the database).
+            Use `starting_after`. Default: 0.
+        starting_after (None | str | Unset): The id of the last item of the page before: the page
+            after it, in the same order. The database seeks it in an index, however deep the page;
+            prefer it to `offset`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -207,6 +238,7 @@ async def asyncio_detailed(
         active=active,
         limit=limit,
         offset=offset,
+        starting_after=starting_after,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -222,15 +254,22 @@ async def asyncio(
     active: bool | None | Unset = UNSET,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
+    starting_after: None | str | Unset = UNSET,
 ) -> Problem | list[DeviceOut] | None:
     """List Devices
+
+     R21: the account's devices in the order they were registered (then name, id), filtered.
 
     Args:
         account_id (str):
         device_type_id (None | str | Unset):
         active (bool | None | Unset):
         limit (int | Unset):  Default: 100.
-        offset (int | Unset):  Default: 0.
+        offset (int | Unset): Deprecated: skip this many (read and thrown away by the database).
+            Use `starting_after`. Default: 0.
+        starting_after (None | str | Unset): The id of the last item of the page before: the page
+            after it, in the same order. The database seeks it in an index, however deep the page;
+            prefer it to `offset`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -248,5 +287,6 @@ async def asyncio(
             active=active,
             limit=limit,
             offset=offset,
+            starting_after=starting_after,
         )
     ).parsed
