@@ -42,7 +42,12 @@ def gateway_for(settings: Settings) -> PaymentGateway:
             webhook_secret=settings.stripe_webhook_secret,
             api_base=settings.stripe_api_base or None,
         )
-    return make_gateway(settings.gateway, webhook_secret=settings.sandbox_webhook_secret)
+    return make_gateway(
+        settings.gateway,
+        webhook_secret=settings.sandbox_webhook_secret,
+        latency_ms=settings.sandbox_latency_ms,
+        journal=settings.sandbox_journal,
+    )
 
 
 class DatabaseUnavailable(RuntimeError):

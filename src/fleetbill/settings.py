@@ -51,6 +51,14 @@ class Settings:
     webhook_concurrency: int = 64  # deliveries in flight at once, per worker (64 / 50 ms = 1,280/s at most)
     webhook_interval: int = 5  # seconds between the worker's publishing and delivery passes
     webhook_secret_overlap_hours: int = 24  # after a rotation, the old secret also signs this long
+    # Issue 11: card charges in flight at once, per collecting process (16 / 100 ms = 160 invoices/s at most).
+    collect_concurrency: int = 16
+    # A collecting process's claim on its invoices lapses after this long, so that another takes
+    # over the invoices of one that died; it outlives the slowest batch (a few rounds of calls).
+    collect_lease_seconds: int = 600
+    sandbox_latency_ms: int = 0  # the sandbox answers each charge after this long, as a real gateway would
+    # Tests and benchmarks: a file where sandboxes in every process keep their charges (see sandbox.py).
+    sandbox_journal: str = ""
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -84,6 +92,10 @@ class Settings:
             webhook_secret_overlap_hours=_whole(
                 env, "FLEETBILL_WEBHOOK_SECRET_OVERLAP_HOURS", cls.webhook_secret_overlap_hours, 0, 24 * 30
             ),
+            collect_concurrency=_whole(env, "FLEETBILL_COLLECT_CONCURRENCY", cls.collect_concurrency, 1, 1_000),
+            collect_lease_seconds=_whole(env, "FLEETBILL_COLLECT_LEASE_SECONDS", cls.collect_lease_seconds, 1, 86_400),
+            sandbox_latency_ms=_whole(env, "FLEETBILL_SANDBOX_LATENCY_MS", cls.sandbox_latency_ms, 0, 60_000),
+            sandbox_journal=env.get("FLEETBILL_SANDBOX_JOURNAL", ""),
         )
         values.update(overrides)
         settings = cls(**values)

@@ -229,7 +229,10 @@ def collect() -> None:
     built = build()
     policy = RetryPolicy.parse(built.settings.retry_schedule)
     report = close_with_progress(
-        built, lambda db, clock, _settings, progress: collect_due(db, built.gateway, clock, policy, progress)
+        built,
+        lambda db, clock, settings, progress: collect_due(
+            db, built.gateway, clock, policy, progress, settings=settings
+        ),
     )
     console.print(report.summary())
 

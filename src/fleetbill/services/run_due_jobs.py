@@ -79,7 +79,7 @@ def run_timeline_jobs(
     except CloseRunning:  # another worker is closing: it closes every month, collection goes on
         close = CloseReport(running_elsewhere=True)
     policy = RetryPolicy.parse(settings.retry_schedule)
-    collect = collect_due(db, gateway, clock, policy, progress, timeline=timeline)
+    collect = collect_due(db, gateway, clock, policy, progress, timeline=timeline, settings=settings)
     with db.transaction() as conn:
         now = clock.now()
         reminders, _ = chase_bank_transfers(conn, now, settings.bank_transfer_grace_days, timeline)

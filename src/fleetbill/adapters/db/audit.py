@@ -73,3 +73,26 @@ def audit(
             details=json.dumps(details, default=str, ensure_ascii=False, sort_keys=True),
         ),
     )
+
+
+def audit_many(conn: Connection, at: datetime, actor: str, action: str, entries: list[dict]) -> None:
+    """Many rows of one action in one statement (a batch of payments); each entry holds audit()'s
+    keywords: account_id, subject, amount, currency and the details."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}: add it to ACTIONS")
+    if not entries:
+        return
+    named = ("account_id", "subject", "amount", "currency")
+    rows = [
+        dict(
+            at=at,
+            actor=actor[:100],
+            action=action,
+            **{k: entry.get(k) for k in named},
+            details=json.dumps(
+                {k: v for k, v in entry.items() if k not in named}, default=str, ensure_ascii=False, sort_keys=True
+            ),
+        )
+        for entry in entries
+    ]
+    conn.execute(insert(c.audit_log), rows)

@@ -13,10 +13,13 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    text,
 )
 
-from ...domain.lifecycle import AttemptOutcome, CollectionState, check_sql
+from ...domain.lifecycle import UNRESOLVED, AttemptOutcome, CollectionState, check_sql
 from .schema import BigId, _id, _instant, metadata
+
+_UNRESOLVED = text(f"outcome IN ({', '.join(repr(o) for o in UNRESOLVED)})")
 
 billing_settings = Table(
     "billing_settings",
@@ -59,6 +62,9 @@ collections = Table(
     _instant("next_try_at", nullable=True),  # card: when the next try is due
     _instant("due_at", nullable=True),  # bank transfer: the due date (R18)
     Column("reminders_sent", Integer, nullable=False),
+    # Issue 11: the collecting process that took the invoice, until when (a dead one's claim lapses).
+    Column("claimed_by", String(64), nullable=True),
+    _instant("claimed_until", nullable=True),
     Index("ix_collections_state_next", "state", "next_try_at"),
     CheckConstraint(check_sql("state", CollectionState), name="state"),
     CheckConstraint("method IN ('card', 'bank_transfer')", name="method"),
@@ -81,6 +87,13 @@ payment_attempts = Table(
     _instant("attempted_at"),
     _instant("resolved_at", nullable=True),
     CheckConstraint(check_sql("outcome", AttemptOutcome), name="outcome"),
+    # The attempts still to ask about (few, whatever the history's length): each collection run reads them.
+    Index(
+        "ix_payment_attempts_unresolved",
+        "invoice_id",
+        postgresql_where=_UNRESOLVED,
+        sqlite_where=_UNRESOLVED,
+    ),
 )
 
 payments = Table(

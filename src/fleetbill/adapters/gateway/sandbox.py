@@ -5,6 +5,12 @@ Tokens describe their card (brand, last 4, expiry, behaviour) so that any proces
 the charges it made are kept in memory, by idempotency key. Webhooks are signed with Standard
 Webhooks.
 
+A latency (FLEETBILL_SANDBOX_LATENCY_MS) makes every charge and refund wait before it answers, as a
+real gateway's network and bank do, so that a benchmark of collection is honest. A journal file
+(FLEETBILL_SANDBOX_JOURNAL, for tests and benchmarks) keeps the charges across processes: every
+process that names it answers a known idempotency key with its first result, as Stripe does, and
+the charges of a process killed in the middle can still be counted.
+
 A token belongs to one customer, as a Stripe PaymentMethod does (R17): one made through a card
 setup for a customer (the billing page's form, like a Stripe SetupIntent) carries that customer,
 signed with a key derived from the webhook secret so that no one can rewrite it; one made without
@@ -15,9 +21,12 @@ attached to, or charged for, another customer.
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import threading
 import time
@@ -188,7 +197,7 @@ class SandboxGateway:
 
     name = "sandbox"
 
-    def __init__(self, webhook_secret: str = "") -> None:
+    def __init__(self, webhook_secret: str = "", latency_ms: int = 0, journal: str = "") -> None:
         # No default secret in the code: anyone could sign events with it. The app passes the
         # installation's (settings.sandbox_webhook_secret); without one, this instance makes its own.
         webhook_secret = webhook_secret or "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
@@ -204,6 +213,8 @@ class SandboxGateway:
         self._updated: set[str] = set()  # tokens the account updater renewed
         self._fault: _Fault | None = None
         self._latency = 0.0  # seconds every charge waits before it is answered
+        self.set_latency(latency_ms / 1000)
+        self._journal = _Journal(journal) if journal else None
         self._refunds: dict[str, tuple[RefundRequest, ChargeResult]] = {}  # by idempotency key
         self._refunded: dict[str, int] = {}  # charge reference -> refunded so far
         self._refund_fault: bool | None = None  # the next refund's answer is lost: after refunding, or before
@@ -312,13 +323,41 @@ class SandboxGateway:
         """Charge the card as its token's behaviour says; a known idempotency key replays its result."""
         if self._latency:
             time.sleep(self._latency)  # outside the lock: a slow answer does not hold up the others
-        with self._lock:
+        with self._lock, self._shared():
             fault, self._fault = self._fault, None
             if fault and fault.outcome is ChargeOutcome.UNKNOWN:
                 if fault.after_charging:
                     self._charge_once(request, None)
                 return ChargeResult(ChargeOutcome.UNKNOWN, code=fault.code, message="The gateway did not answer.")
             return self._charge_once(request, fault)
+
+    def _shared(self):
+        """Under the journal's lock, with what other processes charged read in (no journal: nothing)."""
+        if self._journal is None:
+            return _NO_JOURNAL
+        return self._journal.locked(self._learn)
+
+    def _learn(self, line: dict) -> None:
+        request = ChargeRequest(
+            line["customer"], line["card_token"], line["amount"], line["currency"], line["key"], line["metadata"]
+        )
+        result = ChargeResult(ChargeOutcome(line["outcome"]), line["reference"], line["code"], line["message"])
+        self._remember(request, result)
+
+    def _remember(self, request: ChargeRequest, result: ChargeResult) -> None:
+        self._results[request.idempotency_key] = (request, result)
+        if result.outcome is ChargeOutcome.SUCCEEDED:
+            self._charges.append(
+                SandboxCharge(
+                    result.reference or "",
+                    request.customer,
+                    request.card_token,
+                    request.amount,
+                    request.currency,
+                    request.idempotency_key,
+                    dict(request.metadata),
+                )
+            )
 
     def _charge_once(self, request: ChargeRequest, fault: _Fault | None) -> ChargeResult:
         known = self._results.get(request.idempotency_key)
@@ -331,17 +370,20 @@ class SandboxGateway:
         if refusal is not None:
             return refusal  # refused before anything started: like Stripe, nothing is remembered
         result = self._decide(request, fault)
-        self._results[request.idempotency_key] = (request, result)
-        if result.outcome is ChargeOutcome.SUCCEEDED:
-            self._charges.append(
-                SandboxCharge(
-                    result.reference or "",
-                    request.customer,
-                    request.card_token,
-                    request.amount,
-                    request.currency,
-                    request.idempotency_key,
-                    dict(request.metadata),
+        self._remember(request, result)
+        if self._journal is not None:
+            self._journal.append(
+                dict(
+                    key=request.idempotency_key,
+                    customer=request.customer,
+                    card_token=request.card_token,
+                    amount=request.amount,
+                    currency=request.currency,
+                    metadata=dict(request.metadata),
+                    outcome=result.outcome.value,
+                    reference=result.reference,
+                    code=result.code,
+                    message=result.message,
                 )
             )
         return result
@@ -386,7 +428,9 @@ class SandboxGateway:
 
     def refund(self, request: RefundRequest) -> ChargeResult:
         """Refund part or all of a charge this sandbox made; a known idempotency key replays its result."""
-        with self._lock:
+        if self._latency:
+            time.sleep(self._latency)
+        with self._lock, self._shared():
             fault, self._refund_fault = self._refund_fault, None
             if fault is not None:
                 if fault:
@@ -444,6 +488,43 @@ class SandboxGateway:
         except (WebhookVerificationError, ValueError, TypeError) as error:  # ValueError: malformed header, not UTF-8
             raise InvalidWebhook(f"the webhook's signature did not verify: {error}") from None
         return webhook_event(event_payload(body))
+
+
+class _Journal:
+    """The charges' results in a file of JSON lines shared by processes: each decision is made
+    under an exclusive lock on it, after reading what the others appended."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._read = 0  # bytes of the file already learnt
+        self._fd: int | None = None
+
+    @contextlib.contextmanager
+    def locked(self, learn):
+        fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            size = os.fstat(fd).st_size
+            if size > self._read:
+                os.lseek(fd, self._read, os.SEEK_SET)
+                for line in os.read(fd, size - self._read).splitlines():
+                    learn(json.loads(line))
+                self._read = size
+            self._fd = fd
+            yield
+        finally:
+            self._fd = None
+            os.close(fd)  # closing releases the lock
+
+    def append(self, line: dict) -> None:
+        """Write one decision (one write: a process killed now leaves the line whole or absent)."""
+        data = (json.dumps(line, separators=(",", ":")) + "\n").encode()
+        assert self._fd is not None, "append only within locked()"
+        os.write(self._fd, data)
+        self._read += len(data)
+
+
+_NO_JOURNAL = contextlib.nullcontext()
 
 
 def _declined(code: str, message: str, reference: str | None) -> ChargeResult:

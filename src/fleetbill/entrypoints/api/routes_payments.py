@@ -180,7 +180,10 @@ async def collect(request: Request, who: Operator = Depends(operator)):
     return await idempotent(
         request,
         who,
-        lambda _: (200, asdict(collect_due(app.db, app.gateway, app.clock, policy(app), actor=who.actor))),
+        lambda _: (
+            200,
+            asdict(collect_due(app.db, app.gateway, app.clock, policy(app), actor=who.actor, settings=app.settings)),
+        ),
         own_transactions=True,
     )
 
