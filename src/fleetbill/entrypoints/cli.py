@@ -70,6 +70,15 @@ def serve(
     host: str = typer.Option("127.0.0.1", metavar="ADDRESS", help="Address to listen on."),
     port: int = typer.Option(8000, metavar="PORT", help="Port to listen on."),
     test_mode: bool = typer.Option(False, "--test-mode", help="Enable the test clock API (never in production)."),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        envvar="FLEETBILL_WEB_CONCURRENCY",
+        min=1,
+        metavar="N",
+        help="Server processes (FLEETBILL_WEB_CONCURRENCY). Default: one per CPU core on PostgreSQL with "
+        "a real gateway; one on SQLite, with the sandbox gateway and in test mode (see docs/benchmarks.md).",
+    ),
 ) -> None:
     """Serve the API, the billing pages and the operator's console.
 
@@ -90,16 +99,62 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     from ..settings import Settings
 
+    # Migrated, with its reference data and the installation's secret, before any worker starts.
     built = build(Settings.from_env(**({"test_mode": True} if test_mode else {})))
+    processes = serve_processes(built, workers)
     warn_if_pdf_font_missing()
+    many = f", {processes} processes" if processes > 1 else ""
     console.print(
         f"fleetbill on http://{host}:{port}: API docs at /docs, console at /console "
-        f"({built.db.dialect}{', test mode' if test_mode else ''})"
+        f"({built.db.dialect}{', test mode' if test_mode else ''}{many})"
     )
     # NOTE: R20 the access log never holds a token (a billing link's, a key put in a query).
     from .access_log import uvicorn_log_config
 
-    uvicorn.run(create_api(built), host=host, port=port, log_level="info", log_config=uvicorn_log_config())
+    options = dict(host=host, port=port, log_level="info", log_config=uvicorn_log_config())
+    if processes == 1:
+        uvicorn.run(create_api(built), **options)
+        return
+    built.db.dispose()  # each worker opens its own pool (web_app)
+    uvicorn.run(f"{__name__}:web_app", factory=True, workers=processes, **options)
+
+
+def serve_processes(built, workers: int | None) -> int:
+    """How many server processes `serve` runs (issue 11 item 4). Everything a request needs is in
+    the database (API keys, idempotency keys and their waits, sessions' secret, billing links,
+    staff sign-ins), so processes share nothing else; except in test mode, whose server clock
+    lives in the process (one process, always), and with the sandbox gateway, which keeps the
+    charges it made, and so its idempotency keys, in memory (one by default). SQLite serializes
+    writers across processes (WAL, BEGIN IMMEDIATE, a 30 s busy timeout): several processes are
+    correct there, but write no faster; one by default."""
+    if built.settings.test_mode:
+        if workers not in (None, 1):
+            raise typer.BadParameter(
+                "test mode runs one process: its server clock lives in that process's memory; leave --workers out",
+                param_hint="--workers",
+            )
+        return 1
+    if workers is not None:
+        if workers > 1 and built.gateway.name == "sandbox":
+            console.print(
+                "[yellow]warning: the sandbox gateway remembers its charges in each process: a charge retried "
+                "in another process is made again in the sandbox (no money moves; a real gateway keeps the keys)[/]",
+                highlight=False,
+                soft_wrap=True,
+            )
+        return workers
+    if built.db.dialect != "postgresql" or built.gateway.name == "sandbox":
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def web_app():
+    """The application of one `serve` worker process, built from the environment as `serve` was."""
+    from ..settings import Settings
+    from .api import create_api
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    return create_api(build(Settings.from_env()))
 
 
 def warn_if_pdf_font_missing() -> bool:

@@ -7,7 +7,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy import Connection, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..adapters.db import schema as t
 from ..domain.errors import InvalidInput
@@ -49,39 +50,61 @@ class InProgress:
 
 
 def claim_key(conn: Connection, api_key_id: str, key: str, fingerprint: str) -> Claimed | Stored | InProgress:
-    """Claim `key` for a request (its `fingerprint`), or say who has it. A concurrent first claim
-    raises IntegrityError (the unique key): the caller claims again in a new transaction."""
+    """Claim `key` for a request (its `fingerprint`), or say who has it.
+
+    The claim is an INSERT that does nothing if the key is taken: one statement when it is free.
+    Claimed in the transaction that then runs the work and stores its response (the API's usual
+    way, issue 11), the key is committed with the work or not at all, and a request sent at once
+    with the same key waits on the key's unique index until that transaction ends, then finds
+    the response stored (or, if it rolled back, the key free). Claimed in a transaction of its
+    own (work that commits in steps), the key says "in progress" until its response is stored."""
     now = real_now()
-    purge_idempotency_records(conn, now, api_key_id, key)  # an expired key is a new request
+    token = str(uuid.uuid4())
+    if _insert_claim(conn, api_key_id, key, fingerprint, now, token):
+        return Claimed(token)
     r = t.idempotency_records
     row = conn.execute(select(r).where(r.c.api_key_id == api_key_id, r.c.key == key)).first()
-    if row is None:
-        token = str(uuid.uuid4())
-        conn.execute(
-            insert(r),
-            dict(
-                api_key_id=api_key_id,
-                key=key,
-                request_fingerprint=fingerprint,
-                created_at=now,
-                claimed_at=now,
-                claim_token=token,
-            ),
-        )
-        return Claimed(token)
+    if row is None or _expired(row, now):  # released meanwhile, or an expired key: a new request
+        if row is not None:
+            conn.execute(delete(r).where(r.c.id == row.id))
+        return Claimed(token) if _insert_claim(conn, api_key_id, key, fingerprint, now, token) else InProgress(now)
     if row.request_fingerprint != fingerprint:
         raise _different_request(key)
     if row.status_code is not None:
         return Stored(row.status_code, row.response_body)
     if row.claimed_at > now - CLAIM_TIMEOUT:
         return InProgress(row.claimed_at)
-    token = str(uuid.uuid4())  # the request that claimed it died: take it over, if no one did first
+    # the request that claimed it died: take it over, if no one did first
     taken = conn.execute(
         update(r)
         .where(r.c.id == row.id, r.c.claim_token == row.claim_token, r.c.status_code.is_(None))
         .values(claimed_at=now, claim_token=token)
     ).rowcount
     return Claimed(token) if taken else InProgress(now)
+
+
+def _insert_claim(conn: Connection, api_key_id: str, key: str, fingerprint: str, now: datetime, token: str) -> bool:
+    r = t.idempotency_records
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    claim = dialect.insert(r).values(
+        api_key_id=api_key_id,
+        key=key,
+        request_fingerprint=fingerprint,
+        created_at=now,
+        claimed_at=now,
+        claim_token=token,
+    )
+    return (
+        conn.execute(claim.on_conflict_do_nothing(index_elements=["api_key_id", "key"]).returning(r.c.id)).first()
+        is not None
+    )
+
+
+def _expired(row, now: datetime) -> bool:
+    """As purge_idempotency_records judges it: a stored response past RETENTION, or a dead claim as old."""
+    if row.created_at > now - RETENTION:
+        return False
+    return row.status_code is not None or row.claimed_at <= now - CLAIM_TIMEOUT
 
 
 def key_state(conn: Connection, api_key_id: str, key: str, fingerprint: str) -> Stored | InProgress | None:

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
+
+T = TypeVar("T")
+
+# A pooled PostgreSQL connection is replaced after this long, before a proxy, a firewall or the
+# server's idle timeout can drop it unseen (issue 11 item 4: no ping on every checkout).
+POOL_RECYCLE_SECONDS = 1800
 
 
 def make_engine(url: str) -> Engine:
@@ -18,7 +26,11 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith(("postgresql://", "postgres://")):  # postgres:// as Heroku and libpq write it
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    return create_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)
+    # No pool_pre_ping: it is a round trip on every checkout, a fifth of a single switch's. A
+    # connection dropped anyway (a server restart, a killed backend) fails its first statement;
+    # SQLAlchemy then invalidates it and every connection pooled before it, and `Database.run`
+    # runs the work again on a new one (issue 11 item 4, docs/benchmarks.md).
+    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=POOL_RECYCLE_SECONDS)
 
 
 def _sqlite_immediate_transactions(engine: Engine) -> None:
@@ -56,18 +68,58 @@ class Database:
         with self.engine.begin() as conn:
             yield conn
 
+    def run(self, work: Callable[[Connection], T]) -> T:
+        """`work` in one transaction (as `transaction`), run once more on a new connection if the
+        pooled one turns out to be dead before the work is done: nothing of it was committed then,
+        so running it again is safe. A connection lost during the commit is not retried (whether
+        it committed is unknown): the error is raised, and the Idempotency-Key answers a retry."""
+        for attempt in (1, 2):
+            try:
+                with self.engine.connect() as conn:
+                    with conn.begin():
+                        try:
+                            return work(conn)
+                        except DBAPIError as e:
+                            if attempt == 1 and e.connection_invalidated:
+                                raise _Disconnected from e
+                            raise
+            except _Disconnected:
+                continue
+        raise AssertionError("unreachable")
+
+    def read_once(self, work: Callable[[Connection], T]) -> T:
+        """`work` (one statement, or reads that need no common snapshot) on an autocommit
+        connection: no BEGIN and no COMMIT, one round trip a statement; run again on a new
+        connection if the pooled one was dead. The API key's read on every request (issue 11).
+        SQLite: in a read transaction (its BEGIN is no round trip, and autocommit would take the
+        writer's lock at BEGIN IMMEDIATE)."""
+        if self.dialect == "sqlite":
+            with self.read() as conn:
+                return work(conn)
+        for attempt in (1, 2):
+            try:
+                with self.engine.connect() as conn:
+                    return work(conn.execution_options(isolation_level="AUTOCOMMIT"))
+            except DBAPIError as e:
+                if attempt == 2 or not e.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
+
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read-only transaction: a consistent snapshot that never waits for the writer."""
         with self.engine.connect() as conn:
-            conn = conn.execution_options(read_only=True)
+            # PostgreSQL: BEGIN READ ONLY, one statement (psycopg's read_only, reset at check-in).
+            conn = conn.execution_options(read_only=True, postgresql_readonly=True)
             with conn.begin():
-                if self.dialect == "postgresql":
-                    conn.exec_driver_sql("SET TRANSACTION READ ONLY")
                 yield conn
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class _Disconnected(Exception):
+    """The pooled connection was dead before the work committed anything: run it again."""
 
 
 def masked_url(url: str) -> str:

@@ -70,8 +70,7 @@ def operator(request: Request, credentials: HTTPAuthorizationCredentials | None 
     if credentials is None:
         raise _unauthorized("send an operator API key as 'Authorization: Bearer <key>'")
     app = get_app(request)
-    with app.db.read() as conn:
-        key = authenticate(conn, credentials.credentials)
+    key = app.db.read_once(lambda conn: authenticate(conn, credentials.credentials))  # one round trip
     if key is None:
         raise _unauthorized("this API key is unknown; create one with `fleetbill api-key create NAME`")
     if key.revoked_at is not None:
@@ -163,13 +162,16 @@ async def idempotent(
 ) -> JSONResponse:
     """Run a POST once per Idempotency-Key: a retry gets the first response and changes nothing.
 
-    The key is claimed in a committed row before the work starts, so requests sent at once with
-    one key run it once: the others wait (WAIT_FOR_CONCURRENT) and replay its response, or get a
-    409 saying it is in progress. The response is stored in the work's own transaction; a crash
-    leaves only the claim, taken over after CLAIM_TIMEOUT. `own_transactions` is for work that
-    commits in steps of its own (the close): it is idempotent by itself, and the response is
-    stored after it. Errors are not stored: the key is released, and the request may be retried.
-    `kept` gives the response as stored for replays, when part of it is shown once (a key's secret).
+    The key is claimed in the work's own transaction, which stores the response with it: one
+    transaction, one commit (issue 11 item 4). Requests sent at once with one key wait on the
+    key's unique index for the first to end, then replay its response; if it failed (errors are
+    not stored, nothing was written), the next one runs. `own_transactions` is for work that
+    commits in steps of its own (the close, the test clock): it is idempotent by itself; its key
+    is claimed in a committed row first, so requests sent at once with it wait
+    (WAIT_FOR_CONCURRENT) and replay its response, or get a 409 saying it is in progress; a crash
+    leaves only the claim, taken over after CLAIM_TIMEOUT, and the response is stored after the
+    work. `kept` gives the response as stored for replays, when part of it is shown once (a key's
+    secret).
     """
     app = get_app(request)
     shape = _response_shape(request)
@@ -178,7 +180,15 @@ async def idempotent(
         return await _run(lambda: _execute(app, shape, work, own_transactions, None))
     if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
         raise InvalidInput(f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters (a UUID fits)")
-    claimed = await _claim(app, who, key, await _fingerprint(request))
+    fingerprint = await _fingerprint(request)
+    if not own_transactions:
+        answer = await _run(
+            lambda: app.db.run(lambda conn: _claim_and_execute(conn, who, key, fingerprint, shape, work, kept))
+        )
+        if not isinstance(answer, InProgress):
+            return answer
+        # the key is held by work that commits in steps of its own: wait for it as such work does
+    claimed = await _claim(app, who, key, fingerprint)
     if isinstance(claimed, JSONResponse):
         return claimed
     claim = _KeyClaim(who.key_id, key, claimed.token)
@@ -194,7 +204,34 @@ async def idempotent(
     return await _run(run_claimed)
 
 
-async def _run(run: Callable[[], JSONResponse]) -> JSONResponse:
+def _claim_and_execute(
+    conn: Connection,
+    who: Operator,
+    key: str,
+    fingerprint: str,
+    shape: Callable[[Any], Any],
+    work: Callable[[Connection], tuple[int, Any]],
+    kept: Callable[[Any], Any] | None,
+) -> JSONResponse | InProgress:
+    """Claim the key, run the work and store its response, all in `conn`'s one transaction."""
+    state = claim_key(conn, who.key_id, key, fingerprint)
+    if isinstance(state, Stored):
+        return _replay(state)
+    if isinstance(state, InProgress):
+        return state
+    status, payload = work(conn)
+    content = shape(payload)
+    complete_key(conn, who.key_id, key, state.token, status, json.dumps((kept or (lambda c: c))(content)))
+    return JSONResponse(content, status_code=status)
+
+
+def _replay(state: Stored) -> JSONResponse:
+    return JSONResponse(
+        json.loads(state.response_body), status_code=state.status_code, headers={"Idempotent-Replayed": "true"}
+    )
+
+
+async def _run(run: Callable[[], Any]) -> Any:
     try:
         return await run_in_threadpool(run)
     except IntegrityError:
@@ -227,7 +264,8 @@ def _execute(
                 # Lost only past CLAIM_TIMEOUT; this work is idempotent by itself, so answer anyway.
                 complete_key(conn, claim.api_key_id, claim.key, claim.token, status, json.dumps(stored(content)))
         return JSONResponse(content, status_code=status)
-    with app.db.transaction() as conn:
+
+    def in_transaction(conn: Connection) -> JSONResponse:
         status, payload = work(conn)
         content = shape(payload)
         body = json.dumps(stored(content))
@@ -236,7 +274,9 @@ def _execute(
                 f"this request ran longer than {CLAIM_TIMEOUT} and another one with Idempotency-Key "
                 f"{claim.key!r} took over; nothing was written here; retry with the same key to get its response"
             )
-    return JSONResponse(content, status_code=status)
+        return JSONResponse(content, status_code=status)
+
+    return app.db.run(in_transaction)
 
 
 async def _claim(app: App, who: Operator, key: str, fingerprint: str) -> Claimed | JSONResponse:
@@ -252,9 +292,7 @@ async def _claim(app: App, who: Operator, key: str, fingerprint: str) -> Claimed
             pause = min(pause * 2, 0.25)
             state = await run_in_threadpool(_peek, app, who.key_id, key, fingerprint)
         if isinstance(state, Stored):
-            return JSONResponse(
-                json.loads(state.response_body), status_code=state.status_code, headers={"Idempotent-Replayed": "true"}
-            )
+            return _replay(state)
         if isinstance(state, Claimed):
             return state
         # None: the holder failed (its key was released) or died: claim it now
@@ -265,7 +303,7 @@ def _claim_once(app: App, api_key_id: str, key: str, fingerprint: str) -> Claime
         try:
             with app.db.transaction() as conn:
                 return claim_key(conn, api_key_id, key, fingerprint)
-        except IntegrityError:  # another request claimed it first (PostgreSQL): read what it holds
+        except IntegrityError:  # two took over an expired key at once (PostgreSQL): read what it holds
             continue
     return InProgress(real_now())
 
