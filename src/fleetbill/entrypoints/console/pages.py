@@ -555,7 +555,12 @@ def run_collection(request: Request, session: staff.Session = Depends(staff_sess
     check_csrf(session, csrf)
     app = get_app(request)
     report = collect_due(
-        app.db, app.gateway, app.clock, RetryPolicy.parse(app.settings.retry_schedule), actor=session.staff.actor
+        app.db,
+        app.gateway,
+        app.clock,
+        RetryPolicy.parse(app.settings.retry_schedule),
+        actor=session.staff.actor,
+        settings=app.settings,
     )
     result = dict(kind="collect") | report.counts()
     return render(request, session, "console_jobs.html", result=result)
