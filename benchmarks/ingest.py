@@ -125,7 +125,9 @@ def seed(url: str, accounts: int, per_account: int, bulk: int) -> tuple[str, lis
 
 
 def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
-    command = [FLEETBILL, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    command = [FLEETBILL, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if workers:  # 0: no --workers (a fleetbill from before issue 11 has none: one process)
+        command += ["--workers", str(workers)]
     env = os.environ | {"FLEETBILL_DATABASE_URL": url}
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
@@ -250,7 +252,8 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--workers",
         default=f"1,{cores}",
-        help="`fleetbill serve --workers` of each server, one after another (default: 1, then one per core)",
+        help="`fleetbill serve --workers` of each server, one after another (default: 1, then one per core; "
+        "0: no --workers, for a fleetbill from before it)",
     )
     ap.add_argument("--clients", type=int, default=64)
     ap.add_argument("--devices-per-client", type=int, default=20)
