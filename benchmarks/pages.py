@@ -78,6 +78,7 @@ from fleetbill.entrypoints.web.billing_page import billing_context
 from fleetbill.services import catalog, staff
 from fleetbill.services.api_keys import create_api_key
 from fleetbill.services.close_month import close_due_months
+from fleetbill.services.month_marks import rebuild_month_marks
 from fleetbill.services.open_account import NewAccount, open_account
 from fleetbill.services.points import grant_points
 from fleetbill.services.usage_now import usage_now
@@ -263,6 +264,11 @@ def build(
             ("status_changes", STATUS_COLS, history),
         ],
     )
+    # The history went in by COPY, past the services that fold each change into its month's
+    # high-water mark (R5, issue 11): make every month's marks from it, as `fleetbill marks` does.
+    first = BillingMonth.containing(since, "Pacific/Kiritimati").index
+    for index in range(first, MONTH.index + 1):
+        rebuild_month_marks(db, BillingMonth(index))
     report = close_due_months(db, TestClock(CLOSED_AT), settings)
     if db.dialect == "postgresql":
         with psycopg.connect(pg_url, autocommit=True) as pg:
