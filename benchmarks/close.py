@@ -135,16 +135,11 @@ def _device_counts(rng: random.Random, accounts: int, per_account: int) -> list[
     return counts
 
 
-def build(url: str, accounts: int, per_account: int, seed: int = 7) -> dict:
-    """Catalog through the services; accounts, devices, history and points through COPY."""
+def create_catalog(url: str, catalog_at: datetime) -> None:
+    """Migrate the scratch database and create the device types and plans through the services."""
     settings = Settings(database_url=url)
     db = Database(url)
     migrate(db)
-    rng = random.Random(seed)
-    start = {tz: MONTH.start(tz) for tz in TIMEZONES}
-    end = {tz: MONTH.end(tz) for tz in TIMEZONES}
-    prev_start = {tz: MONTH.next(-1).start(tz) for tz in TIMEZONES}
-    catalog_at = prev_start["Asia/Tokyo"] - timedelta(days=30)
     ensure_reference_data(db, settings, catalog_at)
     with db.transaction() as conn:
         for dt, (name, _) in DEVICE_TYPES.items():
@@ -152,6 +147,15 @@ def build(url: str, accounts: int, per_account: int, seed: int = 7) -> dict:
         for plan, fee, tiers, _ in PLANS:
             catalog.create_plan(conn, catalog_at, plan, fee, tiers)
     db.dispose()
+
+
+def build(url: str, accounts: int, per_account: int, seed: int = 7) -> dict:
+    """Catalog through the services; accounts, devices, history and points through COPY."""
+    rng = random.Random(seed)
+    start = {tz: MONTH.start(tz) for tz in TIMEZONES}
+    end = {tz: MONTH.end(tz) for tz in TIMEZONES}
+    prev_start = {tz: MONTH.next(-1).start(tz) for tz in TIMEZONES}
+    create_catalog(url, prev_start["Asia/Tokyo"] - timedelta(days=30))
 
     types = list(DEVICE_TYPES)
     weights = [v[1] for v in DEVICE_TYPES.values()]
@@ -219,6 +223,45 @@ def build(url: str, accounts: int, per_account: int, seed: int = 7) -> dict:
                 status_lines.append((moment, device_id, account_id, device_type, active))
             device_no += 1
 
+    # The history is appended as it happens: in time order, the devices interleaved.
+    status_lines.sort(key=lambda r: r[0])
+    load(
+        url,
+        account_lines,
+        grant_lines,
+        entry_lines,
+        device_lines,
+        # every change flips its device (the first registers it Active): +1 or -1 to the count
+        (
+            f"{d}\t{a}\t{dt}\t{'t' if on else 'f'}\t{1 if on else -1}\t{_ts(at)}\tbench\n"
+            for at, d, a, dt, on in status_lines
+        ),
+    )
+    build_marks(url, [MONTH])
+    return dict(
+        accounts=len(account_lines), devices=len(device_lines), status_rows=len(status_lines), grants=len(grant_lines)
+    )
+
+
+def build_marks(url: str, months) -> None:
+    """The months' high-water marks (issue 11 item 2, 1d6826f), which the services keep as the
+    changes are written and the close reads: made set-based, as `fleetbill marks MONTH` does."""
+    try:
+        from fleetbill.adapters.db.marks import rebuild_marks
+    except ImportError:  # a tree from before the marks
+        return
+    db = Database(url)
+    with db.transaction() as conn:
+        for month in months:
+            rebuild_marks(conn, month, {tz: month.bounds(tz) for tz in TIMEZONES})
+    db.dispose()
+    with psycopg.connect(url, autocommit=True) as pg:
+        pg.execute("VACUUM (ANALYZE) month_marks")
+
+
+def load(url: str, account_lines, grant_lines, entry_lines, device_lines, status_lines) -> None:
+    """COPY the rows (COPY text lines, the status changes in time order) in one transaction,
+    then VACUUM (ANALYZE) the database."""
     with psycopg.connect(url, autocommit=False) as pg, pg.cursor() as cur:
         # The rows are consistent by construction: skip the per-row foreign key triggers.
         cur.execute("SET session_replication_role = replica")
@@ -259,24 +302,15 @@ def build(url: str, accounts: int, per_account: int, seed: int = 7) -> dict:
             ("id", "account_id", "device_type_id", "name", "key_hash", "key_last4", "active", "registered_at"),
             device_lines,
         )
-        # The history is appended as it happens: in time order, the devices interleaved.
-        status_lines.sort(key=lambda r: r[0])
         _copy(
             cur,
             "status_changes",
             ("device_id", "account_id", "device_type_id", "active", "delta", "effective_at", "actor"),
-            # every change flips its device (the first registers it Active): +1 or -1 to the count
-            (
-                f"{d}\t{a}\t{dt}\t{'t' if on else 'f'}\t{1 if on else -1}\t{_ts(at)}\tbench\n"
-                for at, d, a, dt, on in status_lines
-            ),
+            status_lines,
         )
         pg.commit()
     with psycopg.connect(url, autocommit=True) as pg:
         pg.execute("VACUUM (ANALYZE)")
-    return dict(
-        accounts=len(account_lines), devices=len(device_lines), status_rows=len(status_lines), grants=len(grant_lines)
-    )
 
 
 def counts(url: str) -> dict:
@@ -316,9 +350,11 @@ def reset(url: str) -> None:
             pg.execute("DELETE FROM invoice_taxes")
             pg.execute("DELETE FROM invoices")
             pg.execute("UPDATE issuers SET last_sequence = 0")
+            pg.execute("DELETE FROM opening_levels")  # the next month's, which the close stores (82404d5)
+            pg.execute("UPDATE accounts SET closed_through = NULL")  # the month is due again (b395a6c)
         pg.execute(
-            "VACUUM (ANALYZE) point_entries, invoice_lines, invoice_taxes, invoices, issuers, collections, "
-            "events, webhook_deliveries, notifications"
+            "VACUUM (ANALYZE) accounts, opening_levels, point_entries, invoice_lines, invoice_taxes, invoices, "
+            "issuers, collections, events, webhook_deliveries, notifications"
         )
 
 
