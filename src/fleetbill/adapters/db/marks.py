@@ -1,7 +1,8 @@
 """The months' high-water marks in the database (domain/marks.py, issue 11 item 2).
 
 `note_changes` folds a request's changes into their marks in the request's transaction: one
-locked read and one write per (device type, month) the request touched. `rebuild_marks` makes a
+statement per (device type, month) the request touched when the change is not earlier than its
+mark, a locked read and a refold when it is. `rebuild_marks` makes a
 month's marks from its changes set-based, for writers that do not go through the services (a
 bulk load, the benchmarks) and as the reference the close's `--verify` compares against.
 """
@@ -16,7 +17,7 @@ from sqlalchemy import Connection, and_, case, delete, func, insert, literal, or
 
 from ...domain.marks import Mark, first, fold, fold_all
 from ...domain.periods import BillingMonth
-from .schema import accounts, month_marks, month_marks_since, status_changes
+from .schema import UTCDateTime, accounts, month_marks, month_marks_since, status_changes
 from .usage import Bounds, _month_changes, _scope, peak_quantities
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -40,18 +41,48 @@ def note_changes(
     m = month_marks
     for (device_type, month, at), delta in sorted(summed.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
         key = and_(m.c.month == month, m.c.account_id == account_id, m.c.device_type_id == device_type)
-        row = conn.execute(select(m.c.level, m.c.peak_before, m.c.last_at).where(key).with_for_update()).first()
-        start = BillingMonth(month).start(timezone)
-        if row is None:
-            values = first(start, at, delta)
-            conn.execute(insert(m), dict(month=month, account_id=account_id, device_type_id=device_type) | _row(values))
-            continue
-        folded = fold(Mark(row.level, row.peak_before, row.last_at), at, delta)
-        if folded is None:  # NOTE: R5 out of order: the month's changes in order decide
-            folded = fold_all(
-                start, _month_instants(conn, account_id, device_type, start, BillingMonth(month).end(timezone))
+        # the usual case, one statement: the mark exists and the change is not earlier than it
+        # (domain.marks.fold in SQL: every SET reads the row as it was)
+        later = m.c.last_at < _at(at)
+        in_order = update(m).where(key, m.c.last_at <= _at(at))
+        if conn.execute(
+            in_order.values(
+                peak_before=case((later, _rise), else_=m.c.peak_before), level=m.c.level + delta, last_at=at
             )
+        ).rowcount:
+            continue
+        start = BillingMonth(month).start(timezone)
+        values = dict(month=month, account_id=account_id, device_type_id=device_type) | _row(first(start, at, delta))
+        if conn.execute(_insert_new(conn, values)).first() is not None:
+            continue
+        # NOTE: R5 out of order (another transaction wrote a later change first): refold the month
+        row = conn.execute(select(m.c.level, m.c.peak_before, m.c.last_at).where(key).with_for_update()).one()
+        folded = fold(Mark(row.level, row.peak_before, row.last_at), at, delta)
+        if folded is None:
+            end = BillingMonth(month).end(timezone)
+            folded = fold_all(start, _month_instants(conn, account_id, device_type, start, end))
         conn.execute(update(m).where(key).values(**_row(folded)))
+
+
+# domain.marks.Mark.peak in SQL: the highest of the mark's highest-before and its level
+_rise = case(
+    (month_marks.c.peak_before.is_(None), month_marks.c.level),
+    (month_marks.c.peak_before > month_marks.c.level, month_marks.c.peak_before),
+    else_=month_marks.c.level,
+)
+
+
+def _at(at: datetime):
+    return literal(at, UTCDateTime())
+
+
+def _insert_new(conn: Connection, values: dict):
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING, in the database's own words (a row back: inserted)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    return upsert(month_marks).values(**values).on_conflict_do_nothing().returning(month_marks.c.month)
 
 
 def _row(mark: Mark) -> dict:
