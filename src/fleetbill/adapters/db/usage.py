@@ -74,17 +74,20 @@ def _openings(scope, starts: list[datetime]) -> Select:
     month's start, so only that month's rows); summed from the history before the start for an
     account with none stored (its first month, an imported fleet, a changed zone)."""
     ol, sc = opening_levels, status_changes
+    # Both name the month's starts as constants: the stored levels read are the month's alone, and
+    # on PostgreSQL the history summed is the partitions before the month, whatever plan is chosen.
+    this_month = ol.c.at.in_([_instant(s) for s in starts])
     stored = (
         select(ol.c.account_id, ol.c.device_type_id, scope.c.start, ol.c.level)
         .join(scope, and_(scope.c.account_id == ol.c.account_id, scope.c.start == ol.c.at))
-        .where(ol.c.at.in_([_instant(s) for s in starts]))
+        .where(this_month)
     )
-    opened = exists().where(ol.c.account_id == scope.c.account_id, ol.c.at == scope.c.start)
+    opened = exists().where(ol.c.account_id == scope.c.account_id, ol.c.at == scope.c.start, this_month)
     unopened = select(scope.c.account_id, scope.c.start).where(~opened).subquery("unopened")
     summed = (
         select(sc.c.account_id, sc.c.device_type_id, unopened.c.start, func.sum(sc.c.delta).label("level"))
         .join(unopened, unopened.c.account_id == sc.c.account_id)
-        .where(sc.c.effective_at < unopened.c.start)
+        .where(sc.c.effective_at < unopened.c.start, sc.c.effective_at < _instant(max(starts)))
         .group_by(sc.c.account_id, sc.c.device_type_id, unopened.c.start)
     )
     return union_all(stored, summed)
