@@ -68,13 +68,15 @@ def test_r10_an_upgrade_never_paid_is_cancelled_and_the_plan_held_stays_on(plans
     assert plans.api.post(f"/v1/accounts/{acme}/plan", json={"plan_id": "pro"}).status_code == 200
 
 
-def test_r21_a_page_number_past_any_page_is_a_4xx_not_a_500(billing, app):
+def test_r21_a_page_cursor_made_up_is_a_4xx_not_a_500(billing, app):
+    """The device list pages by signed cursor (issue 11 item 5), no longer by page number: a
+    made-up cursor (once a page number past any page) is refused in words, never a 500."""
     from fleetbill.services.portal_links import make_link_token
 
     acme = billing.account()
     token = make_link_token(billing.api.app.state.secret_key, acme, app.clock.now())
     billing.api.post("/billing/open", data={"token": token}, follow_redirects=False)
-    assert billing.api.get("/billing/devices", params={"page": "99999999999999999999"}).status_code == 422
+    assert billing.api.get("/billing/devices", params={"cursor": "99999999999999999999"}).status_code == 422
 
 
 def test_r19_a_failed_last_try_on_an_invoice_paid_meanwhile_suspends_nobody(billing, app):

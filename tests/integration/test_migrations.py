@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, create_engine, insert, text
 
 from fleetbill.adapters.db import schema as t
 from fleetbill.adapters.db.engine import Database, sqlite_url
+from fleetbill.adapters.db.marks import marks_since
 from fleetbill.adapters.db.partitions import declared
 from fleetbill.adapters.db.schema import UTCDateTime, metadata
 from fleetbill.bootstrap import alembic_config
@@ -77,9 +78,13 @@ def test_r5_migration_0019_writes_each_existing_change_what_it_did_to_the_count(
     # then each change carries what it did to the count, in the order of the instant then the id
     with db.read() as conn:
         deltas = conn.execute(text("SELECT delta FROM status_changes ORDER BY id")).scalars().all()
+        # and (0024) the months' marks are trusted only for months that start after the history
+        # written without them: from the migration's time, later than every change here
+        since = marks_since(conn)
     db.dispose()
     _drop(db.url)
     assert deltas == [1, 0, -1, 0, -1, 0, 1]
+    assert since > t0 + timedelta(seconds=30)
 
 
 def _upgrade(db: Database, revision: str) -> None:

@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from typer.testing import CliRunner
 
 from fleetbill.adapters.db import schema as t
 from fleetbill.adapters.db import views
-from fleetbill.adapters.db.marks import disagreements, rebuild_marks
+from fleetbill.adapters.db.marks import disagreements, note_changes, rebuild_marks
 from fleetbill.adapters.db.usage import peak_quantities
 from fleetbill.domain.periods import BillingMonth
 from fleetbill.domain.rating import Tier
@@ -165,3 +165,53 @@ def test_r5_fleetbill_close_verify_and_rebuild_marks_from_the_command_line(app, 
     # and a month that is not one is refused in words
     wrong = CliRunner().invoke(cli.app, ["marks", "March"], env=env)
     assert wrong.exit_code == 2 and "write it as YYYY-MM" in wrong.output
+
+
+def test_r5_a_request_with_changes_before_and_after_the_mark_folds_each_once(app, clock):
+    # given a device registered on March 10th (its mark: +1 at the 10th)
+    f.device_type(app)
+    f.plan(app, prices={"esp32": [Tier(None, 100)]})
+    clock.set(datetime(2026, 2, 20, tzinfo=UTC))
+    acme = f.account(app, name="Acme")
+    with app.db.transaction() as conn:
+        register_device(conn, datetime(2026, 3, 10, tzinfo=UTC), acme, "esp32", "d0", "test")
+    # when one request writes devices Active since the 3rd and since the 15th, then folds both, as
+    # an import into the account does: the 3rd is earlier than the mark, so the month is refolded,
+    # and that refold already reads the 15th
+    early, late = datetime(2026, 3, 3, tzinfo=UTC), datetime(2026, 3, 15, tzinfo=UTC)
+    with app.db.transaction() as conn:
+        for name, at in (("d1", early), ("d2", late)):
+            device = dict(id=name + acme[:8], account_id=acme, device_type_id="esp32", name=name, active=True)
+            conn.execute(insert(t.devices), device | dict(key_hash=name * 32, key_last4="abcd", registered_at=at))
+            change = dict(device_id=device["id"], account_id=acme, device_type_id="esp32", active=True, delta=1)
+            conn.execute(insert(t.status_changes), change | dict(effective_at=at, actor="import"))
+        note_changes(conn, acme, TOKYO, [("esp32", early, 1), ("esp32", late, 1)])
+    # then each is counted once: 3 devices at most (+3 above the opening, ending there), as the
+    # recompute from the changes says
+    m = t.month_marks
+    with app.db.read() as conn:
+        mark = conn.execute(select(m.c.level, m.c.peak_before).where(m.c.account_id == acme)).one()
+        assert disagreements(conn, MARCH, {TOKYO: MARCH.bounds(TOKYO)}, t.accounts.c.id == acme) == []
+    assert tuple(mark) == (3, 2)
+
+
+def test_r5_an_impossible_closing_count_stores_no_level_and_the_next_month_sums_the_history(app, clock):
+    # given March's mark ending 5 below its opening of 4: a count of -1 at its end, which only a
+    # change committed into March after its close began could cause
+    acme = _fleet(app, clock)
+    _mark(app, acme, level=-5)
+    # when March closes
+    clock.set(MARCH.end(TOKYO) + timedelta(hours=1))
+    assert close_due_months(app.db, clock, app.settings).invoices == 2  # February and March
+    # then it stores no April opening level for the account (rather than failing every close)
+    ol = t.opening_levels
+    with app.db.read() as conn:
+        april = conn.execute(select(func.count()).where(ol.c.account_id == acme, ol.c.at == MARCH.end(TOKYO)))
+        assert april.scalar() == 0
+    # and April, with no change, is billed from the history summed: 4 devices Active, 440 JPY
+    april_month = MARCH.next()
+    clock.set(april_month.end(TOKYO) + timedelta(hours=1))
+    close_due_months(app.db, clock, app.settings)
+    with app.db.read() as conn:
+        [invoice] = views.invoices(conn, t.invoices.c.billing_month == april_month.index, limit=10)
+    assert invoice["total"] == 440

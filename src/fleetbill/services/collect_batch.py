@@ -125,7 +125,9 @@ def _collect(db, gateway, clock, policy, pool, ids: list[str], me: str, lease: t
     ]
     # Rounds: each invoice's next card, until each is paid, unknown, or out of cards.
     while trying := [j for j in trying if _out_of_cards(db, clock, policy, j, report)]:
-        flights = _begin_attempts(db, trying, now, me, lease)
+        flights = _begin_attempts(
+            db, trying, now, me, until=clock.now() + lease
+        )  # a lease from now, not the batch's start
         answers = _settle(db, clock, policy, flights, _send(gateway, pool, flights), report)
         trying = [job for job, answer in answers if answer is ChargeOutcome.DECLINED]
 
@@ -219,7 +221,7 @@ def _out_of_cards(db, clock, policy, job: _Job, report) -> bool:
     return False
 
 
-def _begin_attempts(db: Database, jobs: list[_Job], now: datetime, me: str, lease: timedelta):
+def _begin_attempts(db: Database, jobs: list[_Job], now: datetime, me: str, until: datetime):
     """Write each job's next attempt before any is sent, in one transaction, under the invoices' and
     collections' row locks, unless something changed since the batch was read (another process, a
     transfer, a credit note: try_invoice's _begin_attempt checks, for many); the (job, attempt) written."""
@@ -277,7 +279,7 @@ def _begin_attempts(db: Database, jobs: list[_Job], now: datetime, me: str, leas
             )
         if flights:
             conn.execute(insert(a), [attempt for _, attempt in flights])
-            claims.extend(conn, me, [job.invoice.id for job, _ in flights], now + lease)
+            claims.extend(conn, me, [job.invoice.id for job, _ in flights], until)
     return [
         (job, attempt | {"token": job.cards[0].token, "account_id": job.invoice.account_id}) for job, attempt in flights
     ]

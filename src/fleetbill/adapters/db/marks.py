@@ -38,8 +38,10 @@ def note_changes(
     for device_type, at, delta in changes:
         if delta:
             summed[(device_type, BillingMonth.containing(at, timezone).index, at)] += delta
-    m = month_marks
+    m, refolded = month_marks, set()
     for (device_type, month, at), delta in sorted(summed.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
+        if (device_type, month) in refolded:
+            continue  # the refold read this transaction's later changes of that month too: folded once
         key = and_(m.c.month == month, m.c.account_id == account_id, m.c.device_type_id == device_type)
         # the usual case, one statement: the mark exists and the change is not earlier than it
         # (domain.marks.fold in SQL: every SET reads the row as it was)
@@ -61,6 +63,7 @@ def note_changes(
         if folded is None:
             end = BillingMonth(month).end(timezone)
             folded = fold_all(start, _month_instants(conn, account_id, device_type, start, end))
+            refolded.add((device_type, month))
         conn.execute(update(m).where(key).values(**_row(folded)))
 
 

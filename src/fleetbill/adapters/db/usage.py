@@ -257,12 +257,21 @@ def write_closing_levels(
         account, device_type, base, _, rise = list(rows.c)
         level = base + rise
     closing = (
-        select(scope.c.end, account, device_type, func.sum(level))
+        select(
+            scope.c.end.label("at"), account.label("account_id"), device_type.label("type"), func.sum(level).label("n")
+        )
         .join(scope, scope.c.account_id == account)
         .group_by(scope.c.end, account, device_type)
+        .subquery("closing")
     )
+    c = closing.c
+    # A count below 0 can only come of a change the month did not hold when it was counted (one
+    # committed into it after its close began): such an account stores no level, so its next
+    # month sums its history, the late change included, instead of every close failing on it.
+    impossible = select(c.account_id).where(c.n < 0)
+    kept = select(c.at, c.account_id, c.type, c.n).where(c.account_id.not_in(impossible))
     return conn.execute(
-        insert(ol).from_select([ol.c.at, ol.c.account_id, ol.c.device_type_id, ol.c.level], closing)
+        insert(ol).from_select([ol.c.at, ol.c.account_id, ol.c.device_type_id, ol.c.level], kept)
     ).rowcount
 
 

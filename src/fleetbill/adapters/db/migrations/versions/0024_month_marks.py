@@ -40,8 +40,16 @@ def upgrade() -> None:
         sa.CheckConstraint("id = 1", name=op.f("ck_month_marks_since_one_row")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_month_marks_since")),
     )
-    history = op.get_bind().exec_driver_sql("SELECT 1 FROM status_changes LIMIT 1").first()
-    kept_from = datetime.now(UTC) if history else datetime(1970, 1, 1, tzinfo=UTC)
+    # From now, or from the latest change already written if one is later (a test clock ahead of
+    # the server's time): no month starting after it holds a change written without its mark.
+    latest = op.get_bind().exec_driver_sql("SELECT MAX(effective_at) FROM status_changes").scalar()
+    if latest is None:
+        kept_from = datetime(1970, 1, 1, tzinfo=UTC)
+    else:
+        if isinstance(latest, str):  # SQLite gives the stored text: naive UTC
+            latest = datetime.fromisoformat(latest)
+        latest = latest if latest.tzinfo else latest.replace(tzinfo=UTC)
+        kept_from = max(datetime.now(UTC), latest)
     op.bulk_insert(since, [dict(id=1, since=kept_from)])
 
 
