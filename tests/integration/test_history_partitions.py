@@ -14,12 +14,14 @@ from fleetbill.adapters.db.partitions import DEFAULT, ensure_month_partitions, e
 from fleetbill.adapters.db.usage import peak_quantities
 from fleetbill.domain.periods import BillingMonth
 from fleetbill.domain.rating import Tier
+from fleetbill.services.run_due_jobs import run_due_jobs
 from tests import factories as f
 from tests.conftest import on_postgres
 
 pytestmark = pytest.mark.skipif(not on_postgres(), reason="partitions are PostgreSQL's (SQLite keeps one table)")
 
 FAR = datetime(2041, 3, 10, tzinfo=UTC)  # years past the partitions the migration made
+FARTHER = datetime(2042, 5, 10, tzinfo=UTC)  # another such month (the partitions outlive each test)
 
 
 def _rows(conn, table: str) -> int:
@@ -56,3 +58,26 @@ def test_r4_r5_a_change_beyond_the_partitions_waits_in_the_default_and_moves_to_
     # and a second run makes nothing more
     with app.db.transaction() as conn:
         assert ensure_month_partitions(conn, FAR) == []
+
+
+def test_r4_a_long_reader_of_the_history_makes_the_worker_leave_the_partition_for_its_next_run(app, clock):
+    # given a change waiting in the default partition, and a long reader holding it
+    f.device_type(app)
+    f.plan(app, prices={"esp32": [Tier(None, 100)]})
+    acme = f.account(app, name="Acme")
+    clock.set(FARTHER)
+    f.devices(app, acme, 1)
+    reader = app.db.engine.connect()
+    try:
+        reader.execute(text(f"SELECT count(*) FROM {DEFAULT}"))  # its transaction stays open
+        # when the worker runs its due jobs: it waits 2 s for the partition's lock, then goes on
+        run_due_jobs(app.db, clock, app.settings, app.gateway)
+        with app.db.read() as conn:
+            assert "status_changes_2042_05" not in existing(conn)
+    finally:
+        reader.close()
+    # then its next run, the reader gone, makes the month and moves the change into it
+    run_due_jobs(app.db, clock, app.settings, app.gateway)
+    with app.db.read() as conn:
+        assert "status_changes_2042_05" in existing(conn)
+        assert (_rows(conn, DEFAULT), _rows(conn, "status_changes_2042_05")) == (0, 1)

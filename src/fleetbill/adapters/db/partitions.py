@@ -65,6 +65,9 @@ def ensure_month_partitions(conn: Connection, now: datetime, behind: int = MONTH
         return []
     if not conn.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({_LOCK})").scalar():
         return []
+    # Attaching a month takes a lock the history's readers would queue behind: wait little, try
+    # again on the next run rather than stall them.
+    conn.exec_driver_sql("SET LOCAL lock_timeout = '2s'")
     here = now.astimezone(UTC).year * 12 + now.astimezone(UTC).month - 1
     made, have = [], existing(conn)
     for index in range(here - behind, here + ahead + 1):
