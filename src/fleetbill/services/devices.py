@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, String, any_, bindparam, func, select
+from sqlalchemy import ColumnElement, Connection, String, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..adapters.db import schema as t
@@ -21,29 +21,19 @@ def key_hash(device_key: str) -> str:
 
 def refuse_closed_month(conn: Connection, account: Account, now: datetime) -> None:
     """R4: a status change can never land in a month that is already closed."""
-    _refuse(account.timezone, _closed_through(conn, account.id), now)
+    a = t.accounts
+    _refuse(account.timezone, conn.execute(select(a.c.closed_through).where(a.c.id == account.id)).scalar(), now)
 
 
 def refuse_closed_month_of(conn: Connection, account_id: str, now: datetime) -> str:
-    """refuse_closed_month for an account known by its id, in one indexed read (its zone and its
-    last month closed); NotFound for an unknown account. Returns the account's time zone."""
+    """refuse_closed_month for an account known by its id, in one read of its row (its zone and its
+    last month closed, which the close moves); NotFound for an unknown account. Returns its zone."""
     a = t.accounts
-    row = conn.execute(select(a.c.timezone, _last_closed(a.c.id)).where(a.c.id == account_id)).first()
+    row = conn.execute(select(a.c.timezone, a.c.closed_through).where(a.c.id == account_id)).first()
     if row is None:
         raise NotFound(f"no account {account_id}")
     _refuse(row[0], row[1], now)
     return row[0]
-
-
-def _last_closed(account_id) -> ColumnElement:
-    """The account's last month with a monthly invoice: the end of the (account_id, billing_month)
-    unique index, one entry read however many invoices it has."""
-    inv = t.invoices
-    return select(func.max(inv.c.billing_month)).where(inv.c.account_id == account_id).scalar_subquery()
-
-
-def _closed_through(conn: Connection, account_id: str) -> int | None:
-    return conn.execute(select(_last_closed(account_id))).scalar()
 
 
 def _refuse(timezone: str, closed_through: int | None, now: datetime) -> None:
