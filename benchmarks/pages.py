@@ -33,11 +33,22 @@ threads, which cProfile does not see. `--keep` keeps the scratch database, `--re
 
     .venv/bin/python benchmarks/pages.py                                         # PostgreSQL
     .venv/bin/python benchmarks/pages.py --database-url sqlite:////tmp/pages.db  # SQLite
+    .venv/bin/python benchmarks/pages.py --compare-history 1,12 --repeat 300     # issue 11's usage target
+
+`--compare-history 1,12` (PostgreSQL) is issue 11's target "usage query and billing page at
+10,000 devices: p99 under 50 ms and 150 ms, whatever the history's length": it builds one scratch
+database per length (`fleetbill_bench_pages_h1`, `..._h12`: the same account, devices and March,
+with 1 or 12 months of history kept, every month before March closed), opens a billing session
+in each, and times, interleaved in the same run, GET /healthz, GET /v1/accounts/{id}/usage (the
+operator's API, R20), GET /billing and `usage_now` alone in each database: p50, p95, p99 (nearest
+rank: give `--repeat` 100 or more) and the slowest, the ratio of 12 months to 1, and whether the
+target is met.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import html
 import math
@@ -126,7 +137,12 @@ def _uuid(rng: random.Random) -> str:
 
 def signup(history_months: int) -> datetime:
     """When the big account signed up: noon in Tokyo on the 5th, `history_months` months before
-    the end of MONTH (3: on 5 January 2026)."""
+    the end of MONTH (3: on 5 January 2026; 12: on 5 April 2025). With 1, noon on the month's
+    eve (28 February 2026): the devices registered before March are registered in its last 12
+    hours, so March is the only month of history, and February's close still stores March's
+    opening levels, as it would for any account."""
+    if history_months == 1:
+        return MONTH.start(TZ) - timedelta(hours=12)
     return MONTH.next(1 - history_months).start(TZ) + timedelta(days=4, hours=12)
 
 
@@ -352,8 +368,12 @@ def page(client: TestClient, path: str, rows: int | None = None):
 
 
 def p95(samples: list[float]) -> float:
+    return percentile(samples, 0.95)
+
+
+def percentile(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
-    return ordered[math.ceil(0.95 * len(ordered)) - 1]  # nearest rank
+    return ordered[math.ceil(q * len(ordered)) - 1]  # nearest rank
 
 
 def device_list_query(db: Database, account_id: str) -> int:
@@ -412,6 +432,117 @@ def machine(db: Database) -> str:
     return f"nproc {os.cpu_count()}, {cpu}, {ram:.1f} GiB RAM, {version}, Python {platform.python_version()}"
 
 
+# --- issue 11: the usage query and the billing page, whatever the history's length -------------
+
+TARGETS_MS = {"GET /v1/accounts/{id}/usage": 50.0, "GET /billing": 150.0}  # issue 11: p99 under
+
+
+def compare_history(args, admin: str) -> int:
+    """Build a database per history length, then time /healthz, the usage API, the billing page and
+    `usage_now` alone in each, interleaved in one run: the p99 target and the ratio of the longest
+    history to the shortest."""
+    lengths = sorted({int(n) for n in args.compare_history.split(",")})
+    if lengths[0] < 1:
+        raise SystemExit("--compare-history: months of 1 or more")
+    base = admin.rsplit("/", 1)[0]
+    names = {n: f"{BENCH_DB}_h{n}" for n in lengths}
+    dbs: dict[int, tuple[Database, Settings, str]] = {}
+    try:
+        for n in lengths:
+            url = f"{base}/{names[n]}"
+            if not args.reuse:
+                with psycopg.connect(admin, autocommit=True) as pg:
+                    pg.execute(f'DROP DATABASE IF EXISTS "{names[n]}" WITH (FORCE)')
+                    pg.execute(f'CREATE DATABASE "{names[n]}"')
+            settings = Settings(database_url=url)
+            db = Database(url)
+            dbs[n] = (db, settings, url)
+            t0 = time.perf_counter()
+            built = None if args.reuse else build(db, settings, url, args.devices, args.other_accounts, n)
+            data = facts(db)
+            dbs[n] += (data,)
+            print(
+                f"{n} month(s) kept ({names[n]}): one account with {data['devices']:,} devices and "
+                f"{data['status_rows']:,} status rows ({data['status_rows_month']:,} in {MONTH}); "
+                f"{data['accounts']:,} accounts, {data['all_status_rows']:,} status rows, {data['invoices']:,} invoices"
+                + ("" if built is None else f" (closed {len(built['closed'])} months)")
+                + f", {'reused' if built is None else 'built'} in {time.perf_counter() - t0:.1f} s",
+                flush=True,
+            )
+        print(f"machine: {machine(dbs[lengths[0]][0])}")
+        clock = TestClock(NOW)
+        cases: dict[str, object] = {}
+        with contextlib.ExitStack() as stack:
+            for n in lengths:
+                db, settings, _url, data = dbs[n]
+                app = App(settings, db, clock, SandboxGateway(settings.sandbox_webhook_secret))
+                with db.transaction() as conn:
+                    _, key = create_api_key(conn, clock.now(), "benchmark")
+                client = stack.enter_context(TestClient(create_api(app)))
+                open_billing_session(client, key, data["account_id"])
+                if not cases:
+                    cases["GET /healthz"] = page(client, "/healthz")
+                usage_path = f"/v1/accounts/{data['account_id']}/usage"
+
+                def usage_api(client=client, path=usage_path, key=key):
+                    answer = client.get(path, headers={"Authorization": f"Bearer {key}"})
+                    assert answer.status_code == 200, f"{path}: {answer.status_code} {answer.text[:300]}"
+
+                def bare_usage(db=db, settings=settings, account_id=data["account_id"]):
+                    with db.read() as conn:
+                        usage_now(conn, NOW, settings, account_id)
+
+                cases[f"GET /v1/accounts/{{id}}/usage, {n} month(s)"] = usage_api
+                cases[f"GET /billing, {n} month(s)"] = page(client, "/billing")
+                cases[f"usage_now alone, {n} month(s)"] = bare_usage
+            for run in cases.values():  # warm up
+                for _ in range(3):
+                    run()
+            load_before = os.getloadavg()
+            times: dict[str, list[float]] = {name: [] for name in cases}
+            t_run = time.perf_counter()
+            for _ in range(args.repeat):  # interleaved: the machine's noise falls on every case alike
+                for name, run in cases.items():
+                    t0 = time.perf_counter()
+                    run()
+                    times[name].append((time.perf_counter() - t0) * 1000)
+            load_after = os.getloadavg()
+            took = time.perf_counter() - t_run
+
+        health = statistics.median(times["GET /healthz"])
+        print(f"\n{'':<44} {'p50':>8} {'p95':>8} {'p99':>8} {'slowest':>8} {'fastest':>8} {'p50/healthz':>12}  target")
+        for name, ms in times.items():
+            target = next((v for k, v in TARGETS_MS.items() if name.startswith(k + ",")), None)
+            met = target is not None and percentile(ms, 0.99) < target
+            verdict = "" if target is None else f"  p99 < {target:.0f} ms: {'met' if met else 'NOT met'}"
+            print(
+                f"{name:<44} {statistics.median(ms):>6.1f}ms {percentile(ms, 0.95):>6.1f}ms "
+                f"{percentile(ms, 0.99):>6.1f}ms {max(ms):>6.1f}ms {min(ms):>6.1f}ms "
+                f"{statistics.median(ms) / health:>11.1f}x{verdict}"
+            )
+        if len(lengths) > 1:
+            lo, hi = lengths[0], lengths[-1]
+            print()
+            for what in ("GET /v1/accounts/{id}/usage", "GET /billing", "usage_now alone"):
+                a, b = times[f"{what}, {lo} month(s)"], times[f"{what}, {hi} month(s)"]
+                print(
+                    f"{what}: {hi} months / {lo}: p50 {statistics.median(b) / statistics.median(a):.2f}x, "
+                    f"p99 {percentile(b, 0.99) / percentile(a, 0.99):.2f}x"
+                )
+        print(
+            f"\n{args.repeat} requests each, interleaved, in {took:.0f} s; load average {load_before[0]:.2f} before, "
+            f"{load_after[0]:.2f} after the timed runs (other work on the machine)"
+        )
+    finally:
+        for db, *_ in dbs.values():
+            db.dispose()
+        if not args.keep:
+            with psycopg.connect(admin, autocommit=True) as pg:
+                for name in names.values():
+                    pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return 0
+
+
 # --- main ------------------------------------------------------------------------------------
 
 
@@ -431,7 +562,17 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--profile", action="store_true", help="then profile the billing page's work (billing_context) with cProfile"
     )
+    ap.add_argument(
+        "--compare-history",
+        metavar="MONTHS,MONTHS",
+        help="issue 11: only the usage API, the billing page and usage_now, with each of these months of "
+        "history kept (e.g. 1,12), one database each, in the same run (PostgreSQL)",
+    )
     args = ap.parse_args(argv)
+    if args.compare_history:
+        if args.database_url.startswith("sqlite"):
+            ap.error("--compare-history runs on PostgreSQL")
+        return compare_history(args, args.database_url.replace("postgresql+psycopg://", "postgresql://", 1))
     if args.devices < 7_500 or args.other_accounts < 1 or args.repeat < 1 or args.history_months < 1:
         ap.error("--devices must be 7,500 or more (page 150 is timed); the other numbers 1 or more")
 
