@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func, select
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..adapters.db.audit import audit
-from ..domain.catalog import check_price_change
+from ..domain.catalog import Plan, check_price_change
 from ..domain.errors import Conflict
 from ..domain.events import EventType, NewEvent
 from ..domain.money import Money
@@ -31,18 +31,8 @@ def announce_price_change(
 ) -> dict:
     """Store the version and queue a notice to each account on the plan, or refuse it whole."""
     plan = repo.get_plan(conn, plan_id)
-    inv, a = t.invoices, t.accounts
-    latest = conn.execute(
-        select(func.max(inv.c.billing_month)).join(a, a.c.id == inv.c.account_id).where(a.c.plan_id == plan_id)
-    ).scalar()
-    check_price_change(plan, month, now, BillingMonth(latest) if latest is not None else None)
-    existing = conn.execute(
-        select(t.price_versions.c.id).where(
-            t.price_versions.c.plan_id == plan_id, t.price_versions.c.effective_month == month.index
-        )
-    ).first()
-    if existing:
-        raise Conflict(f"plan {plan_id} already has a price version from {month}; announce another month")
+    check_announcement(conn, now, plan, month)
+    a = t.accounts
     version_id = insert_price_version(conn, plan_id, month, now, fixed_fee, prices)
     account_ids = conn.execute(select(a.c.id).where(a.c.plan_id == plan_id)).scalars().all()
     # What the customer needs to read (the email shows each key), with the ids an integrator
@@ -69,6 +59,23 @@ def announce_price_change(
         notified_accounts=len(account_ids),
     )
     return {"id": version_id, "plan_id": plan_id, "effective_month": str(month), "notified_accounts": len(account_ids)}
+
+
+def check_announcement(conn: Connection, now: datetime, plan: Plan, month: BillingMonth) -> None:
+    """R9: refuse a version announced inside the notice period, reaching into a closed month, or
+    for a month the plan already has prices from (the announcement's checks, and its preview's)."""
+    inv, a = t.invoices, t.accounts
+    latest = conn.execute(
+        select(func.max(inv.c.billing_month)).join(a, a.c.id == inv.c.account_id).where(a.c.plan_id == plan.id)
+    ).scalar()
+    check_price_change(plan, month, now, BillingMonth(latest) if latest is not None else None)
+    existing = conn.execute(
+        select(t.price_versions.c.id).where(
+            t.price_versions.c.plan_id == plan.id, t.price_versions.c.effective_month == month.index
+        )
+    ).first()
+    if existing:
+        raise Conflict(f"plan {plan.id} already has a price version from {month}; announce another month")
 
 
 def _fee_in_words(fixed_fee: int, plan) -> str:

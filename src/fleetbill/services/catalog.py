@@ -37,6 +37,21 @@ def create_device_type(conn: Connection, now: datetime, device_type_id: str, nam
     return row
 
 
+def check_price_version(
+    conn: Connection, fixed_fee: int, prices: Mapping[str, Sequence[Tier]]
+) -> dict[str, tuple[Tier, ...]]:
+    """R7, R9: a price version's fee and tiers, checked; every device type priced must exist."""
+    if fixed_fee < 0:
+        raise InvalidInput(f"fixed_fee must be 0 or more, not {fixed_fee}")
+    if not prices:
+        raise InvalidInput("a price version needs a price for at least one device type")
+    known = set(repo.device_type_names(conn))
+    unknown = sorted(set(prices) - known)
+    if unknown:
+        raise InvalidInput(f"unknown device type(s) {', '.join(unknown)}; create them first")
+    return {dt: check_tiers(tiers) for dt, tiers in prices.items()}
+
+
 def insert_price_version(
     conn: Connection,
     plan_id: str,
@@ -46,15 +61,7 @@ def insert_price_version(
     prices: Mapping[str, Sequence[Tier]],
 ) -> str:
     """Store one price version; every device type priced must exist and every tier list be valid."""
-    if fixed_fee < 0:
-        raise InvalidInput(f"fixed_fee must be 0 or more, not {fixed_fee}")
-    if not prices:
-        raise InvalidInput("a price version needs a price for at least one device type")
-    known = set(repo.device_type_names(conn))
-    unknown = sorted(set(prices) - known)
-    if unknown:
-        raise InvalidInput(f"unknown device type(s) {', '.join(unknown)}; create them first")
-    checked = {dt: check_tiers(tiers) for dt, tiers in prices.items()}
+    checked = check_price_version(conn, fixed_fee, prices)
     version_id = repo.new_id()
     conn.execute(
         insert(t.price_versions),

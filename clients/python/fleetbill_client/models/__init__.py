@@ -3,6 +3,7 @@
 from .account_change_in import AccountChangeIn
 from .account_change_in_language_type_0 import AccountChangeInLanguageType0
 from .account_change_in_tax_status_type_0 import AccountChangeInTaxStatusType0
+from .account_change_out import AccountChangeOut
 from .account_in import AccountIn
 from .account_in_language_type_0 import AccountInLanguageType0
 from .account_in_tax_status import AccountInTaxStatus
@@ -44,6 +45,7 @@ from .device_created import DeviceCreated
 from .device_in import DeviceIn
 from .device_out import DeviceOut
 from .device_status_in import DeviceStatusIn
+from .device_type_change_out import DeviceTypeChangeOut
 from .device_type_in import DeviceTypeIn
 from .device_type_out import DeviceTypeOut
 from .due_jobs_out import DueJobsOut
@@ -74,6 +76,7 @@ from .line_credit_in import LineCreditIn
 from .line_out import LineOut
 from .list_invoices_status_type_0 import ListInvoicesStatusType0
 from .new_delivery import NewDelivery
+from .notice_check_out import NoticeCheckOut
 from .payment_out import PaymentOut
 from .plan_change_in import PlanChangeIn
 from .plan_change_out import PlanChangeOut
@@ -85,6 +88,7 @@ from .plan_in_term import PlanInTerm
 from .plan_out import PlanOut
 from .point_entry_out import PointEntryOut
 from .points_out import PointsOut
+from .price_impact_out import PriceImpactOut
 from .price_version_created import PriceVersionCreated
 from .price_version_in import PriceVersionIn
 from .price_version_in_prices import PriceVersionInPrices
@@ -134,6 +138,7 @@ __all__ = (
     "AccountChangeIn",
     "AccountChangeInLanguageType0",
     "AccountChangeInTaxStatusType0",
+    "AccountChangeOut",
     "AccountIn",
     "AccountInLanguageType0",
     "AccountInTaxStatus",
@@ -175,6 +180,7 @@ __all__ = (
     "DeviceIn",
     "DeviceOut",
     "DeviceStatusIn",
+    "DeviceTypeChangeOut",
     "DeviceTypeIn",
     "DeviceTypeOut",
     "DueJobsOut",
@@ -205,6 +211,7 @@ __all__ = (
     "LineOut",
     "ListInvoicesStatusType0",
     "NewDelivery",
+    "NoticeCheckOut",
     "PaymentOut",
     "PlanChangeIn",
     "PlanChangeOut",
@@ -216,6 +223,7 @@ __all__ = (
     "PlanOut",
     "PointEntryOut",
     "PointsOut",
+    "PriceImpactOut",
     "PriceVersionCreated",
     "PriceVersionIn",
     "PriceVersionInPrices",

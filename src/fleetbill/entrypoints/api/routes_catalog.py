@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import select
 
 from ...adapters.db import repository as repo
@@ -14,10 +14,12 @@ from ...domain.catalog import Plan
 from ...domain.contract import ContractTerm
 from ...domain.metering import CountingMode
 from ...domain.periods import BillingMonth
+from ...domain.price_impact import MAX_TOP, TOP_INCREASES
 from ...domain.rating import Tier
 from ...domain.tax import TaxRate
 from ...services import catalog
 from ...services.announce_price_change import announce_price_change
+from ...services.price_impact import price_impact
 from ...services.tax_table import add_tax_rate
 from .context import Operator, get_app, idempotent, operator
 from .schemas import (
@@ -30,6 +32,7 @@ from .schemas import (
     TaxRateIn,
     TaxRateOut,
 )
+from .schemas_price_impact import PriceImpactOut
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(operator)])
 
@@ -95,6 +98,28 @@ async def announce_prices(plan_id: str, body: PriceVersionIn, request: Request, 
         who,
         lambda c: (201, announce_price_change(c, now, plan_id, month, body.fixed_fee, _tiers(body.prices), who.actor)),
     )
+
+
+@router.post("/plans/{plan_id}/price-versions/impact", response_model=PriceImpactOut, tags=["catalog"])
+async def preview_price_impact(
+    plan_id: str,
+    body: PriceVersionIn,
+    request: Request,
+    who: Operator = Depends(operator),
+    top: int = Query(TOP_INCREASES, ge=1, le=MAX_TOP, description="How many of the largest increases to list."),
+):
+    """R9: what these prices would have billed over each account's last three closed months, before
+    they are announced (the same body as the announcement), and whether they could be announced
+    now. Nothing is written. Amounts are JPY before tax; usage only, the fixed fee shown beside."""
+    app = get_app(request)
+    month = BillingMonth.parse(body.effective_month)
+
+    def work(_):
+        with app.db.read() as conn:
+            impact = price_impact(conn, app.clock.now(), plan_id, month, body.fixed_fee, _tiers(body.prices), top)
+        return 200, PriceImpactOut.of(impact)
+
+    return await idempotent(request, who, work, own_transactions=True)
 
 
 @router.post("/tax-rates", status_code=201, response_model=TaxRateOut, tags=["tax"])
