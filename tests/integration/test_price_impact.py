@@ -334,3 +334,62 @@ def test_r9_the_impact_service_on_an_empty_plan_is_all_zero(api, app):
         )
     assert (impact.accounts_on_plan, impact.accounts_compared, impact.before, impact.after) == (0, 0, 0, 0)
     assert (impact.more, impact.less, impact.same, impact.device_types, impact.largest_increases) == (0, 0, 0, (), ())
+
+
+# --- the console's announcement form -------------------------------------------------------------
+
+
+def test_r9_the_console_previews_the_impact_beside_the_notice_check_then_announces_the_same_values(api, app, fleet):
+    """R9: the announcement form's preview shows the change, the counts, the largest increase and
+    the change per device type beside the notice-period check, writes nothing, and Announce then
+    announces those values."""
+    from fleetbill.services import staff
+    from tests.integration.test_console import form_fields, log_in
+
+    with app.db.transaction() as conn:
+        staff.create_staff(conn, app.clock.now(), "hana@example.jp", "Hana Sato", "correct horse battery staple")
+    assert log_in(api).status_code == 303
+    hidden = form_fields(api.get("/console/plans").text, "/console/plans/basic/price-versions")
+    typed = {
+        "effective_month": "2026-07",
+        "fixed_fee": "800",
+        "prices": "esp32 3 0\nesp32 10 120\nesp32 - 90\nm5stack - 250",
+    }
+    versions = _count(app, t.price_versions)
+
+    shown = api.post("/console/plans/basic/price-versions/preview", data=hidden | typed)
+
+    assert shown.status_code == 200
+    page = shown.text
+    assert "✓ Can be announced now: prices from 2026-07 must be announced by 2026-05-31 " in page
+    assert 'id="impact-change">-800<' in page
+    assert "Of 6 accounts compared: 1 would pay more, 4 less, 1 the same." in page
+    assert "Not compared, with no closed month yet: 1." in page
+    assert "Compared over fewer than 3 months, all they have: 1." in page
+    increases = page[page.index('id="impact-increases"') :]
+    assert ">D</a>" in increases and ">2,580<" in increases and ">3,060<" in increases and ">+480<" in increases
+    assert "Fixed fee a period: 500 JPY now, 800 JPY with these prices" in page
+    assert 'value="2026-07"' in page and _count(app, t.price_versions) == versions  # kept, not written
+
+    # and Announce posts the previewed values from the same page
+    announced = api.post(
+        "/console/plans/basic/price-versions",
+        data=form_fields(page, "/console/plans/basic/price-versions") | typed,
+        follow_redirects=False,
+    )
+    assert announced.status_code == 303 and _count(app, t.price_versions) == versions + 1
+
+
+def test_r9_the_console_preview_names_a_device_type_left_without_a_price(api, app, fleet):
+    """R9: a preview whose prices leave out a type the window billed says so, with the form kept."""
+    from fleetbill.services import staff
+    from tests.integration.test_console import form_fields, log_in
+
+    with app.db.transaction() as conn:
+        staff.create_staff(conn, app.clock.now(), "hana@example.jp", "Hana Sato", "correct horse battery staple")
+    assert log_in(api).status_code == 303
+    hidden = form_fields(api.get("/console/plans").text, "/console/plans/basic/price-versions")
+    typed = {"effective_month": "2026-07", "fixed_fee": "0", "prices": "esp32 - 100"}
+    shown = api.post("/console/plans/basic/price-versions/preview", data=hidden | typed)
+    assert shown.status_code == 422 and "m5stack (billed to 3 accounts)" in shown.text
+    assert 'id="impact"' not in shown.text and "esp32 - 100</textarea>" in shown.text

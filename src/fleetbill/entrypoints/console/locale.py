@@ -142,6 +142,44 @@ JA: dict[str, str] = {
     "Every account on the plan is notified; a month inside the notice period, or already closed, is refused.": (
         "プランの全アカウントに通知します。予告期間内の月や締め済みの月は指定できません。"
     ),
+    # a price change's impact before it is announced (R9, issue 12 item 3)
+    "Preview the impact": "影響を確認",
+    (
+        "Preview the impact first: what these prices would have billed each account, beside the notice-period "
+        "check. Nothing is written until you announce."
+    ): (
+        "告知の前に影響を確認できます。この料金で各アカウントにいくら請求していたかを、予告期間の確認と"
+        "並べて表示します。告知するまで何も保存されません。"
+    ),
+    "Before announcing": "告知の前に",
+    "Notice period": "予告期間",
+    "Can be announced now: prices from {month} must be announced by {at}.": (
+        "いま告知できます。{month} からの料金は {at} までに告知が必要です。"
+    ),
+    "What these prices would have billed": "この料金だった場合の請求額",
+    (
+        "Each account's last {n} closed months, device usage re-rated with these prices against what was billed; "
+        "JPY before tax."
+    ): (
+        "各アカウントの締め済みの直近 {n} か月のデバイス利用料を、この料金で計算し直して実際の請求額と"
+        "比べます。金額は税抜 (円) です。"
+    ),
+    "Billed": "請求額",
+    "With these prices": "この料金では",
+    "Change": "差額",
+    "Of {n} accounts compared: {more} would pay more, {less} less, {same} the same.": (
+        "比較した {n} 件のアカウントのうち、増額 {more} 件、減額 {less} 件、変わらず {same} 件。"
+    ),
+    "Not compared, with no closed month yet: {n}.": "締め済みの月がまだないため比較していないもの: {n} 件。",
+    "Compared over fewer than {m} months, all they have: {n}.": (
+        "締め済みの月が {m} か月に満たず、ある月だけで比較したもの: {n} 件。"
+    ),
+    "Per device type": "デバイス種別ごと",
+    "Largest increases": "増額の大きいアカウント",
+    "No account would pay more.": "増額になるアカウントはありません。",
+    "Fixed fee a period: {before} JPY now, {after} JPY with these prices (not in the figures above).": (
+        "期間あたりの固定料金: 現在 {before} 円、この料金では {after} 円 (上の金額には含みません)。"
+    ),
     "Country/region": "国・地域",
     "Rate": "税率",
     "Add a rate": "税率を追加",

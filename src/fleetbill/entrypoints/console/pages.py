@@ -47,6 +47,7 @@ from ...services.change_plan import change_plan
 from ...services.close_month import CloseRunning, close_due_months
 from ...services.collect_invoice import collect_due
 from ...services.points import grant_points, points_view
+from ...services.price_impact import price_impact
 from ...services.tax_table import add_tax_rate
 from .. import invoice_files
 from ..api.context import get_app, storable_form
@@ -414,7 +415,7 @@ def transfer(
 # --- plans and prices, tax rates ---------------------------------------------------------------
 
 
-def _plans_page(request: Request, session: staff.Session, status: int = 200, error=None, form=None):
+def _plans_page(request: Request, session: staff.Session, status: int = 200, error=None, form=None, impact=None):
     app = get_app(request)
     with app.db.read() as conn:
         plans = [views.plan(conn, plan_id) for plan_id in sorted(repo.load_plans(conn))]
@@ -427,6 +428,7 @@ def _plans_page(request: Request, session: staff.Session, status: int = 200, err
         plans=plans,
         form=form or {},
         now=app.clock.now(),
+        impact=impact,
     )
 
 
@@ -480,6 +482,31 @@ def announce(
         return RedirectResponse("/console/plans?done=prices", status_code=303)
 
     return _act(request, session, nonce, "price_version.announced", work, again)
+
+
+@router.post("/plans/{plan_id}/price-versions/preview")
+def preview_prices(
+    request: Request,
+    plan_id: str,
+    session: staff.Session = Depends(staff_session),
+    csrf: str = Form(""),
+    effective_month: str = Form(""),
+    fixed_fee: str = Form("0"),
+    prices: str = Form(""),
+):
+    """R9: the announcement form again, its impact over each account's last three closed months
+    beside its notice-period check; nothing is written (Announce then posts the same values)."""
+    check_csrf(session, csrf)
+    form = dict(plan_id=plan_id, effective_month=effective_month, fixed_fee=fixed_fee, prices=prices)
+    app = get_app(request)
+    try:
+        month = BillingMonth.parse(effective_month.strip())
+        fee = _whole(fixed_fee or "0", "JPY fixed fee", zero=True)
+        with app.db.read() as conn:
+            impact = price_impact(conn, app.clock.now(), plan_id, month, fee, parse_prices(prices))
+    except BillingError as refused:
+        return _plans_page(request, session, refused.status, refused.detail, form)
+    return _plans_page(request, session, form=form, impact=impact)
 
 
 def _tax_page(request: Request, session: staff.Session, status: int = 200, error=None, form=None):
