@@ -120,6 +120,7 @@ def test_r20_r21_the_pages_fit_a_phone_and_the_readme_screenshots(app, clock, li
     boxes.nth(0).check()
     boxes.nth(1).check()
     page.click("button:has-text('Switch Inactive')")
+    page.click("#confirm-switch")  # R25: after the bill before the switch (tests/e2e/test_what_if_browser.py)
     assert "2 devices switched Inactive." in page.locator(".note").inner_text()
     shoot(page, "device-settings")
 

@@ -19,7 +19,7 @@ from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..adapters.db import schema_payments as p
 from ..adapters.db.audit import audit
-from ..domain.catalog import version_in_force
+from ..domain.catalog import Account, Plan, version_in_force
 from ..domain.errors import Conflict, InvalidInput
 from ..domain.periods import BillingMonth
 from ..domain.plan_change import ChangeKind, change_kind
@@ -37,6 +37,45 @@ def change_plan(conn: Connection, now: datetime, settings: Settings, account_id:
     repo.lock_account(conn, account_id)
     account = repo.get_account(conn, account_id)
     old, new = repo.get_plan(conn, account.plan_id), repo.get_plan(conn, plan_id)
+    kind = check_plan_change(conn, now, account, old, new)
+    pc = p.plan_changes
+    # A newer request replaces a pending one, and the platform hears that it is off (R22).
+    pending = and_(pc.c.account_id == account_id, pc.c.applied_at.is_(None), pc.c.cancelled_at.is_(None))
+    replaced = conn.execute(select(pc).where(pending)).all()
+    conn.execute(update(pc).where(pending).values(cancelled_at=now))
+    record(conn, now, *(plan_changed(r, "cancelled", reason="replaced by a newer request") for r in replaced))
+    change = dict(
+        id=repo.new_id(),
+        account_id=account_id,
+        from_plan_id=old.id,
+        to_plan_id=new.id,
+        kind=kind.value,
+        requested_at=now,
+        actor=actor,
+    )
+    if kind is ChangeKind.DOWNGRADE:
+        # NOTE: R10 a downgrade takes effect at the next renewal: what was paid for is kept.
+        renewal = account.contract(old).next_renewal(now)
+        change |= dict(effective_at=renewal.start(account.timezone), purchase_invoice_id=None)
+        conn.execute(insert(pc), change)
+        _audit(conn, now, change, None)
+        record(conn, now, plan_changed(SimpleNamespace(**change), "requested"))
+        return change | {"applied_at": None}
+    bought = replace(account, plan_id=new.id, contract_started_at=now)
+    invoice_id = issue_purchase_invoice(conn, now, settings, bought, new)
+    change |= dict(effective_at=now, purchase_invoice_id=invoice_id)
+    conn.execute(insert(pc), change)
+    _audit(conn, now, change, invoice_id)
+    record(conn, now, plan_changed(SimpleNamespace(**change), "requested"))
+    accepted = invoice_id is None or pay.collection_method(conn, account_id) == "bank_transfer"
+    applied = apply_upgrade(conn, change["id"], now) if accepted else None
+    return change | {"applied_at": applied}
+
+
+def check_plan_change(conn: Connection, now: datetime, account: Account, old: Plan, new: Plan) -> ChangeKind:
+    """R10: whether moving from `old` to `new` now is an upgrade or a downgrade, or why it cannot
+    be asked for now (the API, the console and the bill's preview refuse alike)."""
+    account_id, plan_id = account.id, new.id
     if new.id == old.id:
         raise Conflict(f"the account is on plan {plan_id} already")
     if new.currency != account.currency:
@@ -72,37 +111,7 @@ def change_plan(conn: Connection, now: datetime, settings: Settings, account_id:
         ).first()
         if closed is None:
             raise Conflict(f"{before} has ended and waits for its close (within the hour); upgrade after it")
-    # A newer request replaces a pending one, and the platform hears that it is off (R22).
-    pending = and_(pc.c.account_id == account_id, pc.c.applied_at.is_(None), pc.c.cancelled_at.is_(None))
-    replaced = conn.execute(select(pc).where(pending)).all()
-    conn.execute(update(pc).where(pending).values(cancelled_at=now))
-    record(conn, now, *(plan_changed(r, "cancelled", reason="replaced by a newer request") for r in replaced))
-    change = dict(
-        id=repo.new_id(),
-        account_id=account_id,
-        from_plan_id=old.id,
-        to_plan_id=new.id,
-        kind=kind.value,
-        requested_at=now,
-        actor=actor,
-    )
-    if kind is ChangeKind.DOWNGRADE:
-        # NOTE: R10 a downgrade takes effect at the next renewal: what was paid for is kept.
-        renewal = account.contract(old).next_renewal(now)
-        change |= dict(effective_at=renewal.start(account.timezone), purchase_invoice_id=None)
-        conn.execute(insert(pc), change)
-        _audit(conn, now, change, None)
-        record(conn, now, plan_changed(SimpleNamespace(**change), "requested"))
-        return change | {"applied_at": None}
-    bought = replace(account, plan_id=new.id, contract_started_at=now)
-    invoice_id = issue_purchase_invoice(conn, now, settings, bought, new)
-    change |= dict(effective_at=now, purchase_invoice_id=invoice_id)
-    conn.execute(insert(pc), change)
-    _audit(conn, now, change, invoice_id)
-    record(conn, now, plan_changed(SimpleNamespace(**change), "requested"))
-    accepted = invoice_id is None or pay.collection_method(conn, account_id) == "bank_transfer"
-    applied = apply_upgrade(conn, change["id"], now) if accepted else None
-    return change | {"applied_at": applied}
+    return kind
 
 
 def _audit(conn: Connection, now: datetime, change: dict, invoice_id: str | None) -> None:

@@ -14,12 +14,16 @@ from ...adapters.db import repository as repo
 from ...adapters.db import schema as t
 from ...adapters.db import views
 from ...domain.errors import BillingError, InvalidInput, NotFound
+from ...domain.line_words import month_ja
+from ...domain.what_if import PlannedSwitch
+from ...domain.what_if_words import month_name, what_it_changes
 from ...services.register_device import register_device
 from ...services.switch_devices import WHAT_IT_CHANGES, switch_devices
 from ...services.test_clocks import account_clock
+from ...services.what_if import preview as preview_bills
 from ..api.context import get_app
 from . import paging
-from .i18n import N_
+from .i18n import N_, language
 from .rendering import templates
 from .session import check_csrf, session_account
 
@@ -133,6 +137,49 @@ def switch(
         return _refused(request, account_id, e)
     note = urlencode({"note": "active" if on else "inactive", "changed": len(result.changed)})
     return RedirectResponse(f"/billing/devices?{note}", status_code=303)
+
+
+@router.post("/devices/preview")
+def preview(
+    request: Request,
+    account_id: str = Depends(session_account),
+    csrf: str = Form(...),
+    device_ids: list[str] = Form(default=[]),
+    active: str = Form("", pattern="^(|true|false)$"),
+):
+    """R21, R25: before a bulk switch is confirmed, this month's and next month's bill now and
+    after it, and the difference; writes nothing. The page's form confirms it (the switch above)."""
+    check_csrf(request, csrf)
+    app, on = get_app(request), active == "true"
+    ids = list(dict.fromkeys(device_ids))
+    try:
+        if not ids or not active:
+            raise InvalidInput("choose at least one device to switch, then Switch Active or Switch Inactive")
+        with app.db.read() as conn:
+            now = account_clock(conn, account_id, app.clock, changing=False).now()
+            w = preview_bills(conn, now, app.settings, account_id, [PlannedSwitch(i, on, now) for i in ids])
+    except BillingError as e:
+        return _refused(request, account_id, e)
+    lang = language(request)
+    rows = []
+    for month, before, after in (
+        (w.month, w.before.this_month, w.after.this_month),
+        (w.month.next(), w.before.next_month, w.after.next_month),
+    ):
+        label = f"{month_ja(str(month))}分" if lang == "ja" else f"{month_name(month, 'en')} {month.year}"
+        rows.append(dict(label=label, before=before.total, after=after.total, difference=after.total - before.total))
+    return templates.TemplateResponse(
+        request,
+        "device_preview.html",
+        dict(
+            summary=what_it_changes(w, lang),
+            rows=rows,
+            count=len(ids),
+            active=on,
+            device_ids=ids,
+            csrf=request.session["csrf"],
+        ),
+    )
 
 
 @router.post("/devices/register")
