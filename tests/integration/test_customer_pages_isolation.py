@@ -117,6 +117,9 @@ def test_r20_a_form_with_another_sessions_token_is_refused(api, app, sakura):
     assert others_token != mine
     forged = [
         api.post("/billing/devices/switch", data={"csrf": others_token, "device_ids": a["devices"], "active": "false"}),
+        api.post(
+            "/billing/devices/preview", data={"csrf": others_token, "device_ids": a["devices"], "active": "false"}
+        ),
         api.post(f"/billing/cards/{a['cards'][1]}/default", data={"csrf": others_token}),
         api.post(f"/billing/cards/{a['cards'][1]}/remove", data={"csrf": others_token}),
         api.post("/billing/cards", data={"csrf": others_token, "token": "pm_sb_x"}),
@@ -125,7 +128,7 @@ def test_r20_a_form_with_another_sessions_token_is_refused(api, app, sakura):
             data={"csrf": others_token, "form_id": "y" * 16, "device_type": "esp32", "name": "forged"},
         ),
     ]
-    assert [r.status_code for r in forged] == [403] * 5
+    assert [r.status_code for r in forged] == [403] * 6
     assert snapshot(app.db, a["account"]) == before
 
 
@@ -137,6 +140,7 @@ NO_SESSION = [
     ("get", "/billing/invoices/{invoice}.csv"),
     ("get", "/billing/credit-notes/{credit_note}.pdf"),  # R15: another account's: see test_credit_notes
     ("post", "/billing/devices/switch"),
+    ("post", "/billing/devices/preview"),  # R25: reads only, but another's devices are not shown either
     ("post", "/billing/devices/register"),
     ("post", "/billing/cards"),
     ("post", "/billing/cards/{card}/default"),
