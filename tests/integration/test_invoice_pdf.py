@@ -166,14 +166,17 @@ def test_r14_csv_has_a_row_per_tier_with_exact_amounts(api, closed):
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows[0] == [
         "invoice_number", "line", "kind", "description", "device_type", "quantity",
-        "tier_first", "tier_last", "unit_price", "amount", "tax_rate",
+        "tier_first", "tier_last", "unit_price", "amount", "tax_rate", "peak_reached_at",
     ]  # fmt: skip
     n = invoice["number"]
+    # (issue 12: a usage line says when its peak was first reached, in the account's zone: the
+    # devices were registered on 5 January at 12:00 in Tokyo)
+    at = "2026-01-05T12:00:00+09:00"
     assert rows[1:] == [
-        [n, "1", "usage", "ESP32: peak active devices", "esp32", "3", "1", "3", "0", "0", "0.1"],
-        [n, "1", "usage", "ESP32: peak active devices", "esp32", "2", "4", "5", "300", "600", "0.1"],
-        [n, "2", "usage", "M5Stack: peak active devices", "m5stack", "2", "1", "2", "150", "300", "0.1"],
-        [n, "3", "fixed_fee", "Pro fee, 2026-02", "", "1", "", "", "1000", "1000", "0.1"],
+        [n, "1", "usage", "ESP32: peak active devices", "esp32", "3", "1", "3", "0", "0", "0.1", at],
+        [n, "1", "usage", "ESP32: peak active devices", "esp32", "2", "4", "5", "300", "600", "0.1", at],
+        [n, "2", "usage", "M5Stack: peak active devices", "m5stack", "2", "1", "2", "150", "300", "0.1", at],
+        [n, "3", "fixed_fee", "Pro fee, 2026-02", "", "1", "", "", "1000", "1000", "0.1", ""],
     ]
     assert sum(int(row[9]) for row in rows[1:]) == invoice["subtotal"] == 1_900
 

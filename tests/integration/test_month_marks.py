@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from fleetbill.adapters.db import schema as t
 from fleetbill.adapters.db import views
 from fleetbill.adapters.db.marks import disagreements, note_changes, rebuild_marks
-from fleetbill.adapters.db.usage import peak_quantities
+from fleetbill.adapters.db.usage import peaks
 from fleetbill.domain.periods import BillingMonth
 from fleetbill.domain.rating import Tier
 from fleetbill.entrypoints import cli
@@ -85,7 +85,8 @@ def test_r5_verify_refuses_a_mark_the_changes_disagree_with_and_closes_nothing(a
     # when March closes with --verify: refused, naming the account and both counts
     with pytest.raises(MarksDisagree) as refused:
         close_due_months(app.db, clock, app.settings, verify=True)
-    assert f"account {acme} esp32: marks 6, changes 5" in refused.value.detail
+    assert f"account {acme} esp32: marks 6 (first at " in refused.value.detail
+    assert "), changes 5 (first at 2026-03-10 00:00:00 UTC)" in refused.value.detail
     with app.db.read() as conn:
         march = select(func.count()).where(t.invoices.c.billing_month == MARCH.index)
         assert conn.execute(march).scalar() == 0  # (February, closed before it in the same run, stays)
@@ -134,11 +135,13 @@ def test_r5_marks_kept_change_by_change_equal_the_changes_and_a_rebuild(app, clo
         where = t.accounts.c.id == acme
         bounds = {TOKYO: MARCH.bounds(TOKYO)}
         m = t.month_marks
-        kept = select(m.c.device_type_id, m.c.level, m.c.peak_before, m.c.last_at).where(m.c.account_id == acme)
+        kept = select(m.c.device_type_id, m.c.level, m.c.peak_before, m.c.last_at, m.c.peak_before_at)
+        kept = kept.where(m.c.account_id == acme)
         with app.db.transaction() as conn:
-            # then the peak from the marks is the full recompute's, and so is a set-based rebuild's
+            # then the peak from the marks, and the instant it was first reached (issue 12), are the
+            # full recompute's, and so is a set-based rebuild's
             assert disagreements(conn, MARCH, bounds, where) == []
-            assert peak_quantities(conn, bounds, where, marks=MARCH.index) == peak_quantities(conn, bounds, where)
+            assert peaks(conn, bounds, where, marks=MARCH.index) == peaks(conn, bounds, where)
             before = conn.execute(kept.where(m.c.month == MARCH.index)).all()
             rebuild_marks(conn, MARCH, bounds, where)
             assert conn.execute(kept.where(m.c.month == MARCH.index)).all() == before
@@ -156,7 +159,7 @@ def test_r5_fleetbill_close_verify_and_rebuild_marks_from_the_command_line(app, 
     # then it stops at March with exit code 2, saying which account's counts differ and what to do
     assert refused.exit_code == 2, refused.output
     said = " ".join(refused.output.split())  # as read, whatever the terminal's width wrapped
-    assert "marks 6, changes 5" in said and "fleetbill marks 2026-03" in said
+    assert "marks 6 (first at" in said and "changes 5 (first at" in said and "fleetbill marks 2026-03" in said
     # and after `fleetbill marks 2026-03`, the close goes through March with the changes' 5
     rebuilt = CliRunner().invoke(cli.app, ["marks", "2026-03"], env=env)
     assert rebuilt.exit_code == 0 and "2026-03: 1 marks made from the status changes" in rebuilt.output

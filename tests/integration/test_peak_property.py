@@ -1,5 +1,6 @@
 """R5 and R6 on the real database: the set-based SQL of adapters/db/usage.py equals the reference
-sweep of domain/metering.py on random status histories.
+sweep of domain/metering.py on random status histories, and so does the first instant each peak
+was reached (issue 12), read from the changes and from the month's marks.
 
 The histories are written straight into the devices and status_changes tables, with many changes
 at one instant (right-continuous: they apply together), and changes before the month, at exactly
@@ -15,11 +16,18 @@ from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from fleetbill.adapters.db import schema as t
-from fleetbill.adapters.db.usage import distinct_quantities, peak_quantities, write_closing_levels
-from fleetbill.domain.metering import CountingMode, StatusChange, distinct_active, peak_active
+from fleetbill.adapters.db.marks import rebuild_marks
+from fleetbill.adapters.db.usage import (
+    active_at_query,
+    distinct_quantities,
+    peak_quantities,
+    peaks,
+    write_closing_levels,
+)
+from fleetbill.domain.metering import CountingMode, StatusChange, distinct_active, explain_peaks, peak_active
 from fleetbill.domain.periods import BillingMonth
 from fleetbill.domain.rating import Tier
 from tests import factories as f
@@ -109,6 +117,12 @@ def _write_history(conn, account_id: str, device_types: list[str], changes) -> l
         .where(sc.c.account_id == account_id)
         .order_by(sc.c.id)
     ).all()
+    # each device's status now is its last change's, as the services keep it (devices.active)
+    final = {}
+    for r in sorted(rows, key=lambda r: (r.effective_at, r.id)):
+        final[r.device_id] = r.active
+    for device_id, active in final.items():
+        conn.execute(update(t.devices).where(t.devices.c.id == device_id).values(active=active))
     # the rows are the drawn changes, instants intact (the sweep gets the database's ids as seq)
     assert Counter((r.device_id, r.effective_at, r.active) for r in rows) == Counter(
         (ids[d], at, active) for d, at, active in changes
@@ -145,6 +159,11 @@ def test_r5_r6_set_based_sql_equals_the_reference_sweep(app):
                 write_closing_levels(conn, {zone: earlier.bounds(zone) for zone in ZONES}, scope)
             got_peak = peak_quantities(conn, bounds, scope)
             got_distinct = distinct_quantities(conn, bounds, scope)
+            # issue 12: the instants the peaks were first reached, from the changes and from the
+            # month's marks made set-based (what the close reads when the marks are kept)
+            explained = peaks(conn, bounds, scope)
+            rebuild_marks(conn, month, bounds, scope)
+            explained_by_marks = peaks(conn, bounds, scope, marks=month.index)
         # (and when months before were closed, the month starts from their stored levels: one for
         # every type with a change before its start)
         start, end = bounds[tz]
@@ -157,6 +176,15 @@ def test_r5_r6_set_based_sql_equals_the_reference_sweep(app):
                 assert set(stored) == {device_types[d] for d, at, _ in changes if at < start}
         # then it equals the reference sweep over the account's own zone's month
         assert got_peak == {(peak_acc, dt): n for dt, n in peak_active(peak_changes, start, end).items()}
+        swept = {(peak_acc, dt): (e.peak, e.at) for dt, e in explain_peaks(peak_changes, start, end).items()}
+        assert explained == swept
+        assert explained_by_marks == swept
+        # and the devices Active at that instant, read from the changes after it and the devices'
+        # status now, are the sweep's
+        with app.db.read() as conn:
+            for dt, e in explain_peaks(peak_changes, start, end).items():
+                at_peak = {row.id for row in conn.execute(active_at_query(peak_acc, dt, e.at))}
+                assert at_peak == e.devices
         assert got_distinct == {
             (distinct_acc, dt): n for dt, n in distinct_active(distinct_changes, start, end).items()
         }

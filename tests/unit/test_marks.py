@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fleetbill.domain.marks import first, fold, fold_all, month_peak
-from fleetbill.domain.metering import StatusChange, peak_active
+from fleetbill.domain.marks import first, fold, fold_all, month_peak, month_peak_at
+from fleetbill.domain.metering import StatusChange, explain_peaks, peak_active
 
 START = datetime(2026, 3, 1, tzinfo=UTC)
 END = datetime(2026, 4, 1, tzinfo=UTC)
@@ -62,6 +62,11 @@ def test_r5_the_mark_folded_in_any_order_gives_the_sweeps_peak(example):
     # then it is the month folded in order, and its peak the sweep's
     assert mark == fold_all(START, _per_instant(in_month))
     assert month_peak(opening, mark) == peak_active(changes, START, END).get("esp32", 0)
+    # issue 12: and the instant it was first reached is the sweep's (a tie keeps the first)
+    explained = explain_peaks(changes, START, END).get("esp32")
+    if explained is not None:
+        assert month_peak_at(START, mark) == explained.at
+        assert explained.peak == month_peak(opening, mark)
 
 
 def _per_instant(changes):

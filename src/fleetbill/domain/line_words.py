@@ -11,7 +11,9 @@ as written.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
+from .local_time import local_text
 from .periods import BillingMonth
 
 USAGE = re.compile(r"^(?P<name>.+): peak active devices$")
@@ -62,3 +64,16 @@ def line_description(kind: str, description: str, lang: str) -> str:
     if kind == "fixed_fee" and (m := PURCHASE.match(description)):
         return JA["purchase_prorated" if m["prorated"] else "purchase"].format(plan=m["plan"])
     return description
+
+
+def peak_words(peak: int, at: datetime, month_start: datetime, zone: str, lang: str) -> str:
+    """R5 explained (issue 12): when a usage line's peak was first reached, in the account's zone:
+    "peak of 9 reached on 2026-11-14 10:02", or "... held from the month's start" when the devices
+    Active at its first instant already made it."""
+    if lang == "ja":
+        if at <= month_start:
+            return f"同時稼働の最大{peak:,}台（月初から）"
+        return f"同時稼働の最大{peak:,}台（{local_text(at, zone, 'minute', 'ja')}に到達）"
+    if at <= month_start:
+        return f"peak of {peak:,} held from the month's start"
+    return f"peak of {peak:,} reached on {local_text(at, zone, 'minute', 'en')}"

@@ -92,3 +92,39 @@ def billable_quantities(
     if mode is CountingMode.DISTINCT:
         return distinct_active(changes, start, end)
     return peak_active(changes, start, end)
+
+
+@dataclass(frozen=True, slots=True)
+class PeakExplained:
+    """Why a month bills `peak` devices of a type (R5): the first instant the count reached it,
+    and the devices Active then (their ids)."""
+
+    peak: int
+    at: datetime
+    devices: frozenset[str]
+
+
+def explain_peaks(changes: Iterable[StatusChange], start: datetime, end: datetime) -> dict[str, PeakExplained]:
+    """R5, explained: per device type with a peak above 0 in [start, end), the peak, the first
+    instant it was reached (`start` when the devices Active at the month's start already made it)
+    and the devices Active at that instant. The reference the SQL and the pages are held to."""
+    ordered = sorted(changes, key=lambda c: (c.at, c.seq))
+    types = {c.device: c.device_type for c in ordered}
+    active: dict[str, set[str]] = defaultdict(set)
+    for device, is_active in _states_at_start(ordered, start).items():
+        if is_active:
+            active[types[device]].add(device)
+    best = {t: PeakExplained(len(ds), start, frozenset(ds)) for t, ds in active.items()}
+    in_month = [c for c in ordered if start < c.at < end]
+    i = 0
+    while i < len(in_month):
+        instant, touched = in_month[i].at, set()
+        while i < len(in_month) and in_month[i].at == instant:
+            ch = in_month[i]
+            (active[ch.device_type].add if ch.active else active[ch.device_type].discard)(ch.device)
+            touched.add(ch.device_type)
+            i += 1
+        for t in touched:
+            if t not in best or len(active[t]) > best[t].peak:  # ties keep the first instant
+                best[t] = PeakExplained(len(active[t]), instant, frozenset(active[t]))
+    return {t: p for t, p in best.items() if p.peak > 0}

@@ -32,5 +32,5 @@ def invoice_file(invoice: dict, fmt: str, lang: str, timezone: str, transfer: Ba
         pdf = render_invoice_pdf(invoice, lang, timezone, transfer)
         return attachment(pdf, "application/pdf", f"{invoice['number']}.pdf")
     if fmt == "csv":
-        return attachment(render_invoice_csv(invoice), "text/csv; charset=utf-8", f"{invoice['number']}.csv")
+        return attachment(render_invoice_csv(invoice, timezone), "text/csv; charset=utf-8", f"{invoice['number']}.csv")
     raise HTTPException(404, "invoices are offered as .pdf (lang=ja or en) and .csv")

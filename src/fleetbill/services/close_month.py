@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from operator import itemgetter
 
-from sqlalchemy import Connection, DateTime, and_, func, select, type_coerce, update
+from sqlalchemy import Connection, DateTime, and_, func, insert, select, type_coerce, update
 
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
@@ -19,7 +19,7 @@ from ..adapters.db.audit import audit
 from ..adapters.db.engine import Database
 from ..adapters.db.marks import disagreements, kept_for
 from ..adapters.db.schema import UTCDateTime
-from ..adapters.db.usage import billable_quantities, distinct_quantities, peak_query, write_closing_levels
+from ..adapters.db.usage import distinct_quantities, peak_query, peaks, write_closing_levels
 from ..clock import Clock
 from ..domain.catalog import Account
 from ..domain.contract import Contract
@@ -229,20 +229,27 @@ def close_month(
     progress: Progress | None = None,
     timeline: Timeline = SERVER,
     verify: bool = False,
+    explain: bool = True,
 ) -> range:
     """Close `month` for every due account, in the caller's transaction; the invoice sequence
-    numbers it used. `verify`: check the month's high-water marks against its changes first."""
+    numbers it used. `verify`: check the month's high-water marks against its changes first.
+    `explain`: store when each peak was first reached (month_peaks, issue 12); off only for the
+    benchmark that measures what it costs."""
     issuer = repo.lock_issuer(conn, repo.DEFAULT_ISSUER)  # serializes concurrent closes: see R15 test
     due = _due(month, bounds, timeline)
     if conn.dialect.name == "postgresql":
-        return _close_streaming(conn, month, bounds, settings, now, report, progress, issuer, due, verify)
+        return _close_streaming(conn, month, bounds, settings, now, report, progress, issuer, due, verify, explain)
     accounts = _due_accounts(conn, due)
     if not accounts:
         return range(0)
     marks = _marks(conn, month, bounds, due, verify)
     write_closing_levels(conn, bounds, due, marks)  # the next month's opening levels (issue 11)
     quantities: dict[str, dict[str, int]] = defaultdict(dict)
-    for (account_id, device_type), n in billable_quantities(conn, bounds, due, marks).items():
+    instants: dict[str, dict[str, datetime]] = defaultdict(dict)
+    for (account_id, device_type), (n, at) in peaks(conn, bounds, due, marks).items():
+        quantities[account_id][device_type] = n
+        instants[account_id][device_type] = at
+    for (account_id, device_type), n in distinct_quantities(conn, bounds, due).items():
         quantities[account_id][device_type] = n
     pricing = _Pricing(conn, month, bounds, settings, {a[_PLAN] for a in accounts}, due)
     drafts = []
@@ -273,6 +280,14 @@ def close_month(
         repo.insert_invoices(conn, rows[i : i + INSERT_CHUNK])
         if progress:
             progress("writing", min(i + INSERT_CHUNK, len(rows)), len(rows))
+    explained = [
+        dict(account_id=account[_ID], month=month.index, device_type_id=device_type, peak=n, peak_at=at)
+        for account, _ in drafts
+        for device_type, at in instants.get(account[_ID], {}).items()
+        if (n := quantities[account[_ID]][device_type]) > 0
+    ]
+    if explain and explained:
+        conn.execute(insert(t.month_peaks), explained)
     report.months.append(str(month))
     report.invoices += len(rows)
     report.billed += sum(d.total for _, d in drafts)
@@ -301,7 +316,7 @@ class MarksDisagree(Conflict):
         )
 
 
-def _close_streaming(conn, month, bounds, settings, now, report, progress, issuer, due, verify) -> range:
+def _close_streaming(conn, month, bounds, settings, now, report, progress, issuer, due, verify, explain) -> range:
     """The close on PostgreSQL, where the database does most of the work, in four streams:
 
     * two more connections read the due accounts and their peaks (one query for every due
@@ -328,8 +343,8 @@ def _close_streaming(conn, month, bounds, settings, now, report, progress, issue
     columns = [type_coerce(c, DateTime(timezone=True)) if isinstance(c.type, UTCDateTime) else c for c in a.c]
     with ExitStack() as readers:
         accounts = readers.enter_context(_Rows(conn, select(*columns).where(due).order_by(a.c.id)))
-        peaks = peak_query(bounds, due, marks).order_by("account_id", "device_type_id")
-        peaks = readers.enter_context(_Rows(conn, peaks))
+        peak_rows = peak_query(bounds, due, marks, explained=explain).order_by("account_id", "device_type_id")
+        peak_rows = readers.enter_context(_Rows(conn, peak_rows))
         distinct: dict[str, dict[str, int]] = defaultdict(dict)
         for (account_id, device_type), n in distinct_quantities(conn, bounds, due).items():
             distinct[account_id][device_type] = n
@@ -337,15 +352,15 @@ def _close_streaming(conn, month, bounds, settings, now, report, progress, issue
         first = issuer.last_sequence + 1
         batch = _Batch(issuer, month, bounds, now, pricing, report, first)
         with _Writer(conn, total, progress) as writer:
-            usage = _per_account(peaks)
+            usage = _per_account(peak_rows)
             pending = next(usage, None)
             for n, account in enumerate(accounts, 1):
                 # The peaks come in the same order, for the due accounts on a peak plan only.
                 if pending is not None and pending[0] == account[_ID]:
-                    quantities, pending = pending[1], next(usage, None)
+                    (_, quantities, instants), pending = pending, next(usage, None)
                 else:
-                    quantities = distinct.get(account[_ID], {})
-                batch.add(account, quantities)
+                    quantities, instants = distinct.get(account[_ID], {}), {}
+                batch.add(account, quantities, instants if explain else {})
                 if len(batch) >= INSERT_CHUNK:
                     writer.put(batch.take())
                     if progress:
@@ -366,17 +381,25 @@ def _close_streaming(conn, month, bounds, settings, now, report, progress, issue
     return range(first, first + count)
 
 
-def _per_account(peaks: Iterable) -> Iterator[tuple[str, dict[str, int]]]:
-    """(account id, {device type: peak}) from the peak rows, which come grouped by account."""
-    current, quantities = None, {}
-    for account_id, device_type, n in peaks:
+def _per_account(rows: Iterable) -> Iterator[tuple[str, dict[str, int], dict[str, datetime]]]:
+    """(account id, {device type: peak}, {device type: first reached}) from the peak rows, which
+    come grouped by account."""
+    current, quantities, instants = None, {}, {}
+    for account_id, device_type, n, at in rows:
         if account_id != current:
             if current is not None:
-                yield current, quantities
-            current, quantities = account_id, {}
+                yield current, quantities, instants
+            current, quantities, instants = account_id, {}, {}
         quantities[device_type] = int(n)
+        if at is not None:
+            instants[device_type] = at
     if current is not None:
-        yield current, quantities
+        yield current, quantities, instants
+
+
+# The close's COPY streams: the invoice's tables, then each peak line's instant (issue 12).
+PEAK_COLUMNS = ("account_id", "month", "device_type_id", "peak", "peak_at")
+_TABLES = (*repo.INVOICE_TABLES, (t.month_peaks, PEAK_COLUMNS))
 
 
 class _Batch:
@@ -392,8 +415,10 @@ class _Batch:
         self.lines: list[str] = []
         self.taxes: list[str] = []
         self.uses: list[str] = []
+        self.peaks: list[str] = []
+        self._month = str(month.index)
 
-    def add(self, account, quantities: dict[str, int]) -> None:
+    def add(self, account, quantities: dict[str, int], instants: dict[str, datetime]) -> None:
         try:
             draft, text = self.pricing.priced(account, quantities)
         except BillingError as e:
@@ -409,11 +434,18 @@ class _Batch:
         self.taxes.append(taxes)
         if uses:
             self.uses.append(uses)
+        if instants:
+            account_id = account[_ID].translate(repo._COPY_ESCAPES)
+            self.peaks.extend(
+                f"{account_id}\t{self._month}\t{repo.copy_value(device_type)}\t{quantities[device_type]}\t"
+                f"{repo.copy_value(at)}\n"
+                for device_type, at in instants.items()
+            )
 
     def take(self) -> list[str]:
-        """The rows so far, one text per table of repo.INVOICE_TABLES; the batch starts anew."""
-        taken = ["".join(x) for x in (self.invoices, self.lines, self.taxes, self.uses)]
-        self.invoices, self.lines, self.taxes, self.uses = [], [], [], []
+        """The rows so far, one text per table of _TABLES; the batch starts anew."""
+        taken = ["".join(x) for x in (self.invoices, self.lines, self.taxes, self.uses, self.peaks)]
+        self.invoices, self.lines, self.taxes, self.uses, self.peaks = [], [], [], [], []
         return taken
 
     def __len__(self) -> int:
@@ -491,7 +523,7 @@ class _Writer:
                 continue  # drain: the caller sees the error and rolls back
             try:
                 with self._pg.cursor() as cur:
-                    for (table, columns), text in zip(repo.INVOICE_TABLES, tables, strict=True):
+                    for (table, columns), text in zip(_TABLES, tables, strict=True):
                         if text:
                             repo.copy_text(cur, table, columns, text)
                 self._written += tables[0].count("\n")
@@ -516,6 +548,7 @@ def close_due_months(
     max_months: int = MAX_MONTHS_PER_RUN,
     timeline: Timeline = SERVER,
     verify: bool = False,
+    explain: bool = True,
 ) -> CloseReport:
     """R15: close every ended month that is still open, oldest first, each in one transaction
     that also applies the downgrades renewing with it (R10) and opens the collections of the
@@ -536,7 +569,7 @@ def close_due_months(
         with db.transaction() as conn:
             _claim_close(conn)
             invoices, billed = report.invoices, report.billed
-            numbered = close_month(conn, month, bounds, settings, now, report, progress, timeline, verify)
+            numbered = close_month(conn, month, bounds, settings, now, report, progress, timeline, verify, explain)
             _mark_closed(conn, month, numbered)
             # NOTE: R10 a downgrade renewing at this month's end applies now, in the month's
             # transaction, so that a close catching up several months prices the next one (and

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func, select
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..adapters.db.marks import kept_for
-from ..adapters.db.usage import billable_quantities
+from ..adapters.db.usage import distinct_quantities, peaks
 from ..domain.invoice import InvoiceDraft
 from ..domain.monthly import draft_monthly_invoice
 from ..domain.periods import BillingMonth
@@ -29,6 +29,7 @@ class UsageNow:
     quantities: dict[str, int]  # the running billable count per device type
     active_now: dict[str, int]
     estimate: InvoiceDraft  # with the points that would pay it at the month's end
+    peak_at: dict[str, datetime]  # R5 explained (issue 12): when each type's peak was first reached
 
 
 def usage_now(conn: Connection, now: datetime, settings: Settings, account_id: str) -> UsageNow:
@@ -37,7 +38,9 @@ def usage_now(conn: Connection, now: datetime, settings: Settings, account_id: s
     start, end = month.bounds(account.timezone)
     scope, bounds = t.accounts.c.id == account.id, {account.timezone: (start, end)}
     marks = month.index if kept_for(conn, bounds) else None  # R5: the month's marks, when they hold it all
-    quantities = {dt: n for (_, dt), n in billable_quantities(conn, bounds, scope, marks).items()}
+    explained = {dt: v for (_, dt), v in peaks(conn, bounds, scope, marks).items()}
+    quantities = {dt: n for dt, (n, _) in explained.items()}
+    quantities |= {dt: n for (_, dt), n in distinct_quantities(conn, bounds, scope).items()}
     d = t.devices
     active_now = dict(
         conn.execute(
@@ -64,4 +67,7 @@ def usage_now(conn: Connection, now: datetime, settings: Settings, account_id: s
         points_at=end,
         renewal_plan=renewal,
     )
-    return UsageNow(account.id, month, start, end, now, plan.counting_mode.value, quantities, active_now, estimate)
+    peak_at = {dt: at for dt, (_, at) in explained.items()}
+    return UsageNow(
+        account.id, month, start, end, now, plan.counting_mode.value, quantities, active_now, estimate, peak_at
+    )

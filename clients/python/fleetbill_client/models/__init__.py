@@ -41,6 +41,7 @@ from .credit_note_tax_out import CreditNoteTaxOut
 from .delivery_attempt_out import DeliveryAttemptOut
 from .delivery_out import DeliveryOut
 from .delivery_page import DeliveryPage
+from .device_at_peak_out import DeviceAtPeakOut
 from .device_created import DeviceCreated
 from .device_in import DeviceIn
 from .device_out import DeviceOut
@@ -75,6 +76,7 @@ from .invoice_payments_out_collection_type_0 import InvoicePaymentsOutCollection
 from .line_credit_in import LineCreditIn
 from .line_out import LineOut
 from .list_invoices_status_type_0 import ListInvoicesStatusType0
+from .month_peaks_out import MonthPeaksOut
 from .new_delivery import NewDelivery
 from .notice_check_out import NoticeCheckOut
 from .payment_out import PaymentOut
@@ -128,6 +130,7 @@ from .tier_charge_out import TierChargeOut
 from .tier_in import TierIn
 from .transfer_in import TransferIn
 from .transfer_out import TransferOut
+from .type_peak_out import TypePeakOut
 from .usage_out import UsageOut
 from .usage_out_active_now import UsageOutActiveNow
 from .usage_out_billable_devices import UsageOutBillableDevices
@@ -176,6 +179,7 @@ __all__ = (
     "DeliveryAttemptOut",
     "DeliveryOut",
     "DeliveryPage",
+    "DeviceAtPeakOut",
     "DeviceCreated",
     "DeviceIn",
     "DeviceOut",
@@ -210,6 +214,7 @@ __all__ = (
     "LineCreditIn",
     "LineOut",
     "ListInvoicesStatusType0",
+    "MonthPeaksOut",
     "NewDelivery",
     "NoticeCheckOut",
     "PaymentOut",
@@ -263,6 +268,7 @@ __all__ = (
     "TierIn",
     "TransferIn",
     "TransferOut",
+    "TypePeakOut",
     "UsageOut",
     "UsageOutActiveNow",
     "UsageOutBillableDevices",

@@ -29,6 +29,9 @@ class LineOut:
         tiers (list[TierChargeOut]):
         period_start (datetime.datetime | None | Unset):
         period_end (datetime.datetime | None | Unset):
+        peak_at (datetime.datetime | None | Unset): R5 explained: on a usage line billed on a peak, the first instant
+            the peak was reached (the month's first instant when devices Active since before already made it); GET
+            /v1/accounts/{id}/peaks/{month}/{device_type} lists the devices Active then
     """
 
     kind: str
@@ -40,6 +43,7 @@ class LineOut:
     tiers: list[TierChargeOut]
     period_start: datetime.datetime | None | Unset = UNSET
     period_end: datetime.datetime | None | Unset = UNSET
+    peak_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -77,6 +81,14 @@ class LineOut:
         else:
             period_end = self.period_end
 
+        peak_at: None | str | Unset
+        if isinstance(self.peak_at, Unset):
+            peak_at = UNSET
+        elif isinstance(self.peak_at, datetime.datetime):
+            peak_at = self.peak_at.isoformat()
+        else:
+            peak_at = self.peak_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -94,6 +106,8 @@ class LineOut:
             field_dict["period_start"] = period_start
         if period_end is not UNSET:
             field_dict["period_end"] = period_end
+        if peak_at is not UNSET:
+            field_dict["peak_at"] = peak_at
 
         return field_dict
 
@@ -160,6 +174,23 @@ class LineOut:
 
         period_end = _parse_period_end(d.pop("period_end", UNSET))
 
+        def _parse_peak_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                peak_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return peak_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        peak_at = _parse_peak_at(d.pop("peak_at", UNSET))
+
         line_out = cls(
             kind=kind,
             description=description,
@@ -170,6 +201,7 @@ class LineOut:
             tiers=tiers,
             period_start=period_start,
             period_end=period_end,
+            peak_at=peak_at,
         )
 
         line_out.additional_properties = d

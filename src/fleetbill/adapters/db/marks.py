@@ -18,7 +18,7 @@ from sqlalchemy import Connection, and_, case, delete, func, insert, literal, or
 from ...domain.marks import Mark, first, fold, fold_all
 from ...domain.periods import BillingMonth
 from .schema import UTCDateTime, accounts, month_marks, month_marks_since, status_changes
-from .usage import Bounds, _month_changes, _scope, peak_quantities
+from .usage import Bounds, _mark_peak_at, _mark_rise, _month_changes, _scope, peaks
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -49,7 +49,10 @@ def note_changes(
         in_order = update(m).where(key, m.c.last_at <= _at(at))
         if conn.execute(
             in_order.values(
-                peak_before=case((later, _rise), else_=m.c.peak_before), level=m.c.level + delta, last_at=at
+                peak_before=case((later, _mark_rise), else_=m.c.peak_before),
+                peak_before_at=case((later, _mark_peak_at), else_=m.c.peak_before_at),
+                level=m.c.level + delta,
+                last_at=at,
             )
         ).rowcount:
             continue
@@ -58,21 +61,15 @@ def note_changes(
         if conn.execute(_insert_new(conn, values)).first() is not None:
             continue
         # NOTE: R5 out of order (another transaction wrote a later change first): refold the month
-        row = conn.execute(select(m.c.level, m.c.peak_before, m.c.last_at).where(key).with_for_update()).one()
-        folded = fold(Mark(row.level, row.peak_before, row.last_at), at, delta)
+        row = conn.execute(
+            select(m.c.level, m.c.peak_before, m.c.last_at, m.c.peak_before_at).where(key).with_for_update()
+        ).one()
+        folded = fold(Mark(row.level, row.peak_before, row.last_at, row.peak_before_at), at, delta)
         if folded is None:
             end = BillingMonth(month).end(timezone)
             folded = fold_all(start, _month_instants(conn, account_id, device_type, start, end))
             refolded.add((device_type, month))
         conn.execute(update(m).where(key).values(**_row(folded)))
-
-
-# domain.marks.Mark.peak in SQL: the highest of the mark's highest-before and its level
-_rise = case(
-    (month_marks.c.peak_before.is_(None), month_marks.c.level),
-    (month_marks.c.peak_before > month_marks.c.level, month_marks.c.peak_before),
-    else_=month_marks.c.level,
-)
 
 
 def _at(at: datetime):
@@ -89,7 +86,9 @@ def _insert_new(conn: Connection, values: dict):
 
 
 def _row(mark: Mark) -> dict:
-    return dict(level=mark.level, peak_before=mark.peak_before, last_at=mark.last_at)
+    return dict(
+        level=mark.level, peak_before=mark.peak_before, last_at=mark.last_at, peak_before_at=mark.peak_before_at
+    )
 
 
 def _month_instants(conn: Connection, account_id: str, device_type: str, start: datetime, end: datetime):
@@ -130,18 +129,26 @@ def rebuild_marks(conn: Connection, month: BillingMonth, bounds: Bounds, where=N
         )
     ).subquery("running")
     r = running.c
-    before = func.max(case((r.t < r.last_at, r.r)))
-    started_before = func.min(r.t) > r.start
+    # the highest before the last instant beside each instant, so that the first instant it was
+    # reached comes out of the same pass (Mark.peak_before_at)
+    highest = func.max(case((r.t < r.last_at, r.r))).over(partition_by=(r.account_id, r.device_type_id))
+    ranked = select(running, highest.label("highest")).subquery("ranked")
+    k = ranked.c
+    before = func.max(k.highest)
+    started_before = func.min(k.t) > k.start
     # the month's first instant counts (0) when the first change came after it
+    at_start = and_(started_before, or_(before.is_(None), before <= 0))
     peak_before = case((and_(started_before, or_(before.is_(None), before < 0)), literal(0)), else_=before)
+    peak_before_at = case((at_start, k.start), else_=func.min(case((and_(k.t < k.last_at, k.r == k.highest), k.t))))
     rows = select(
         literal(month.index).label("month"),
-        r.account_id,
-        r.device_type_id,
-        func.max(case((r.t == r.last_at, r.r))).label("level"),
+        k.account_id,
+        k.device_type_id,
+        func.max(case((k.t == k.last_at, k.r))).label("level"),
         peak_before.label("peak_before"),
-        func.max(r.t).label("last_at"),
-    ).group_by(r.account_id, r.device_type_id, r.start)
+        func.max(k.t).label("last_at"),
+        peak_before_at.label("peak_before_at"),
+    ).group_by(k.account_id, k.device_type_id, k.start)
     m = month_marks
     in_scope = select(accounts.c.id)
     conn.execute(
@@ -150,6 +157,7 @@ def rebuild_marks(conn: Connection, month: BillingMonth, bounds: Bounds, where=N
         )
     )
     columns = [m.c.month, m.c.account_id, m.c.device_type_id, m.c.level, m.c.peak_before, m.c.last_at]
+    columns.append(m.c.peak_before_at)
     conn.execute(insert(m).from_select(columns, rows))
 
 
@@ -160,12 +168,17 @@ def kept_for(conn: Connection, bounds: Bounds) -> bool:
 
 
 def disagreements(conn: Connection, month: BillingMonth, bounds: Bounds, where=None, limit: int = 10) -> list[str]:
-    """The close's `--verify`: the month's peaks from its marks against the full recompute from its
-    changes (peak_query), account by account; what differs, at most `limit` lines."""
-    by_marks = peak_quantities(conn, bounds, where, marks=month.index)
-    by_changes = peak_quantities(conn, bounds, where)
-    differ = sorted(k for k in by_marks.keys() | by_changes.keys() if by_marks.get(k, 0) != by_changes.get(k, 0))
+    """The close's `--verify`: the month's peaks and the instants they were first reached (issue
+    12) from its marks against the full recompute from its changes (peak_query), account by
+    account; what differs, at most `limit` lines."""
+    by_marks = peaks(conn, bounds, where, marks=month.index)
+    by_changes = peaks(conn, bounds, where)
+    differ = sorted(k for k in by_marks.keys() | by_changes.keys() if by_marks.get(k) != by_changes.get(k))
+
+    def said(found):
+        return "0" if found is None else f"{found[0]} (first at {found[1]:%Y-%m-%d %H:%M:%S} UTC)"
+
     return [
-        f"account {a} {t}: marks {by_marks.get((a, t), 0)}, changes {by_changes.get((a, t), 0)}"
+        f"account {a} {t}: marks {said(by_marks.get((a, t)))}, changes {said(by_changes.get((a, t)))}"
         for a, t in differ[:limit]
     ] + ([f"... and {len(differ) - limit} more"] if len(differ) > limit else [])

@@ -275,7 +275,23 @@ month_marks = Table(
     Column("level", Integer, nullable=False),
     Column("peak_before", Integer, nullable=True),
     _instant("last_at"),
+    _instant("peak_before_at", nullable=True),  # when peak_before was first reached (issue 12)
     PrimaryKeyConstraint("month", "account_id", "device_type_id"),
+)
+
+# R5 explained (issue 12 item 1): for each usage line the close billed on a peak, the first instant
+# the peak was reached. Written by the close with the invoices, in its transaction; the devices
+# Active at that instant are read from the history when someone asks (services/peak_explained.py).
+month_peaks = Table(
+    "month_peaks",
+    metadata,
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("month", Integer, nullable=False),  # BillingMonth.index in the account's zone
+    Column("device_type_id", String(64), nullable=False),
+    Column("peak", Integer, nullable=False),
+    _instant("peak_at"),
+    PrimaryKeyConstraint("account_id", "month", "device_type_id"),
+    CheckConstraint("peak > 0", name="peak"),
 )
 
 # One row: the instant from which every change was folded into month_marks as it was written (the

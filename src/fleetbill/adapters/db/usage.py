@@ -10,7 +10,7 @@ bounds come in as a small table, one row per time zone, joined to the accounts.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     ColumnElement,
@@ -34,7 +34,7 @@ from sqlalchemy import (
 )
 
 from ...domain.metering import CountingMode
-from .schema import UTCDateTime, accounts, month_marks, opening_levels, plans, status_changes
+from .schema import UTCDateTime, accounts, devices, month_marks, opening_levels, plans, status_changes
 
 Step = tuple[datetime, int]  # (instant, devices Active from then on)
 Bounds = Mapping[str, tuple[datetime, datetime]]  # time zone -> [start, end) in UTC
@@ -118,65 +118,146 @@ def _levels(scope, bounds: Bounds):
     ).subquery("changes")
 
 
-def peak_query(bounds: Bounds, where: ColumnElement[bool] | None = None, marks: int | None = None) -> Select:
-    """R5 as one statement: (account id, device type id, peak) for every account in scope on a peak plan.
+def peak_query(
+    bounds: Bounds, where: ColumnElement[bool] | None = None, marks: int | None = None, explained: bool = True
+) -> Select:
+    """R5 as one statement: (account id, device type id, peak, peak_at) for every account in scope
+    on a peak plan; peak_at is the first instant the count reached the peak (the month's start
+    when the devices Active at it already made it), which explains the line (issue 12).
 
     The count at the month's start (stored by the last close) and the month's changes, each with
     what it did to the count (status_changes.delta: +1, -1, 0): their running sum per account and
     device type in time order is the count of Active devices, and its largest value the peak. So
     the month's cost is the month's changes, however many months are kept before it (issue 11).
     With `marks` (the month's BillingMonth.index) the month's high-water marks stand for its
-    changes: one row per account and type that changed (adapters/db/marks.py).
+    changes: one row per account and type that changed (adapters/db/marks.py). `explained=False`
+    leaves peak_at out (NULL), for the benchmark that measures what explaining costs the close.
     """
     if marks is not None:
-        return _peak_from_marks(bounds, where, marks)
+        return _peak_from_marks(bounds, where, marks, explained)
     changes = _levels(_scope(bounds, CountingMode.PEAK, where), bounds)
+    group = (changes.c.account_id, changes.c.device_type_id)
     # NOTE: R5 changes at the same instant apply together: ordered by the instant alone, the
     # running sum's default frame (RANGE ... CURRENT ROW) takes in every change at that instant.
-    level = func.sum(changes.c.level).over(
-        partition_by=(changes.c.account_id, changes.c.device_type_id), order_by=changes.c.t
-    )
-    levels = select(changes.c.account_id, changes.c.device_type_id, level.label("level")).subquery("levels")
-    peak = func.max(levels.c.level)
+    level = func.sum(changes.c.level).over(partition_by=group, order_by=changes.c.t)
+    levels = select(*group, changes.c.t, level.label("level")).subquery("levels")
+    if not explained:
+        peak = func.max(levels.c.level)
+        return (
+            select(levels.c.account_id, levels.c.device_type_id, peak.label("peak"), _no_instant().label("peak_at"))
+            .group_by(levels.c.account_id, levels.c.device_type_id)
+            .having(peak > 0)
+        )
+    # the peak beside each level (the same partition as the running sum: no second sort), so that
+    # the first instant at the peak comes out of the same pass
+    top = func.max(levels.c.level).over(partition_by=(levels.c.account_id, levels.c.device_type_id))
+    tops = select(levels, top.label("top")).subquery("tops")
+    peak = func.max(tops.c.level)
     return (
-        select(levels.c.account_id, levels.c.device_type_id, peak.label("peak"))
-        .group_by(levels.c.account_id, levels.c.device_type_id)
+        select(
+            tops.c.account_id,
+            tops.c.device_type_id,
+            peak.label("peak"),
+            func.min(case((tops.c.level == tops.c.top, tops.c.t))).label("peak_at"),
+        )
+        .group_by(tops.c.account_id, tops.c.device_type_id)
         .having(peak > 0)
     )
 
 
+# domain.marks.Mark.peak and Mark.peak_at in SQL: how far above the opening the count rose at
+# most, and the first instant it did
+_mark_rise = case(
+    (month_marks.c.peak_before.is_(None), month_marks.c.level),
+    (month_marks.c.peak_before > month_marks.c.level, month_marks.c.peak_before),
+    else_=month_marks.c.level,
+)
+_mark_peak_at = case(
+    (month_marks.c.peak_before.is_(None), month_marks.c.last_at),
+    (month_marks.c.level > month_marks.c.peak_before, month_marks.c.last_at),
+    else_=month_marks.c.peak_before_at,
+)
+
+
 def _marked(scope, bounds: Bounds, month: int):
-    """(account id, device type id, base, rise, level): each scoped account's opening level as a
-    base, and its month's mark: how far above the opening the count rose at most, and where it
-    ended, relative to the opening (domain/marks.py: Mark.peak and Mark.level)."""
+    """(account id, device type id, base, rise, level, start, peak_at): each scoped account's
+    opening level as a base at its month's start, and its month's mark: how far above the opening
+    the count rose at most, where it ended, relative to the opening, and when it first rose that
+    far (domain/marks.py: Mark.peak, Mark.level, Mark.peak_at)."""
     m = month_marks
     opening = _openings(scope, sorted({s for s, _ in bounds.values()})).subquery("opening")
-    rise = case((m.c.peak_before.is_(None), m.c.level), (m.c.peak_before > m.c.level, m.c.peak_before), else_=m.c.level)
     nothing = cast(null(), Integer)
     return union_all(
-        select(opening.c.account_id, opening.c.device_type_id, opening.c.level, nothing, literal(0)),
-        select(m.c.account_id, m.c.device_type_id, literal(0), rise, m.c.level)
+        select(
+            opening.c.account_id,
+            opening.c.device_type_id,
+            opening.c.level.label("base"),
+            nothing.label("rise"),
+            literal(0).label("level"),
+            opening.c.start,
+            _no_instant().label("peak_at"),
+        ),
+        select(
+            m.c.account_id,
+            m.c.device_type_id,
+            literal(0).label("base"),
+            _mark_rise.label("rise"),
+            m.c.level,
+            scope.c.start,
+            _mark_peak_at.label("peak_at"),
+        )
         .join(scope, scope.c.account_id == m.c.account_id)
         .where(m.c.month == month),
     ).subquery("marked")
 
 
-def _peak_from_marks(bounds: Bounds, where: ColumnElement[bool] | None, month: int) -> Select:
+def _no_instant():
+    return type_coerce(null(), UTCDateTime())
+
+
+def _peak_from_marks(bounds: Bounds, where: ColumnElement[bool] | None, month: int, explained: bool) -> Select:
     rows = _marked(_scope(bounds, CountingMode.PEAK, where), bounds, month)
-    account, device_type, base, rise = list(rows.c)[:4]
+    account, device_type, base, rise, _, start, peak_at = list(rows.c)
     peak = func.sum(base) + func.coalesce(func.max(rise), 0)
+    first_at = func.coalesce(func.max(peak_at), func.min(start)) if explained else _no_instant()
     return (
-        select(account.label("account_id"), device_type.label("device_type_id"), peak.label("peak"))
+        select(
+            account.label("account_id"),
+            device_type.label("device_type_id"),
+            peak.label("peak"),
+            first_at.label("peak_at"),
+        )
         .group_by(account, device_type)
         .having(peak > 0)
     )
+
+
+Peaks = dict[tuple[str, str], tuple[int, datetime]]  # (account id, device type id) -> (peak, first reached)
+
+
+def peaks(
+    conn: Connection, bounds: Bounds, where: ColumnElement[bool] | None = None, marks: int | None = None
+) -> Peaks:
+    """R5 explained: per account and device type, the peak and the first instant it was reached."""
+    return {(a, t): (int(n), _utc(at)) for a, t, n, at in conn.execute(peak_query(bounds, where, marks))}
+
+
+def _utc_or_none(at) -> datetime | None:
+    return None if at is None else _utc(at)
+
+
+def _utc(at) -> datetime:
+    """An aggregate's instant as aware UTC, whatever the driver gave back (SQLite's text)."""
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 def peak_quantities(
     conn: Connection, bounds: Bounds, where: ColumnElement[bool] | None = None, marks: int | None = None
 ) -> Quantities:
     """R5: per account and device type, the most devices Active at once in the month."""
-    return {(a, t): int(n) for a, t, n in conn.execute(peak_query(bounds, where, marks))}
+    return {k: n for k, (n, _) in peaks(conn, bounds, where, marks).items()}
 
 
 def distinct_quantities(conn: Connection, bounds: Bounds, where: ColumnElement[bool] | None = None) -> Quantities:
@@ -254,7 +335,7 @@ def write_closing_levels(
         account, device_type, level = changes.c.account_id, changes.c.device_type_id, changes.c.level
     else:
         rows = _marked(scope, bounds, marks)
-        account, device_type, base, _, rise = list(rows.c)
+        account, device_type, base, _, rise = list(rows.c)[:5]
         level = base + rise
     closing = (
         select(
@@ -321,3 +402,29 @@ def active_steps_by_type(conn: Connection, account_id: str, start: datetime, end
     for device_type, at, n in conn.execute(active_steps_query(account_id, start, end)):
         series.setdefault(device_type, []).append((at, int(n)))
     return series
+
+
+def active_at_query(account_id: str, device_type: str, at: datetime) -> Select:
+    """R5 explained (issue 12): the account's devices of `device_type` Active at `at`, with every
+    change at that instant applied, as (id, name, key_last4) in the order the pages list devices.
+
+    A device's status at `at` is the one its first change after `at` changed from (that change's
+    status less what it did to the count), or its status now if nothing changed it since: so only
+    the account's changes after `at` are read, not the history before it (which may be archived).
+    """
+    sc, d = status_changes, devices
+    is_active = case((sc.c.active, 1), else_=0)
+    first = func.row_number().over(partition_by=sc.c.device_id, order_by=(sc.c.effective_at, sc.c.id))
+    after = (
+        select(sc.c.device_id, (is_active - sc.c.delta).label("before"), first.label("n"))
+        .where(sc.c.account_id == account_id, sc.c.device_type_id == device_type, sc.c.effective_at > _instant(at))
+        .subquery("after")
+    )
+    first_after = select(after.c.device_id, after.c.before).where(after.c.n == 1).subquery("first_after")
+    active_then = case((first_after.c.device_id.is_(None), d.c.active), else_=first_after.c.before == 1)
+    return (
+        select(d.c.id, d.c.name, d.c.key_last4)
+        .outerjoin(first_after, first_after.c.device_id == d.c.id)
+        .where(d.c.account_id == account_id, d.c.device_type_id == device_type, active_then)
+        .order_by(d.c.registered_at, d.c.name, d.c.id)
+    )

@@ -113,7 +113,7 @@ def finalized_invoices(conn: Connection, ids: list[str]) -> list[dict]:
 
 
 def _with_lines(heads: list[dict], conn: Connection) -> list[dict]:
-    """The invoices' lines and taxes, two queries; their billing month as text."""
+    """The invoices' lines and taxes, three queries; their billing month as text."""
     ids = [h["id"] for h in heads]
     lines, taxes = defaultdict(list), defaultdict(list)
     for r in conn.execute(
@@ -132,6 +132,19 @@ def _with_lines(heads: list[dict], conn: Connection) -> list[dict]:
                 tiers=[dict(first=a, last=b, unit_price=p, amount=m) for a, b, p, m in json.loads(r.tiers)],
             )
         )
+    # R5 explained (issue 12): when each usage line's peak was first reached, stored by the close
+    mp, inv = t.month_peaks, t.invoices
+    explained = {
+        (r.id, r.device_type_id): r.peak_at
+        for r in conn.execute(
+            select(inv.c.id, mp.c.device_type_id, mp.c.peak_at)
+            .join(mp, and_(mp.c.account_id == inv.c.account_id, mp.c.month == inv.c.billing_month))
+            .where(inv.c.id.in_(ids), inv.c.kind == "monthly")
+        )
+    }
+    for invoice_id, found in lines.items():
+        for line in found:
+            line["peak_at"] = explained.get((invoice_id, line["device_type_id"])) if line["kind"] == "usage" else None
     for r in conn.execute(
         select(t.invoice_taxes).where(t.invoice_taxes.c.invoice_id.in_(ids)).order_by(t.invoice_taxes.c.tax_rate_ppm)
     ):

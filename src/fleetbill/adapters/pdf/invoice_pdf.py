@@ -29,7 +29,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from ...domain.line_words import line_description
+from ...domain.line_words import line_description, peak_words
 from ...domain.local_time import day_text, local_text
 from ...domain.rating import TierCharge, describe_tier, tier_rows
 
@@ -249,6 +249,11 @@ def render_invoice_pdf(
                 (m(line["amount"]), cols[3], "R"),
             ]
         )
+        if line.get("peak_at") is not None:  # R5 explained (issue 12): when the peak was first reached
+            words = peak_words(line["quantity"], line["peak_at"], invoice["period_start"], tz, lang)
+            doc.set_text_color(90, 90, 90)
+            doc.text_row([("    " + words, cols[0] + cols[1] + cols[2], "L")], 8, h=5)
+            doc.set_text_color(0, 0, 0)
         charges = [TierCharge(x["first"], x["last"] or x["first"], x["unit_price"], x["amount"]) for x in line["tiers"]]
         for tier in tier_rows(charges):  # the estimate on the billing page shows the same rows
             label = describe_tier(tier, lang, m(tier.unit_price))

@@ -25,6 +25,7 @@ from . import (
     routes_imports,
     routes_jobs,
     routes_payments,
+    routes_peaks,
     routes_test_clocks,
     routes_webhooks,
 )
@@ -84,6 +85,7 @@ def create_api(app: App) -> FastAPI:
     api.include_router(routes_webhooks.router)
     api.include_router(routes_api_keys.router)
     api.include_router(routes_credit_notes.router)
+    api.include_router(routes_peaks.router)
     if app.settings.test_mode:
         api.include_router(routes_test_clocks.clocks)
         if app.gateway.name == "sandbox":

@@ -264,7 +264,10 @@ def delete_device(device_id: str, request: Request):
     )
 
 
-def estimate_out(draft: InvoiceDraft) -> dict:
+def estimate_out(draft: InvoiceDraft, peak_at: dict | None = None) -> dict:
+    """An invoice draft as the API shows it; `peak_at`: when each usage line's peak was first
+    reached (R5 explained, issue 12), by device type."""
+    peak_at = peak_at or {}
     return dict(
         currency=draft.currency,
         subtotal=draft.subtotal,
@@ -285,6 +288,7 @@ def estimate_out(draft: InvoiceDraft) -> dict:
                 period_start=x.period_start,
                 period_end=x.period_end,
                 tiers=[asdict(c) for c in x.tiers],
+                peak_at=peak_at.get(x.device_type) if x.kind == "usage" else None,
             )
             for x in draft.lines
         ],
@@ -307,7 +311,7 @@ def get_usage(account_id: str, request: Request):
         counting_mode=u.counting_mode,
         billable_devices=u.quantities,
         active_now=u.active_now,
-        estimate=estimate_out(u.estimate),
+        estimate=estimate_out(u.estimate, u.peak_at),
     )
 
 

@@ -281,6 +281,14 @@ class LineOut(BaseModel):
     tiers: list[TierChargeOut]
     period_start: datetime | None = None
     period_end: datetime | None = None
+    peak_at: datetime | None = Field(
+        default=None,
+        description=(
+            "R5 explained: on a usage line billed on a peak, the first instant the peak was reached "
+            "(the month's first instant when devices Active since before already made it); "
+            "GET /v1/accounts/{id}/peaks/{month}/{device_type} lists the devices Active then"
+        ),
+    )
 
 
 class TaxOut(BaseModel):
