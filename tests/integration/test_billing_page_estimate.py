@@ -30,10 +30,27 @@ def nine_and_two(app):
 
 
 def estimate_rows(html: str) -> list[tuple[str, str]]:
-    """(text, amount) of each row of the estimate's table."""
+    """(text, amount) of each row of the estimate's table (a usage line's peak, under it, aside:
+    `peak_lines`)."""
     section = re.search(r'<section id="estimate">(.*?)</section>', html, re.S).group(1)
+    section = re.sub(r'<br><span class="fine peak-line">.*?</span>', "", section, flags=re.S)
     rows = re.findall(r"<tr[^>]*><t[dh][^>]*>(.*?)</t[dh]><t[dh][^>]*>(.*?)</t[dh]></tr>", section, re.S)
     return [(re.sub(r"<[^>]+>|&emsp;", "", a).strip(), b.strip()) for a, b in rows]
+
+
+def peak_lines(html: str) -> list[str]:
+    """R5 explained (issue 12): what each usage line of the estimate says of its peak."""
+    found = re.findall(r'<span class="fine peak-line">(.*?)</span>', html, re.S)
+    return [re.sub(r"<[^>]+>", "", x).strip() for x in found]
+
+
+def test_r5_r20_each_usage_line_of_the_estimate_says_when_its_peak_was_reached(api, nine_and_two):
+    open_page(api, nine_and_two)
+    # the devices were registered on 5 January at 12:00 in Tokyo (the test clock's start)
+    assert peak_lines(api.get("/billing").text) == [
+        "peak of 9 reached on 2026-01-05 12:00 · Why this count?",
+        "peak of 2 reached on 2026-01-05 12:00 · Why this count?",
+    ]
 
 
 def test_r7_r20_the_estimate_shows_each_tier_as_the_pdf_does_in_english(api, nine_and_two):

@@ -15,7 +15,7 @@ from ...adapters.db import usage as usage_db
 from ...adapters.db import views
 from ...adapters.db.views_credit_notes import credit_notes_view
 from ...domain.billing_state import AccountBillingState, BillingState
-from ...domain.line_words import line_description
+from ...domain.line_words import line_description, peak_words
 from ...domain.rating import describe_tier, tier_rows
 from ...services.billing_state import account_billing_state
 from ...services.points import points_view
@@ -144,6 +144,10 @@ def billing_context(
         banners=_banners(conn, account_id, cards, now),
         now=now,
         describe=lambda line: describe(line, _, lang),
+        # R5 explained (issue 12): when a usage line's peak was first reached, in the account's zone
+        peak_line=lambda line: peak_words(
+            line.quantity, usage.peak_at[line.device_type], usage.period_start, account.timezone, lang
+        ),
         tier_rows=tier_rows,  # NOTE: R7 the tiers the invoice's PDF shows, worded as there
         describe_tier=lambda tier: describe_tier(tier, lang, f"{tier.unit_price:,} JPY"),
         invoice_status=INVOICE_STATUS,

@@ -32,9 +32,10 @@ def N_(text: str) -> str:  # noqa: N802 (gettext's name for it)
 def catalog() -> dict[str, str]:
     from ..console.locale import JA as console
     from .locale_billing import JA as billing
+    from .locale_peaks import JA as peaks
     from .locale_what_if import JA as what_if
 
-    return billing | console | what_if
+    return billing | console | what_if | peaks
 
 
 def language(request: Request) -> str:
