@@ -85,6 +85,7 @@ from fleetbill.domain.periods import BillingMonth
 from fleetbill.domain.rating import Tier
 from fleetbill.domain.tax import TaxStatus
 from fleetbill.entrypoints.api import create_api
+from fleetbill.entrypoints.cli import settled
 from fleetbill.entrypoints.web.billing_page import billing_context
 from fleetbill.services import catalog, staff
 from fleetbill.services.api_keys import create_api_key
@@ -478,7 +479,9 @@ def compare_history(args, admin: str) -> int:
                 app = App(settings, db, clock, SandboxGateway(settings.sandbox_webhook_secret))
                 with db.transaction() as conn:
                     _, key = create_api_key(conn, clock.now(), "benchmark")
-                client = stack.enter_context(TestClient(create_api(app)))
+                api = create_api(app)
+                # as `fleetbill serve` starts its server: the startup heap frozen (cli.settled)
+                client = stack.enter_context(TestClient(settled(api) if args.gc == "frozen" else api))
                 open_billing_session(client, key, data["account_id"])
                 if not cases:
                     cases["GET /healthz"] = page(client, "/healthz")
@@ -567,6 +570,13 @@ def main(argv=None) -> int:
         metavar="MONTHS,MONTHS",
         help="issue 11: only the usage API, the billing page and usage_now, with each of these months of "
         "history kept (e.g. 1,12), one database each, in the same run (PostgreSQL)",
+    )
+    ap.add_argument(
+        "--gc",
+        choices=("frozen", "default"),
+        default="frozen",
+        help="with --compare-history: the server's heap frozen at start as `fleetbill serve` does "
+        "(cli.settled), or Python's default collector",
     )
     args = ap.parse_args(argv)
     if args.compare_history:
