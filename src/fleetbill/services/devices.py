@@ -1,4 +1,4 @@
-"""Shared by the device use cases: key hashing and the closed-month guard (R1, R4)."""
+"""Shared by the device use cases: key hashing, the closed-month guard and the month's lock (R1, R4)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, String, any_, bindparam, select
+from sqlalchemy import ColumnElement, Connection, String, any_, bindparam, exists, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..adapters.db import schema as t
+from ..adapters.db.month_lock import share_months
 from ..domain.catalog import Account
 from ..domain.errors import Conflict, NotFound
 from ..domain.periods import BillingMonth
@@ -36,8 +37,43 @@ def refuse_closed_month_of(conn: Connection, account_id: str, now: datetime) -> 
     return row[0]
 
 
-def _refuse(timezone: str, closed_through: int | None, now: datetime) -> None:
+def refuse_closed_month_of_device(conn: Connection, device_id: str, now: datetime) -> tuple[str, str]:
+    """refuse_closed_month for the account of a device known by its id, in one read of that
+    account's row (the device's row by its key finds it); NotFound for an unknown device.
+    Returns the account's id and zone."""
+    a, d = t.accounts, t.devices
+    row = conn.execute(
+        select(a.c.id, a.c.timezone, a.c.closed_through)
+        .select_from(a.join(d, d.c.account_id == a.c.id))
+        .where(d.c.id == device_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no device {device_id}")
+    _refuse(row[1], row[2], now)
+    return row[0], row[1]
+
+
+def share_month(conn: Connection, timezone: str, now: datetime) -> BillingMonth:
+    """R4: hold the account's zone and billing month of `now` SHARED against that month's close
+    until the transaction ends (adapters/db/month_lock.py): a change checked after this is either
+    committed before the close reads the month, or sees it closed. Returns the month."""
     month = BillingMonth.containing(now, timezone)
+    share_months(conn, [(timezone, month.index)])
+    return month
+
+
+def open_for(account_id: str, month: BillingMonth) -> ColumnElement[bool]:
+    """R4 as a condition of the statement that writes: `month` is not closed for the account.
+    In the write itself, after share_month, so it reads the account as the close committed it."""
+    a = t.accounts
+    return ~exists().where(a.c.id == account_id, a.c.closed_through >= month.index)
+
+
+def _refuse(timezone: str, closed_through: int | None, now: datetime) -> None:
+    refuse_if_closed(BillingMonth.containing(now, timezone), closed_through)
+
+
+def refuse_if_closed(month: BillingMonth, closed_through: int | None) -> None:
     if closed_through is not None and closed_through >= month.index:
         raise Conflict(f"{month} is already closed for this account; a change cannot land in a closed month")
 

@@ -23,6 +23,7 @@ from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
 from ..adapters.db import schema_events as e
 from ..adapters.db.marks import note_changes
+from ..adapters.db.month_lock import share_months
 from ..adapters.db.schema_imports import imported_accounts
 from ..domain.account_settings import default_language
 from ..domain.catalog import Account
@@ -86,6 +87,9 @@ def import_fleet(
     hashes = {d.key: key_hash(d.key) for d in fleet.devices}
     known = _known_accounts(conn, list(fleet.accounts))
     stored = _stored_devices(conn, list(hashes.values()))
+    # NOTE: R4 a known account's devices land in its first month (their `since` is before its
+    # end), whose close may be running: hold it shared before the check that none is closed.
+    share_months(conn, {(a.timezone, a.first_month.index) for _, a in known.values()})
     errors = fleet.errors + _check_accounts(conn, fleet, known, now)
     errors += _check_devices(conn, fleet, known, stored, hashes)
     if errors:

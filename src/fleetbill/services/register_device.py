@@ -14,7 +14,7 @@ from ..adapters.db.marks import note_changes
 from ..domain.catalog import has_visible_character
 from ..domain.errors import InvalidInput
 from ..domain.events import EventType, NewEvent
-from .devices import key_hash, refuse_closed_month
+from .devices import key_hash, refuse_closed_month, share_month
 from .events import record
 
 
@@ -43,6 +43,7 @@ def register_device(
     plan_prices = repo.load_price_versions(conn, [account.plan_id])[account.plan_id]
     if not any(device_type_id in v.tiers for v in plan_prices):
         raise InvalidInput(f"plan {account.plan_id} has no price for device type {device_type_id!r}")
+    share_month(conn, account.timezone, now)  # NOTE: R4 against the month's close, before its check
     refuse_closed_month(conn, account, now)
     # NOTE: R1 the key is generated here, in the same transaction as the device and its first
     # Active record: a device whose key generation did not complete does not exist, so is never billed.

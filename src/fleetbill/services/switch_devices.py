@@ -4,8 +4,11 @@ Both ways are set-based and short (issue 11 item 4): the UPDATE that switches th
 only those whose status differs, and its row locks order concurrent switches of a device, so
 each change is recorded once with its delta; on PostgreSQL the UPDATE feeds the records' INSERT
 in the same statement, whatever the number of devices; and the account is read once, for its
-zone and its last closed month (R4). One device by its id is 3 statements, 10,000 devices 3 or 4,
-and the month's high-water marks (R5) one locked read and one write per device type."""
+zone and its last closed month (R4); then the month's lock is taken SHARED against its close
+(R4, adapters/db/month_lock.py) and the UPDATE checks the month again, after it. One device or
+10,000 is 3 statements (PostgreSQL: the read, the lock, the switch that records; SQLite: the
+read, the UPDATE, the INSERT), one more read when some are left as they were (to say why), and
+the month's high-water marks (R5) one locked read and one write per device type."""
 
 from __future__ import annotations
 
@@ -13,13 +16,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, literal, select, update
+from sqlalchemy import Connection, and_, insert, literal, select, update
 
 from ..adapters.db import schema as t
 from ..adapters.db.marks import note_changes
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.events import EventType, NewEvent
-from .devices import among, refuse_closed_month_of
+from ..domain.periods import BillingMonth
+from .devices import (
+    among,
+    open_for,
+    refuse_closed_month_of,
+    refuse_closed_month_of_device,
+    refuse_if_closed,
+    share_month,
+)
 from .events import record
 
 MAX_BULK = 10_000
@@ -53,15 +64,13 @@ def switch_devices(
     if len(ids) > MAX_BULK:
         raise InvalidInput(f"at most {MAX_BULK} devices per request, not {len(ids)}")
     timezone = refuse_closed_month_of(conn, account_id, now)
+    month = share_month(conn, timezone, now)  # NOTE: R4 against the month's close, before the write checks it
     d = t.devices
     mine = (d.c.account_id == account_id, among(conn, d.c.id, ids))
-    types = {device_id: ty for device_id, ty, _ in _switch(conn, now, mine, active, actor, request_id)}
-    if len(types) < len(ids):
-        found = set(conn.execute(select(d.c.id).where(*mine)).scalars())
-        missing = sorted(set(ids) - found)
-        if missing:  # the caller's transaction rolls the switch back: all or nothing
-            more = " …" if len(missing) > 5 else ""
-            raise NotFound(f"no device {', '.join(missing[:5])}{more} in account {account_id}")
+    changed = _switch(conn, now, account_id, month, mine, active, actor, request_id)
+    types = {device_id: ty for device_id, ty, _ in changed}
+    if len(types) < len(ids):  # the caller's transaction rolls the switch back: all or nothing
+        _refuse_unswitched(conn, now, account_id, month, [i for i in ids if i not in types], active)
     switched = [i for i in ids if i in types]
     if switched:
         _marks_and_event(conn, now, account_id, timezone, [(i, types[i]) for i in switched], active, actor, request_id)
@@ -72,28 +81,34 @@ def switch_device(
     conn: Connection, now: datetime, device_id: str, active: bool, actor: str, request_id: str | None = None
 ) -> SwitchResult:
     """One device by its id, whatever its account."""
-    d = t.devices
-    changed = _switch(conn, now, (d.c.id == device_id,), active, actor, request_id)
-    account_id = changed[0][2] if changed else conn.execute(select(d.c.account_id).where(d.c.id == device_id)).scalar()
-    if account_id is None:
-        raise NotFound(f"no device {device_id}")
-    timezone = refuse_closed_month_of(conn, account_id, now)  # NOTE: R4 raised after the switch: rolled back
+    account_id, timezone = refuse_closed_month_of_device(conn, device_id, now)
+    month = share_month(conn, timezone, now)  # NOTE: R4 against the month's close, before the write checks it
+    changed = _switch(conn, now, account_id, month, (t.devices.c.id == device_id,), active, actor, request_id)
     if not changed:
+        _refuse_unswitched(conn, now, account_id, month, [device_id], active)
         return SwitchResult([], [device_id])
     _marks_and_event(conn, now, account_id, timezone, [(device_id, changed[0][1])], active, actor, request_id)
     return SwitchResult([device_id], [])
 
 
 def _switch(
-    conn: Connection, now: datetime, which: tuple, active: bool, actor: str, request_id: str | None
+    conn: Connection,
+    now: datetime,
+    account_id: str,
+    month: BillingMonth,
+    which: tuple,
+    active: bool,
+    actor: str,
+    request_id: str | None,
 ) -> list[tuple[str, str, str]]:
     """Switch the devices `which` selects whose status differs, and record each change (R4) with
     its delta (R5): (device id, device type, account) of each. PostgreSQL: one statement, the
-    UPDATE feeding the INSERT; SQLite: the UPDATE, then the INSERT."""
+    UPDATE feeding the INSERT; SQLite: the UPDATE, then the INSERT. Nothing is switched when the
+    month is closed for the account (read after share_month, R4: _refuse_unswitched says so)."""
     d, sc = t.devices, t.status_changes
     switched = (
         update(d)
-        .where(*which, d.c.active != active)
+        .where(*which, d.c.active != active, open_for(account_id, month))
         .values(active=active)
         .returning(d.c.id, d.c.device_type_id, d.c.account_id)
     )
@@ -114,6 +129,24 @@ def _switch(
     if changed:
         conn.execute(insert(sc), [dict(device_id=i, device_type_id=ty, account_id=a, **same) for i, ty, a in changed])
     return changed
+
+
+def _refuse_unswitched(
+    conn: Connection, now: datetime, account_id: str, month: BillingMonth, ids: list[str], active: bool
+) -> None:
+    """Why the UPDATE left `ids` as they were, in one read: the month closed meanwhile (R4, 409),
+    an id not of the account (404); or the device already in the asked status (no error)."""
+    a, d = t.accounts, t.devices
+    asked = d.c.account_id == a.c.id, among(conn, d.c.id, ids)
+    rows = conn.execute(
+        select(a.c.closed_through, d.c.id).select_from(a.outerjoin(d, and_(*asked))).where(a.c.id == account_id)
+    ).all()
+    refuse_if_closed(month, rows[0][0])
+    found = {r[1]: r for r in rows if r[1] is not None}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        more = " …" if len(missing) > 5 else ""
+        raise NotFound(f"no device {', '.join(missing[:5])}{more} in account {account_id}")
 
 
 def _marks_and_event(
