@@ -10,6 +10,9 @@ PostgreSQL database (`fleetbill_bench`, dropped at the end), then, in the same r
 * times the same close with the event recording switched off (`record_invoices_finalized`
   patched to a no-op in this process only, never in the code), alternating with the close with
   events (issue 9: "within 10% of the close without them, in the same run");
+* times the same close without explaining its peaks (`close_due_months(explain=False)`: no first
+  instant computed nor stored in month_peaks), alternating with the others (issue 12 item 1:
+  "within 10% of the close without it, same run");
 * times one SQL statement that computes the same per-(account, device type) peaks for every
   account (the baseline), `--repeat` times;
 * checks that the baseline's peaks are exactly the quantities on the invoices;
@@ -351,6 +354,7 @@ def reset(url: str) -> None:
             pg.execute("DELETE FROM invoices")
             pg.execute("UPDATE issuers SET last_sequence = 0")
             pg.execute("DELETE FROM opening_levels")  # the next month's, which the close stores (82404d5)
+            pg.execute("DELETE FROM month_peaks")  # the close's explanation of its peaks (issue 12)
             pg.execute("UPDATE accounts SET closed_through = NULL")  # the month is due again (b395a6c)
         pg.execute(
             "VACUUM (ANALYZE) accounts, opening_levels, point_entries, invoice_lines, invoice_taxes, invoices, "
@@ -423,15 +427,16 @@ def max_rss_mib() -> float:
 
 def run_baseline(db: Database) -> tuple[float, dict]:
     """One SQL statement computing every account's peaks: the query the close itself runs
-    (fleetbill.adapters.db.usage.peak_query), for every account, with the close's session settings."""
+    (fleetbill.adapters.db.usage.peak_query, without the instants that explain them), for every
+    account, with the close's session settings."""
     bounds = {tz: MONTH.bounds(tz) for tz in TIMEZONES}
     with db.transaction() as conn:
         for statement in POSTGRES_SETTINGS:
             conn.exec_driver_sql(statement)
         t0 = time.perf_counter()
-        rows = conn.execute(peak_query(bounds)).all()
+        rows = conn.execute(peak_query(bounds, explained=False)).all()
         elapsed = time.perf_counter() - t0
-    return elapsed, {(a, dt): int(n) for a, dt, n in rows}
+    return elapsed, {(a, dt): int(n) for a, dt, n, _ in rows}
 
 
 def invoiced_quantities(url: str) -> dict:
@@ -522,22 +527,25 @@ def main(argv=None) -> int:
         settings = Settings(database_url=url)
         clock = TestClock(max(MONTH.end(tz) for tz in TIMEZONES) + timedelta(minutes=5))
         db = Database(url)
-        variants = {"events on": None, "events off": _no_events}
+        # name -> (record_invoices_finalized's stand-in, None: the real one; explain the peaks)
+        variants = {"events on": (None, True), "events off": (_no_events, True), "no explanation": (None, False)}
         closes, growth, recording = {v: [] for v in variants}, [], []
         for run in range(args.repeat):
-            # Alternating, each variant first every other run, so the machine's drift falls on both.
-            order = list(variants) if run % 2 == 0 else list(reversed(variants))
+            # Rotating, each variant first in turn, so the machine's drift falls on all of them.
+            names = list(variants)
+            order = names[run % len(names) :] + names[: run % len(names)]
             for variant in order:
                 reset(url)
                 timed = _Timed()
-                with mock.patch("fleetbill.services.close_month.record_invoices_finalized", variants[variant] or timed):
+                stand_in, explain = variants[variant]
+                with mock.patch("fleetbill.services.close_month.record_invoices_finalized", stand_in or timed):
                     before = max_rss_mib()
                     t0 = time.perf_counter()
-                    report = close_due_months(db, clock, settings)
+                    report = close_due_months(db, clock, settings, explain=explain)
                     elapsed = time.perf_counter() - t0
                 growth.append(max_rss_mib() - before)
                 closes[variant].append(elapsed)
-                if variants[variant] is None:
+                if variant == "events on":
                     recording.append(timed.seconds)
                 if report.months != [str(MONTH)] or report.invoices != data["accounts"] or report.skipped:
                     raise SystemExit(
@@ -545,13 +553,16 @@ def main(argv=None) -> int:
                         f"{report.invoices} invoices, {len(report.skipped)} skipped"
                     )
                 events = row_count(url, "events WHERE type = 'invoice.finalized'")
-                if events != (report.invoices if variants[variant] is None else 0):
+                if events != (report.invoices if stand_in is None else 0):
                     raise SystemExit(f"{variant}: {events} events for {report.invoices} invoices")
-                recorded_in = f" (recording {timed.seconds:.2f} s)" if variants[variant] is None else ""
+                explained = row_count(url, "month_peaks")
+                if (explained > 0) != explain:
+                    raise SystemExit(f"{variant}: {explained} peaks explained")
+                recorded_in = f" (recording {timed.seconds:.2f} s)" if variant == "events on" else ""
                 print(
-                    f"close {run + 1}, {variant + ':':<11} {elapsed:.2f} s{recorded_in}, "
+                    f"close {run + 1}, {variant + ':':<15} {elapsed:.2f} s{recorded_in}, "
                     f"{report.invoices:,} invoices, {report.collections_opened:,} collections opened, "
-                    f"{events:,} events, peak RSS +{growth[-1]:.0f} MiB",
+                    f"{events:,} events, {explained:,} peaks explained, peak RSS +{growth[-1]:.0f} MiB",
                     flush=True,
                 )
         if order[-1] != "events on":  # publishing needs a close with its events
@@ -614,6 +625,14 @@ def main(argv=None) -> int:
             f"  recording alone    {statistics.median(recording):>12.2f} s   median, inside the events-on close: "
             f"{statistics.median(own):.3f}x the rest of that close (median)"
         )
+        plain_s = statistics.median(closes["no explanation"])
+        print(
+            f"explained / not      {on_s / plain_s:>12.3f} x   issue 12 item 1: within 1.10x (the medians' ratio; "
+            f"not explained: {plain_s:.2f} s)"
+        )
+        pairs = [on / off for on, off in zip(closes["events on"], closes["no explanation"], strict=True)]
+        listed = ", ".join(f"{x:.3f}" for x in pairs)
+        print(f"  each run's ratio   {statistics.median(pairs):>12.3f} x   median of the runs' ratios ({listed})")
         print(f"baseline (median)    {base_s:>12.2f} s   one SQL statement: the same peaks, every account")
         print(
             f"publishing (median)  {statistics.median(publishing):>12,.0f} events/s   "

@@ -507,7 +507,7 @@ def main(argv=None) -> int:
         bounds = {tz: MONTH.bounds(tz) for tz in TIMEZONES}
         plans = {}
         for k in (long, short):
-            took, plan = explain(dbs[k], peak_query(bounds))
+            took, plan = explain(dbs[k], peak_query(bounds, explained=False))
             plans[k] = plan
             print(f"\nEXPLAIN (ANALYZE, BUFFERS) of the peak query, {names[k]} ({took:.2f} s):\n{plan}")
             print("  scans of status_changes / opening_levels:")
