@@ -38,9 +38,10 @@ def parse_scope(text: str) -> Scope:
         raise ValueError(f"a key's scope is 'full' or 'read_only' (read-only), not {text!r}") from None
 
 
-def permits(scope: Scope, method: str) -> bool:
-    """A full key may call anything; a read-only key only reads (GET, HEAD)."""
-    return scope is Scope.FULL or method.upper() in READ_METHODS
+def permits(scope: Scope, method: str, reads: bool = False) -> bool:
+    """A full key may call anything; a read-only key only reads (GET, HEAD, or an operation that
+    `reads` though it is a POST: a preview that writes nothing)."""
+    return scope is Scope.FULL or reads or method.upper() in READ_METHODS
 
 
 def secret_prefix(test_mode: bool) -> str:

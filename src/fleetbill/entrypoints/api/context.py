@@ -46,6 +46,12 @@ from .schemas import check_storable_text
 bearer = HTTPBearer(auto_error=False, description="An operator API key: `fleetbill api-key create NAME` prints one.")
 
 
+# A POST that writes nothing (the bill's preview) says so in its OpenAPI operation; a read-only
+# key may call it, and it takes no Idempotency-Key (openapi.truthful_openapi).
+READS_MARK = "x-fleetbill-reads-only"
+READS = {READS_MARK: True}
+
+
 @dataclass(frozen=True)
 class Operator:
     key_id: str
@@ -80,8 +86,10 @@ def operator(request: Request, credentials: HTTPAuthorizationCredentials | None 
             "ask the operator for a new one"
         )
     _note_use(app, key.id, key.last_used_at)
-    # NOTE: R22 (the operator's platform): a read-only key reads, and nothing else.
-    if not permits(key.scope, request.method):
+    # NOTE: R22 (the operator's platform): a read-only key reads, and nothing else: GET, HEAD, or
+    # a POST declared a read (READS: a preview whose plan is too long for a query string).
+    reads = (getattr(request.scope.get("route"), "openapi_extra", None) or {}).get(READS_MARK, False)
+    if not permits(key.scope, request.method, reads):
         raise HTTPException(
             403,
             f"this API key is read-only: it may only read (GET). {request.method} {request.url.path} needs a full "

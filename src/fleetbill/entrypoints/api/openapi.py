@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from .context import MAX_IDEMPOTENCY_KEY
+from .context import MAX_IDEMPOTENCY_KEY, READS_MARK
 from .problems import MAX_DETAIL, MAX_ERRORS_LISTED, PROBLEM
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -84,7 +84,7 @@ def error_statuses(path: str, method: str, operation: dict) -> set[int]:
     statuses = {422}  # NOTE: every path and query parameter is checked storable (context.storable_params)
     if operation.get("security"):
         statuses.add(401)
-        if method != "get":
+        if method != "get" and not operation.get(READS_MARK):
             statuses.add(403)  # a read-only key writes nothing (context.operator)
     else:
         statuses.add(400)  # the gateway's events: a signature that does not verify
@@ -133,8 +133,8 @@ def truthful_openapi(api: FastAPI) -> dict:
             if not path.startswith("/v1/"):
                 continue
             _as_problems(path, method, operation)
-            if method == "post" and operation.get("security"):
-                _declare_idempotency_key(operation)
+            if method == "post" and operation.get("security") and not operation.get(READS_MARK):
+                _declare_idempotency_key(operation)  # a POST that reads (a preview) writes nothing to repeat
     _check_unique_ids(doc)
     api.openapi_schema = doc
     return doc
