@@ -35,6 +35,7 @@ class EventType(StrEnum):
     REFUND_SUCCEEDED = "refund.succeeded"  # money sent back to a card by the gateway
     INVOICE_MARKED_UNCOLLECTIBLE = "invoice.marked_uncollectible"  # written off by the operator
     WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint.disabled"  # the operator's own stream
+    BUDGET_THRESHOLD_REACHED = "budget.threshold_reached"  # R20: the month's projection at 80% or 100%
 
 
 # Events about the operator's installation rather than one account are in this stream.

@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime, timedelta
 
 from ..bootstrap import App
+from ..services.budgets import check_recent_budgets
 from ..services.deliver_webhooks import DeliveryReport, deliver_webhooks, sender_for
 from ..services.events import publish_events
 from ..services.run_due_jobs import run_due_jobs
 
 log = logging.getLogger("fleetbill.worker")
+# R20: each look at the budgets goes back this much before the last one, for switches that
+# committed a little after their instant; a threshold already told is not told again.
+BUDGET_OVERLAP = timedelta(minutes=1)
 
 
 def run_worker(app: App, *, once: bool = False, interval: int = 3600, tick: float | None = None) -> None:
@@ -21,11 +26,13 @@ def run_worker(app: App, *, once: bool = False, interval: int = 3600, tick: floa
     tick = tick or app.settings.webhook_interval
     sender = sender_for(app.settings)
     due_at = time.time()  # the first run is at once
+    budgets_since = app.clock.now()  # the due jobs' run checks every budget; the ticks what changed since
     while True:
         if time.time() >= due_at:
             _run_due_jobs(app, once)
             now = time.time()
             due_at = now - now % interval + interval + 5  # a few seconds past the next boundary
+        budgets_since = _check_budgets(app, budgets_since, once)
         _publish_and_deliver(app, sender, once)
         if once:
             return
@@ -41,6 +48,22 @@ def _run_due_jobs(app: App, once: bool) -> None:
         log.exception("due jobs failed; nothing half-done was kept; retrying at the next boundary")
     else:
         _log(report)
+
+
+def _check_budgets(app: App, since: datetime, once: bool) -> datetime:
+    """R20: the budgets of the accounts that turned a device Active since the last look; when to look from next."""
+    now = app.clock.now()
+    try:
+        with app.db.transaction() as conn:
+            told = check_recent_budgets(conn, now, app.settings, since - BUDGET_OVERLAP)
+    except Exception:
+        if once:
+            raise
+        log.exception("checking budgets failed; the next look goes back further")
+        return since
+    if told:
+        log.info("budgets: %d thresholds reached", told)
+    return now
 
 
 def _publish_and_deliver(app: App, sender, once: bool) -> DeliveryReport | None:
@@ -62,13 +85,15 @@ def _publish_and_deliver(app: App, sender, once: bool) -> DeliveryReport | None:
 def _log(report) -> None:
     close, collect = report.close, report.collect
     log.info(
-        "due jobs: %s (%d skipped); %s; %d transfer reminders, %d card warnings, %d points expired",
+        "due jobs: %s (%d skipped); %s; %d transfer reminders, %d card warnings, %d points expired, "
+        "%d budget thresholds reached",
         "another worker is closing" if close.running_elsewhere else close.summary(),
         len(close.skipped),
         collect.summary(),
         report.reminders,
         report.cards_warned,
         report.points_expired,
+        report.budgets_told,
     )
     if report.mail is None:
         log.info("notifications wait in the outbox: set FLEETBILL_SMTP_URL to email them")

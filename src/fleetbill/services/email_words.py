@@ -71,6 +71,10 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "en": "Features disabled: {number} is unpaid",
         "ja": "{number} が未払いのため、プランの機能を停止しました",
     },
+    "budget_threshold": {
+        "en": "Your bill for {month} is projected at {projection}: {threshold}% of your budget",
+        "ja": "{month}分のご請求見込み額が予算の{threshold}%に達しました（{projection}）",
+    },
     "reinstated": {
         "en": "Your plan's features are back on",
         "ja": "プランの機能を再開しました",
@@ -92,6 +96,10 @@ LABELS_JA = {
     "returned": "返還額（税込）",
     "points back": "ポイントで返還",
     "refund": "返金",
+    "billing month": "請求月",
+    "projected bill": "ご請求見込み額（税込、ポイント充当後）",
+    "budget": "予算",
+    "share of budget": "予算に対する割合",
 }
 
 WORDS = {

@@ -145,7 +145,21 @@ def _credit_note(p: dict, r: Reader) -> list[Note]:
     return [("credit_note", said, body)]
 
 
+def _budget(p: dict, r: Reader) -> list[Note]:
+    """R20: the month's projected bill reached a threshold of the budget (told once a month)."""
+    cur, month = p["currency"], month_text(p["billing_month"], r.lang)
+    fields = dict(month=month, threshold=p["threshold"], projection=amount(p["projection"], cur, r.lang))
+    body = {
+        "billing_month": month,
+        "projected_bill": fields["projection"],
+        "budget": amount(p["budget"], cur, r.lang),
+        "share_of_budget": f"{p['share']}%",
+    }
+    return [("budget_threshold", subject("budget_threshold", r.lang, **fields), body)]
+
+
 CONSUMERS: dict[str, Callable[[dict, Reader], list[Note]]] = {
+    EventType.BUDGET_THRESHOLD_REACHED: _budget,
     EventType.CREDIT_NOTE_ISSUED: _credit_note,
     EventType.INVOICE_FINALIZED: _invoice_finalized,
     EventType.INVOICE_PAID: _invoice_paid,

@@ -18,6 +18,7 @@ from ..clock import Clock
 from ..domain.dunning import RetryPolicy
 from ..settings import Settings
 from .bank_transfer import chase_bank_transfers
+from .budgets import check_budgets
 from .card_updates import warn_expiring_cards
 from .close_month import CloseReport, CloseRunning, Progress, close_due_months
 from .collect_invoice import CollectReport, collect_due
@@ -37,6 +38,7 @@ class DueJobsReport:
     reminders: int = 0
     cards_warned: int = 0
     mail: MailReport | None = None  # None: no SMTP server is configured
+    budgets_told: int = 0  # R20: budget thresholds newly reached, each told once a month
 
 
 def run_due_jobs(
@@ -94,4 +96,6 @@ def run_timeline_jobs(
         # may use them is still open (another worker closing, or months left by the run's bound).
         months_open = close.running_elsewhere or close.months_remaining
         expired = 0 if months_open else expire_points(conn, now, timeline)
-    return DueJobsReport(close, collect, expired, reminders, warned)
+    with db.transaction() as conn:  # R20: after the close, so a new month is projected from its start
+        budgets = check_budgets(conn, clock.now(), settings, timeline.accounts())
+    return DueJobsReport(close, collect, expired, reminders, warned, budgets_told=budgets)

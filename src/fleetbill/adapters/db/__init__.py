@@ -4,6 +4,7 @@ from . import (  # noqa: F401
     schema,
     schema_access,
     schema_accounts,
+    schema_budgets,
     schema_console,
     schema_credit_notes,
     schema_events,

@@ -43,6 +43,7 @@ ACTIONS = (
     "test_clock.advance",  # test mode: who moved a timeline, and to when
     "account.updated",  # issue 10: subject: the settings changed; details: from and to
     "account.tax_changed",  # R13: a country/region or tax status change applied with its period
+    "plan.default_budget_set",  # R20: subject: the plan's id; details: from and to (JPY)
 )
 
 

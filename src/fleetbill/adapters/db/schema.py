@@ -130,6 +130,9 @@ plans = Table(
     Column("features", Text, nullable=False),  # JSON list of feature names
     Column("allow_bank_transfer", Boolean, nullable=False),
     _instant("created_at"),
+    # R20 (issue 12): the monthly budget, JPY, of each account on the plan that sets none itself.
+    Column("default_budget", BigInteger, nullable=True),
+    CheckConstraint("default_budget > 0", name="default_budget"),
 )
 
 price_versions = Table(
@@ -204,6 +207,9 @@ accounts = Table(
     Column("billing_emails", Text, nullable=False, server_default="[]"),
     Column("postal_address", Text, nullable=True),
     CheckConstraint("language IN ('ja', 'en')", name="language"),
+    # R20 (issue 12): its monthly budget, JPY (None: its plan's default_budget, if any).
+    Column("budget", BigInteger, nullable=True),
+    CheckConstraint("budget > 0", name="budget"),
     # Keyset paging (issue 11 item 5): the console's accounts by name, the API's by creation.
     Index("ix_accounts_name_id", "name", "id"),
     Index("ix_accounts_created_at_id", "created_at", "id"),
