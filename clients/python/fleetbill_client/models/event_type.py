@@ -6,6 +6,7 @@ class EventType(StrEnum):
     ACCOUNT_REINSTATED = "account.reinstated"
     ACCOUNT_SUSPENDED = "account.suspended"
     ACCOUNT_UPDATED = "account.updated"
+    BUDGET_THRESHOLD_REACHED = "budget.threshold_reached"
     CARD_EXPIRING = "card.expiring"
     CARD_UPDATED = "card.updated"
     CREDIT_NOTE_ISSUED = "credit_note.issued"

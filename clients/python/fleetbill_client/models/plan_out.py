@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.price_version_out import PriceVersionOut
 
@@ -26,6 +28,8 @@ class PlanOut:
         features (list[str]):
         allow_bank_transfer (bool):
         price_versions (list[PriceVersionOut]):
+        default_budget (int | None | Unset): R20: the monthly budget (JPY) of each account on the plan that sets none
+            itself
     """
 
     id: str
@@ -37,6 +41,7 @@ class PlanOut:
     features: list[str]
     allow_bank_transfer: bool
     price_versions: list[PriceVersionOut]
+    default_budget: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,6 +66,12 @@ class PlanOut:
             price_versions_item = price_versions_item_data.to_dict()
             price_versions.append(price_versions_item)
 
+        default_budget: int | None | Unset
+        if isinstance(self.default_budget, Unset):
+            default_budget = UNSET
+        else:
+            default_budget = self.default_budget
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -76,6 +87,8 @@ class PlanOut:
                 "price_versions": price_versions,
             }
         )
+        if default_budget is not UNSET:
+            field_dict["default_budget"] = default_budget
 
         return field_dict
 
@@ -107,6 +120,15 @@ class PlanOut:
 
             price_versions.append(price_versions_item)
 
+        def _parse_default_budget(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        default_budget = _parse_default_budget(d.pop("default_budget", UNSET))
+
         plan_out = cls(
             id=id,
             name=name,
@@ -117,6 +139,7 @@ class PlanOut:
             features=features,
             allow_bank_transfer=allow_bank_transfer,
             price_versions=price_versions,
+            default_budget=default_budget,
         )
 
         plan_out.additional_properties = d

@@ -127,6 +127,9 @@ class PlanOut(BaseModel):
     features: list[str]
     allow_bank_transfer: bool
     price_versions: list[PriceVersionOut]
+    default_budget: int | None = Field(
+        None, description="R20: the monthly budget (JPY) of each account on the plan that sets none itself"
+    )
 
 
 class TaxRateIn(In):

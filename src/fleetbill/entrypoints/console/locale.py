@@ -307,4 +307,11 @@ JA: dict[str, str] = {
     "waiting": "送信待ち",
     "{n} emails": "{n} 件",
     "{n} tries: {why}": "{n} 回試行：{why}",
+    # a plan's default budget (R20, issue 12 item 4)
+    "Default monthly budget (JPY; empty: none)": "既定の月額予算（円、空欄はなし）",
+    "Accounts on the plan that set no budget of their own are emailed when their month's projected bill reaches 80% "
+    "and 100% of it.": (
+        "予算を設定していないこのプランのアカウントには、今月のご請求見込み額が 80% と 100% に達したときに"
+        "メールで通知します。"
+    ),
 }

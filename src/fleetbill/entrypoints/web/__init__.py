@@ -17,7 +17,7 @@ from ...adapters.pdf.credit_note_pdf import render_credit_note_pdf
 from ...services.portal_links import LinkUsed, use_link
 from .. import invoice_files
 from ..api.context import get_app, storable_form
-from . import card_pages, device_pages, peak_pages, settings_pages
+from . import budget_pages, card_pages, device_pages, peak_pages, settings_pages
 from .billing_page import render_billing
 from .session import check_csrf, check_same_origin, link_opening_page, session_account, start_session
 
@@ -97,6 +97,7 @@ def _owns_note(conn, credit_note_id: str, account_id: str) -> bool:
 pages.include_router(device_pages.router)
 pages.include_router(card_pages.router)
 pages.include_router(settings_pages.router)
+pages.include_router(budget_pages.router)
 pages.include_router(peak_pages.router)
 
 __all__ = ["pages", "session_account", "check_csrf"]

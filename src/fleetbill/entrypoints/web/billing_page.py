@@ -18,6 +18,7 @@ from ...domain.billing_state import AccountBillingState, BillingState
 from ...domain.line_words import line_description, peak_words
 from ...domain.rating import describe_tier, tier_rows
 from ...services.billing_state import account_billing_state
+from ...services.budgets import budget_view
 from ...services.points import points_view
 from ...services.test_clocks import account_clock
 from ...services.usage_now import usage_now
@@ -131,6 +132,7 @@ def billing_context(
     return dict(
         account=account,
         usage=usage,
+        budget=budget_view(conn, usage),  # R20: the projection against the budget
         chart=chart_svg(series, usage.period_start, usage.period_end, now, account.timezone, _, lang),
         invoices=views.invoices(
             conn, t.invoices.c.account_id == account_id, limit=None if all_invoices else RECENT_INVOICES
@@ -165,6 +167,7 @@ def render_billing(
     card_error=None,
     all_invoices: bool = False,
     settings_error=None,
+    budget_error=None,
 ):
     """The billing page; `card_error` is a refusal of a card action, shown beside the cards."""
     app, lang = get_app(request), language(request)
@@ -172,4 +175,5 @@ def render_billing(
         context = billing_context(conn, app, account_id, translator(lang), lang, all_invoices)
     context.update(csrf=request.session["csrf"], done=DONE.get(done), card_error=card_error)
     context.update(settings_done=done == "settings", settings_error=settings_error)
+    context.update(budget_done=done == "budget", budget_error=budget_error)
     return templates.TemplateResponse(request, "billing.html", context, status_code=status_code)

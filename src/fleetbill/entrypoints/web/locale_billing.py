@@ -207,4 +207,27 @@ JA: dict[str, str] = {
     "Each invoice is emailed with its PDF when it is issued, and a receipt when a card pays it.": (
         "請求書は発行時に PDF を添付してメールでお送りし、カードでのお支払い後には領収のお知らせをお送りします。"
     ),
+    # the monthly budget (R20, issue 12 item 4)
+    "Monthly budget": "月額予算",
+    "Budget saved.": "予算を保存しました。",
+    "Projected bill for {month}: {projection} JPY, {share}% of your budget of {budget} JPY.": (
+        "{month} のご請求見込み額：{projection} 円（予算 {budget} 円の {share}%）。"
+    ),
+    "{share}% of the budget": "予算の {share}%",
+    "{threshold}% of the budget reached on {day}: projected {projection} JPY. We email you once about it.": (
+        "{day}に予算の {threshold}% に達しました（見込み額 {projection} 円）。メールで 1 回お知らせします。"
+    ),
+    "This is your plan's budget; set your own below.": "これはプランの既定の予算です。下でご自身の予算を設定できます。",
+    "No budget yet: set one and we email you when this month's projected bill reaches 80% and 100% of it.": (
+        "予算は未設定です。設定すると、今月のご請求見込み額が予算の 80% と 100% に達したときにメールでお知らせします。"
+    ),
+    "Monthly budget (JPY, tax included)": "月額予算（円、税込）",
+    "The projection is this month's bill if the devices Active now stay Active to the month's end: the peak so far, "
+    "with fees and tax, less credit points. You are told once at 80% and once at 100% each month; leave the field "
+    "empty to remove your budget.": (
+        "見込み額は、現在アクティブなデバイスが月末までアクティブのままの場合の今月のご請求額です（ここまでの最大同時稼働台数、"
+        "固定料金と消費税を含み、クレジットポイント充当後）。"
+        "80% と 100% に達したとき、それぞれ月に 1 回お知らせします。"
+        "予算を削除するには欄を空にして保存してください。"
+    ),
 }
