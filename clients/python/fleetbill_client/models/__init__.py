@@ -19,6 +19,8 @@ from .attempt_out import AttemptOut
 from .billing_link_out import BillingLinkOut
 from .billing_state_out import BillingStateOut
 from .billing_state_out_state import BillingStateOutState
+from .budget_in import BudgetIn
+from .budget_out import BudgetOut
 from .bulk_status_in import BulkStatusIn
 from .card_added import CardAdded
 from .card_in import CardIn
@@ -38,6 +40,7 @@ from .credit_note_in_refund_method_type_0 import CreditNoteInRefundMethodType0
 from .credit_note_line_out import CreditNoteLineOut
 from .credit_note_out import CreditNoteOut
 from .credit_note_tax_out import CreditNoteTaxOut
+from .default_budget_in import DefaultBudgetIn
 from .delivery_attempt_out import DeliveryAttemptOut
 from .delivery_out import DeliveryOut
 from .delivery_page import DeliveryPage
@@ -50,6 +53,8 @@ from .device_type_change_out import DeviceTypeChangeOut
 from .device_type_in import DeviceTypeIn
 from .device_type_out import DeviceTypeOut
 from .due_jobs_out import DueJobsOut
+from .effective_budget_out import EffectiveBudgetOut
+from .effective_budget_out_source import EffectiveBudgetOutSource
 from .endpoint_change_in import EndpointChangeIn
 from .endpoint_in import EndpointIn
 from .endpoint_out import EndpointOut
@@ -77,6 +82,9 @@ from .line_credit_in import LineCreditIn
 from .line_out import LineOut
 from .list_invoices_status_type_0 import ListInvoicesStatusType0
 from .month_peaks_out import MonthPeaksOut
+from .month_preview_out import MonthPreviewOut
+from .month_preview_out_billable_devices_after import MonthPreviewOutBillableDevicesAfter
+from .month_preview_out_billable_devices_before import MonthPreviewOutBillableDevicesBefore
 from .new_delivery import NewDelivery
 from .notice_check_out import NoticeCheckOut
 from .payment_out import PaymentOut
@@ -88,6 +96,9 @@ from .plan_in_counting_mode import PlanInCountingMode
 from .plan_in_prices import PlanInPrices
 from .plan_in_term import PlanInTerm
 from .plan_out import PlanOut
+from .plan_preview_out import PlanPreviewOut
+from .plan_preview_out_kind_type_0 import PlanPreviewOutKindType0
+from .planned_change_in import PlannedChangeIn
 from .point_entry_out import PointEntryOut
 from .points_out import PointsOut
 from .price_impact_out import PriceImpactOut
@@ -126,6 +137,7 @@ from .test_clock_advance_out import TestClockAdvanceOut
 from .test_clock_in import TestClockIn
 from .test_clock_out import TestClockOut
 from .test_clock_out_status import TestClockOutStatus
+from .threshold_reached_out import ThresholdReachedOut
 from .tier_charge_out import TierChargeOut
 from .tier_in import TierIn
 from .transfer_in import TransferIn
@@ -134,6 +146,8 @@ from .type_peak_out import TypePeakOut
 from .usage_out import UsageOut
 from .usage_out_active_now import UsageOutActiveNow
 from .usage_out_billable_devices import UsageOutBillableDevices
+from .what_if_in import WhatIfIn
+from .what_if_out import WhatIfOut
 from .write_off_in import WriteOffIn
 from .write_off_out import WriteOffOut
 
@@ -157,6 +171,8 @@ __all__ = (
     "BillingLinkOut",
     "BillingStateOut",
     "BillingStateOutState",
+    "BudgetIn",
+    "BudgetOut",
     "BulkStatusIn",
     "CardAdded",
     "CardIn",
@@ -176,6 +192,7 @@ __all__ = (
     "CreditNoteLineOut",
     "CreditNoteOut",
     "CreditNoteTaxOut",
+    "DefaultBudgetIn",
     "DeliveryAttemptOut",
     "DeliveryOut",
     "DeliveryPage",
@@ -188,6 +205,8 @@ __all__ = (
     "DeviceTypeIn",
     "DeviceTypeOut",
     "DueJobsOut",
+    "EffectiveBudgetOut",
+    "EffectiveBudgetOutSource",
     "EndpointChangeIn",
     "EndpointIn",
     "EndpointOut",
@@ -215,6 +234,9 @@ __all__ = (
     "LineOut",
     "ListInvoicesStatusType0",
     "MonthPeaksOut",
+    "MonthPreviewOut",
+    "MonthPreviewOutBillableDevicesAfter",
+    "MonthPreviewOutBillableDevicesBefore",
     "NewDelivery",
     "NoticeCheckOut",
     "PaymentOut",
@@ -225,7 +247,10 @@ __all__ = (
     "PlanInCountingMode",
     "PlanInPrices",
     "PlanInTerm",
+    "PlannedChangeIn",
     "PlanOut",
+    "PlanPreviewOut",
+    "PlanPreviewOutKindType0",
     "PointEntryOut",
     "PointsOut",
     "PriceImpactOut",
@@ -264,6 +289,7 @@ __all__ = (
     "TestClockIn",
     "TestClockOut",
     "TestClockOutStatus",
+    "ThresholdReachedOut",
     "TierChargeOut",
     "TierIn",
     "TransferIn",
@@ -272,6 +298,8 @@ __all__ = (
     "UsageOut",
     "UsageOutActiveNow",
     "UsageOutBillableDevices",
+    "WhatIfIn",
+    "WhatIfOut",
     "WriteOffIn",
     "WriteOffOut",
 )

@@ -19,6 +19,7 @@ from . import (
     problems,
     routes_accounts,
     routes_api_keys,
+    routes_budgets,
     routes_catalog,
     routes_credit_notes,
     routes_events,
@@ -28,6 +29,7 @@ from . import (
     routes_peaks,
     routes_test_clocks,
     routes_webhooks,
+    routes_what_if,
 )
 from .context import storable_params
 
@@ -86,6 +88,8 @@ def create_api(app: App) -> FastAPI:
     api.include_router(routes_api_keys.router)
     api.include_router(routes_credit_notes.router)
     api.include_router(routes_peaks.router)
+    api.include_router(routes_what_if.router)
+    api.include_router(routes_budgets.router)
     if app.settings.test_mode:
         api.include_router(routes_test_clocks.clocks)
         if app.gateway.name == "sandbox":
