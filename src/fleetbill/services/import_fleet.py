@@ -302,12 +302,13 @@ def _write_chunk(writer: _Writer, now: datetime, chunk, ids: dict[str, str], act
         (dev_id, acc_id, d.device_type_id, d.name, hashed, d.key[-4:], d.active, d.since)
         for dev_id, acc_id, d, hashed in made
     ]
+    stored = [row + (row[-1],) for row in device_rows]  # status_at: the instant of its status (R5)
     # NOTE: R5 a device Active since before first_month is Active at its start: one record at
     # its instant (+1 to the count); an Inactive one is a lone Inactive record, which counts for nothing (0).
     history = [
         (dev_id, acc_id, d.device_type_id, d.active, int(d.active), d.since, actor) for dev_id, acc_id, d, _ in made
     ]
-    writer.put(t.devices, _DEVICE_COLUMNS, device_rows)
+    writer.put(t.devices, (*_DEVICE_COLUMNS, "status_at"), stored)
     writer.put(t.status_changes, _HISTORY_COLUMNS, history)
     _record(writer, now, [_registered(row) for row in device_rows])  # NOTE: R22
 

@@ -61,6 +61,7 @@ def register_device(
             key_last4=device_key[-4:],
             active=True,
             registered_at=now,
+            status_at=now,  # R5: the instant of its status, which a later switch must not precede
         ),
     )
     conn.execute(

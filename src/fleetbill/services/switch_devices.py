@@ -8,7 +8,11 @@ zone and its last closed month (R4); then the month's lock is taken SHARED again
 (R4, adapters/db/month_lock.py) and the UPDATE checks the month again, after it. One device or
 10,000 is 3 statements (PostgreSQL: the read, the lock, the switch that records; SQLite: the
 read, the UPDATE, the INSERT), one more read when some are left as they were (to say why), and
-the month's high-water marks (R5) one locked read and one write per device type."""
+the month's high-water marks (R5) one locked read and one write per device type.
+
+A device keeps the instant of its current status (`status_at`): the UPDATE changes it only at
+that instant or later, so a switch whose transaction commits after a later switch of the same
+device is refused (409) instead of recording a change behind the device's status (R5)."""
 
 from __future__ import annotations
 
@@ -16,11 +20,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, insert, literal, select, update
+from sqlalchemy import Connection, and_, insert, literal, or_, select, update
 
 from ..adapters.db import schema as t
 from ..adapters.db.marks import note_changes
-from ..domain.errors import InvalidInput, NotFound
+from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..domain.events import EventType, NewEvent
 from ..domain.periods import BillingMonth
 from .devices import (
@@ -104,12 +108,17 @@ def _switch(
     """Switch the devices `which` selects whose status differs, and record each change (R4) with
     its delta (R5): (device id, device type, account) of each. PostgreSQL: one statement, the
     UPDATE feeding the INSERT; SQLite: the UPDATE, then the INSERT. Nothing is switched when the
-    month is closed for the account (read after share_month, R4: _refuse_unswitched says so)."""
+    month is closed for the account (read after share_month, R4); a device whose status is later
+    than `now` is left as it is (_refuse_unswitched says why)."""
     d, sc = t.devices, t.status_changes
+    # NOTE: R5 a change is recorded only at or after the instant of the device's status, so its
+    # delta (from that status) is what it did to the count at its instant; NULL: a device loaded
+    # without the services and not switched since, older than any switch.
+    in_order = or_(d.c.status_at.is_(None), d.c.status_at <= now)
     switched = (
         update(d)
-        .where(*which, d.c.active != active, open_for(account_id, month))
-        .values(active=active)
+        .where(*which, d.c.active != active, in_order, open_for(account_id, month))
+        .values(active=active, status_at=now)
         .returning(d.c.id, d.c.device_type_id, d.c.account_id)
     )
     # R5: only devices whose status changes get a record, +1 when it becomes Active, -1 Inactive.
@@ -135,11 +144,14 @@ def _refuse_unswitched(
     conn: Connection, now: datetime, account_id: str, month: BillingMonth, ids: list[str], active: bool
 ) -> None:
     """Why the UPDATE left `ids` as they were, in one read: the month closed meanwhile (R4, 409),
-    an id not of the account (404); or the device already in the asked status (no error)."""
+    an id not of the account (404), a device switched at a later instant than `now` by a request
+    that committed first (R5, 409); or the device already in the asked status (no error)."""
     a, d = t.accounts, t.devices
     asked = d.c.account_id == a.c.id, among(conn, d.c.id, ids)
     rows = conn.execute(
-        select(a.c.closed_through, d.c.id).select_from(a.outerjoin(d, and_(*asked))).where(a.c.id == account_id)
+        select(a.c.closed_through, d.c.id, d.c.active, d.c.status_at)
+        .select_from(a.outerjoin(d, and_(*asked)))
+        .where(a.c.id == account_id)
     ).all()
     refuse_if_closed(month, rows[0][0])
     found = {r[1]: r for r in rows if r[1] is not None}
@@ -147,6 +159,15 @@ def _refuse_unswitched(
     if missing:
         more = " …" if len(missing) > 5 else ""
         raise NotFound(f"no device {', '.join(missing[:5])}{more} in account {account_id}")
+    late = [found[i] for i in ids if found[i][2] != active]
+    if late:
+        more = f" (and {len(late) - 1} more)" if len(late) > 1 else ""
+        _, device, _, at = late[0]
+        raise Conflict(
+            f"device {device} changed status at {at.isoformat()}, after this request's instant "
+            f"{now.isoformat()}{more}: a change cannot be recorded behind a later one; nothing was "
+            "switched. Read the device's status again and switch it again if still needed"
+        )
 
 
 def _marks_and_event(

@@ -226,6 +226,9 @@ devices = Table(
     Column("key_last4", String(4), nullable=False),
     Column("active", Boolean, nullable=False),  # current status; the history below is the record
     _instant("registered_at"),
+    # The instant of the current status (its latest change): a switch changes the device only at
+    # or after it (R5). NULL: loaded without the services and not switched since (migration 0027).
+    _instant("status_at", nullable=True),
     # Keyset paging (issue 11 item 5): an account's devices in the order its pages list them.
     Index("ix_devices_account_listed", "account_id", "registered_at", "name", "id"),
 )
