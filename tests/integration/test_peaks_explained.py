@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from fleetbill.adapters.db import schema as t
+from fleetbill.domain.metering import CountingMode
 from fleetbill.domain.periods import BillingMonth
 from fleetbill.domain.rating import Tier
 from fleetbill.services.close_month import close_due_months
@@ -153,3 +154,134 @@ def test_r5_r14_the_pdf_and_the_csv_say_when_the_peak_was_reached(app, clock, ap
     assert by_type["esp32"]["peak_reached_at"] == "2026-03-03T10:02:00+09:00"
     assert by_type["lte"]["peak_reached_at"] == "2026-03-01T00:00:00+09:00"
     assert all(r["peak_reached_at"] == "" for r in rows if r["kind"] != "usage")
+
+
+# --- found by a review: what a closed month's invoice billed is what is explained ------------------
+
+
+def _plan_now(app, acme) -> str:
+    with app.db.read() as conn:
+        return conn.execute(select(t.accounts.c.plan_id).where(t.accounts.c.id == acme)).scalar()
+
+
+def _move_to(api, app, clock, acme, plan_id: str) -> None:
+    """Ask for another plan on 2 April; it applies with the renewal April's close makes (R10)."""
+    clock.set(datetime(2026, 4, 2, tzinfo=UTC))
+    assert api.post(f"/v1/accounts/{acme}/plan", json={"plan_id": plan_id}).status_code == 200
+    clock.set(datetime(2026, 5, 1, 6, tzinfo=UTC))
+    close_due_months(app.db, clock, app.settings)
+    assert _plan_now(app, acme) == plan_id
+
+
+def test_r5_r6_a_closed_month_is_explained_as_its_invoice_billed_whatever_the_plan_is_now(app, clock, api):
+    f.device_type(app)
+    f.plan(app, "basic", {"esp32": [Tier(None, 100)]})
+    f.plan(app, "pro", {"esp32": [Tier(None, 500)]}, mode=CountingMode.DISTINCT)
+    clock.set(datetime(2026, 2, 10, tzinfo=UTC))
+    peak_first = f.account(app, "basic", name="Peak first")
+    distinct_first = f.account(app, "pro", name="Distinct first")
+    first = {acme: f.devices(app, acme, 2)[0] for acme in (peak_first, distinct_first)}
+    clock.set(jst(5, 12))
+    for acme, a in first.items():
+        f.switch(app, acme, [a], False)
+    clock.set(jst(6, 12))
+    for acme in first:
+        f.devices(app, acme, 1)
+    _close_march(app, clock)
+    # March billed a peak of 2 to the one (first reached at the month's start) and 3 distinct devices
+    # to the other; then each moves to the other counting mode
+    _move_to(api, app, clock, peak_first, "pro")
+    with app.db.transaction() as conn:  # (the other's plan change, the same way)
+        conn.execute(t.accounts.update().where(t.accounts.c.id == distinct_first).values(plan_id="basic"))
+    # then March is explained as its invoice billed it: the peak of 2, though the plan counts distinct now
+    r = api.get(f"/v1/accounts/{peak_first}/peaks/2026-03")
+    assert r.status_code == 200, r.text
+    [esp32] = r.json()["types"]
+    assert (esp32["peak"], _at(esp32["peak_at"]), len(esp32["devices"])) == (2, MARCH_START, 2)
+    # and a month billed on distinct devices has no peak to explain, though the plan counts peaks now
+    # (it would have said 2, not the 3 its invoice billed)
+    r = api.get(f"/v1/accounts/{distinct_first}/peaks/2026-03")
+    assert r.status_code == 422 and "every device Active at any moment" in r.json()["detail"]
+    with app.db.transaction() as conn:  # (even without its stored peaks: a month closed before them)
+        conn.execute(t.month_peaks.delete())
+    assert api.get(f"/v1/accounts/{distinct_first}/peaks/2026-03").status_code == 422
+    again = api.get(f"/v1/accounts/{peak_first}/peaks/2026-03")
+    assert again.status_code == 200, again.text
+    assert again.json()["types"][0]["peak"] == 2
+
+
+def test_r5_r20_only_invoices_billed_on_a_peak_link_to_their_explanation(app, clock, api):
+    from tests.pages import open_page
+
+    f.device_type(app)
+    f.plan(app, "basic", {"esp32": [Tier(None, 100)]})
+    f.plan(app, "pro", {"esp32": [Tier(None, 500)]}, mode=CountingMode.DISTINCT)
+    clock.set(datetime(2026, 2, 10, tzinfo=UTC))
+    peak, distinct = f.account(app, "basic", name="Peak"), f.account(app, "pro", name="Distinct")
+    f.devices(app, peak, 2)
+    f.devices(app, distinct, 2)
+    _close_march(app, clock)
+    open_page(api, peak)
+    assert '<a href="/billing/peaks/2026-03">' in api.get("/billing").text
+    open_page(api, distinct)
+    assert "/billing/peaks/" not in api.get("/billing").text
+
+
+def test_r5_the_devices_csv_and_the_api_take_a_known_device_type_only(app, clock, api, fleet):
+    from tests.pages import open_page
+
+    acme, _ = fleet
+    clock.set(jst(25, 9))
+    open_page(api, acme)
+    for name in ("nosuch", "%E2%82%AC", "a%0d%0aSet-Cookie:%20x=1"):
+        r = api.get(f"/billing/peaks/2026-03/{name}.csv")
+        assert r.status_code == 404, (name, r.status_code)
+        assert "set-cookie" not in {k.lower() for k in r.headers if r.headers[k] == "x=1"}
+    r = api.get("/billing/peaks/2026-03/esp32.csv")
+    assert r.headers["content-disposition"] == 'attachment; filename="peak-2026-03-esp32.csv"'
+    r = api.get(f"/v1/accounts/{acme}/peaks/2026-03", params={"device_type": "nosuch"})
+    assert r.status_code == 404 and "no device type 'nosuch'" in r.json()["detail"]
+    r = api.get(f"/v1/accounts/{acme}/peaks/2026-01")
+    assert r.status_code == 422 and "first month is 2026-02" in r.json()["detail"]
+
+
+def test_r5_an_account_the_close_skipped_keeps_no_closing_level_for_its_open_month(app, clock, api):
+    """A review found: an account without devices skipped by January's close (its plan had no
+    price) stored that it had none, and a fleet imported into January then went uncounted."""
+    from tests.integration.test_import_fleet import _csv, _import, _row
+
+    f.device_type(app)
+    f.plan(app, prices={"esp32": [Tier(None, 100)]})
+    f.plan(app, "lite", prices={"esp32": [Tier(None, 100)]})
+    clock.set(datetime(2026, 1, 10, tzinfo=UTC))
+    delta = [_row("crm-4", "Delta", plan="lite")]
+    _import(app, _csv(delta))
+    with app.db.read() as conn:
+        acc = conn.execute(select(t.accounts.c.id).where(t.accounts.c.name == "Delta")).scalar()
+    pv, tiers = t.price_versions, t.price_tiers
+    with app.db.transaction() as conn:  # January's close cannot price Delta: skipped, its month stays open
+        ids = conn.execute(select(pv.c.id).where(pv.c.plan_id == "lite")).scalars().all()
+        saved_tiers = conn.execute(select(tiers).where(tiers.c.price_version_id.in_(ids))).all()
+        saved = conn.execute(select(pv).where(pv.c.plan_id == "lite")).all()
+        conn.execute(tiers.delete().where(tiers.c.price_version_id.in_(ids)))
+        conn.execute(pv.delete().where(pv.c.plan_id == "lite"))
+    clock.set(datetime(2026, 2, 1, 6, tzinfo=UTC))
+    report = close_due_months(app.db, clock, app.settings)
+    assert [a for a, _, _ in report.skipped] == [acc]
+    with app.db.read() as conn:
+        kept = select(t.opening_levels).where(t.opening_levels.c.account_id == acc)
+        assert conn.execute(kept).all() == []  # nothing stored for a month still open
+    with app.db.transaction() as conn:  # the operator restores the price
+        conn.execute(pv.insert(), [r._asdict() for r in saved])
+        conn.execute(tiers.insert(), [r._asdict() for r in saved_tiers])
+    # when Delta's fleet is imported: one ESP32 Active since 20 January (its first month is still open)
+    clock.set(datetime(2026, 2, 5, tzinfo=UTC))
+    delta.append(
+        _row("crm-4", "Delta", "esp32", "g1", "dk_delta_key_00001", "active", "2026-01-20T10:00:00+09:00", plan="lite")
+    )
+    _import(app, _csv(delta))
+    # then February counts it, and explains it
+    usage = api.get(f"/v1/accounts/{acc}/usage").json()
+    assert usage["billable_devices"] == {"esp32": 1}
+    [esp32] = api.get(f"/v1/accounts/{acc}/peaks/2026-02").json()["types"]
+    assert esp32["peak"] == 1

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from operator import itemgetter
 
-from sqlalchemy import Connection, DateTime, and_, func, insert, select, type_coerce, update
+from sqlalchemy import Connection, DateTime, and_, delete, func, insert, select, type_coerce, update
 
 from ..adapters.db import repository as repo
 from ..adapters.db import schema as t
@@ -238,7 +238,9 @@ def close_month(
     issuer = repo.lock_issuer(conn, repo.DEFAULT_ISSUER)  # serializes concurrent closes: see R15 test
     due = _due(month, bounds, timeline)
     if conn.dialect.name == "postgresql":
-        return _close_streaming(conn, month, bounds, settings, now, report, progress, issuer, due, verify, explain)
+        numbered = _close_streaming(conn, month, bounds, settings, now, report, progress, issuer, due, verify, explain)
+        _forget_skipped(conn, month, bounds, report)
+        return numbered
     accounts = _due_accounts(conn, due)
     if not accounts:
         return range(0)
@@ -288,10 +290,24 @@ def close_month(
     ]
     if explain and explained:
         conn.execute(insert(t.month_peaks), explained)
+    _forget_skipped(conn, month, bounds, report)
     report.months.append(str(month))
     report.invoices += len(rows)
     report.billed += sum(d.total for _, d in drafts)
     return range(first, first + len(rows))
+
+
+def _forget_skipped(conn: Connection, month: BillingMonth, bounds: dict, report: CloseReport) -> None:
+    """An account the close skipped keeps its month open: the levels stored for its month's end
+    are not its closing levels yet (a change may still come into the month, an import's), so its
+    next month sums its history until the month is closed (issue 11, a review of issue 12)."""
+    skipped = [account_id for account_id, m, _ in report.skipped if m == str(month)]
+    if skipped:
+        ol = t.opening_levels
+        ends = sorted({end for _, end in bounds.values()})
+        for i in range(0, len(skipped), INSERT_CHUNK):
+            chunk = skipped[i : i + INSERT_CHUNK]
+            conn.execute(delete(ol).where(ol.c.at.in_(ends), ol.c.account_id.in_(chunk)))
 
 
 def _marks(conn: Connection, month: BillingMonth, bounds: dict, due, verify: bool) -> int | None:

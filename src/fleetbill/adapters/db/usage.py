@@ -122,7 +122,11 @@ def _levels(scope, bounds: Bounds):
 
 
 def peak_query(
-    bounds: Bounds, where: ColumnElement[bool] | None = None, marks: int | None = None, explained: bool = True
+    bounds: Bounds,
+    where: ColumnElement[bool] | None = None,
+    marks: int | None = None,
+    explained: bool = True,
+    any_plan: bool = False,
 ) -> Select:
     """R5 as one statement: (account id, device type id, peak, peak_at) for every account in scope
     on a peak plan; peak_at is the first instant the count reached the peak (the month's start
@@ -135,10 +139,13 @@ def peak_query(
     With `marks` (the month's BillingMonth.index) the month's high-water marks stand for its
     changes: one row per account and type that changed (adapters/db/marks.py). `explained=False`
     leaves peak_at out (NULL), for the benchmark that measures what explaining costs the close.
+    `any_plan`: the accounts in scope whatever their plan counts now (a month closed on a peak
+    plan, explained after the account moved to one counting distinct devices).
     """
+    mode = None if any_plan else CountingMode.PEAK
     if marks is not None:
-        return _peak_from_marks(bounds, where, marks, explained)
-    changes = _levels(_scope(bounds, CountingMode.PEAK, where), bounds)
+        return _peak_from_marks(bounds, where, marks, explained, mode)
+    changes = _levels(_scope(bounds, mode, where), bounds)
     group = (changes.c.account_id, changes.c.device_type_id)
     # NOTE: R5 changes at the same instant apply together: ordered by the instant alone, the
     # running sum's default frame (RANGE ... CURRENT ROW) takes in every change at that instant.
@@ -218,8 +225,10 @@ def _no_instant():
     return type_coerce(null(), UTCDateTime())
 
 
-def _peak_from_marks(bounds: Bounds, where: ColumnElement[bool] | None, month: int, explained: bool) -> Select:
-    rows = _marked(_scope(bounds, CountingMode.PEAK, where), bounds, month)
+def _peak_from_marks(
+    bounds: Bounds, where: ColumnElement[bool] | None, month: int, explained: bool, mode: CountingMode | None
+) -> Select:
+    rows = _marked(_scope(bounds, mode, where), bounds, month)
     account, device_type, base, rise, _, start, peak_at = list(rows.c)
     peak = func.sum(base) + func.coalesce(func.max(rise), 0)
     first_at = func.coalesce(func.max(peak_at), func.min(start)) if explained else _no_instant()
@@ -239,14 +248,15 @@ Peaks = dict[tuple[str, str], tuple[int, datetime]]  # (account id, device type 
 
 
 def peaks(
-    conn: Connection, bounds: Bounds, where: ColumnElement[bool] | None = None, marks: int | None = None
+    conn: Connection,
+    bounds: Bounds,
+    where: ColumnElement[bool] | None = None,
+    marks: int | None = None,
+    any_plan: bool = False,
 ) -> Peaks:
     """R5 explained: per account and device type, the peak and the first instant it was reached."""
-    return {(a, t): (int(n), _utc(at)) for a, t, n, at in conn.execute(peak_query(bounds, where, marks))}
-
-
-def _utc_or_none(at) -> datetime | None:
-    return None if at is None else _utc(at)
+    query = peak_query(bounds, where, marks, any_plan=any_plan)
+    return {(a, t): (int(n), _utc(at)) for a, t, n, at in conn.execute(query)}
 
 
 def _utc(at) -> datetime:

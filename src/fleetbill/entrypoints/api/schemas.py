@@ -289,7 +289,7 @@ class LineOut(BaseModel):
         description=(
             "R5 explained: on a usage line billed on a peak, the first instant the peak was reached "
             "(the month's first instant when devices Active since before already made it); "
-            "GET /v1/accounts/{id}/peaks/{month}/{device_type} lists the devices Active then"
+            "GET /v1/accounts/{id}/peaks/{month} lists the devices Active then"
         ),
     )
 

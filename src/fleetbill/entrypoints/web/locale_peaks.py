@@ -13,6 +13,11 @@ JA: dict[str, str] = {
         "{at} 時点の今月の状況です。デバイスタイプごとに、同時にアクティブだったデバイスの最大数、"
         "それに初めて達した日時、そのときアクティブだったデバイスを示します。"
     ),
+    "The month has ended and its invoice is being made: for each device type, the most devices Active at "
+    "the same time, when that was first reached, and which devices were Active then.": (
+        "この月は終わり、請求書を作成中です。デバイスタイプごとに、同時にアクティブだったデバイスの最大数、"
+        "それに初めて達した日時、そのときアクティブだったデバイスを示します。"
+    ),
     "{type}: {n} devices billed": "{type}：{n} 台分のご請求",
     "Devices of this type Active at once through the month; the mark is where the peak was first reached.": (
         "このタイプで同時にアクティブだったデバイス数の推移。印は最大値に初めて達した時点です。"

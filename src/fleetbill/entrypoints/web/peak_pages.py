@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -58,6 +59,11 @@ def peaks_page(request: Request, month: str, account_id: str = Depends(session_a
     return templates.TemplateResponse(request, "peaks.html", context)
 
 
+def _safe(name: str) -> str:
+    """A device type's id as a file name any browser takes (it is a known type's id by now)."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)
+
+
 @router.get("/peaks/{month}/{device_type}.csv")
 def peak_devices_csv(request: Request, month: str, device_type: str, account_id: str = Depends(session_account)):
     """R5: the devices Active when the type's peak in `month` was first reached, as CSV (UTF-8 with
@@ -73,5 +79,5 @@ def peak_devices_csv(request: Request, month: str, device_type: str, account_id:
     return Response(
         out.getvalue().encode("utf-8-sig"),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="peak-{e.month}-{device_type}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="peak-{e.month}-{_safe(device_type)}.csv"'},
     )
