@@ -31,7 +31,7 @@ class LineOut:
         period_end (datetime.datetime | None | Unset):
         peak_at (datetime.datetime | None | Unset): R5 explained: on a usage line billed on a peak, the first instant
             the peak was reached (the month's first instant when devices Active since before already made it); GET
-            /v1/accounts/{id}/peaks/{month}/{device_type} lists the devices Active then
+            /v1/accounts/{id}/peaks/{month} lists the devices Active then
     """
 
     kind: str
