@@ -133,6 +133,7 @@ _NOT_PRICED = {
     "closed_through",
     "contract_started_at",
     "test_clock_id",
+    "budget",  # R20: what the account wants to spend changes nothing it is billed
 }
 _priced_columns = itemgetter(*(i for i, c in enumerate(_COLUMNS) if c not in _NOT_PRICED))
 
