@@ -18,6 +18,7 @@ from ..adapters.db import schema as t
 from ..adapters.db.audit import audit
 from ..adapters.db.engine import Database
 from ..adapters.db.marks import disagreements, kept_for
+from ..adapters.db.month_lock import hold_months_for_close
 from ..adapters.db.schema import UTCDateTime
 from ..adapters.db.usage import distinct_quantities, peak_query, peaks, write_closing_levels
 from ..clock import Clock
@@ -585,6 +586,7 @@ def close_due_months(
     for month, bounds in months[:max_months]:
         with db.transaction() as conn:
             _claim_close(conn)
+            hold_months_for_close(conn, month, bounds)  # NOTE: R4 the writers still in the month commit first
             invoices, billed = report.invoices, report.billed
             numbered = close_month(conn, month, bounds, settings, now, report, progress, timeline, verify, explain)
             _mark_closed(conn, month, numbered)
