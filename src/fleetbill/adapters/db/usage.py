@@ -356,7 +356,7 @@ def write_closing_levels(
         )
         .join(scope, scope.c.account_id == account)
         .group_by(scope.c.end, account, device_type)
-        .subquery("closing")
+        .cte("closing")
     )
     c = closing.c
     # A count below 0 can only come of a change the month did not hold when it was counted (one

@@ -32,7 +32,6 @@ def upgrade() -> None:
         sa.Column("peak", sa.Integer(), nullable=False),
         sa.Column("peak_at", fleetbill.adapters.db.schema.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("peak > 0", name=op.f("ck_month_peaks_peak")),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_month_peaks_account_id_accounts")),
         sa.PrimaryKeyConstraint("account_id", "month", "device_type_id", name=op.f("pk_month_peaks")),
     )
     with op.batch_alter_table("month_marks") as batch:
