@@ -82,7 +82,6 @@ def explain_month(
         found = _recomputed(conn, account_id, month, tz)
     if device_type is not None:
         found = {dt: v for dt, v in found.items() if dt == device_type}
-    names = repo.device_type_names(conn)
     series = active_steps_by_type(conn, account_id, start, end) if found else {}
     types = [
         TypeExplained(
